@@ -1,0 +1,106 @@
+/**
+ * Platform-shaped events, as collectors see them. Collectors emit these and know nothing of ECS or rules;
+ * `src/normalize/` turns them into ECS documents.
+ */
+
+export const BACKENDS = ['ebpf', 'procfs', 'eslogger', 'ps-lsof', 'etw', 'replay'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+export const PLATFORMS = ['linux', 'macos', 'windows'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/**
+ * What a collector knows about one process instance. Only `pid` and `startKey` are required: together with the
+ * host and boot identity they make `process.entity_id` (normalize/entity-id.ts), so every backend of a
+ * platform must compute `startKey` the same way:
+ * - linux: start time in USER_HZ clock ticks since boot (`/proc/<pid>/stat` field 22), as a decimal string;
+ * - macos: process start time in microseconds since the epoch, as a decimal string;
+ * - windows: the process sequence number when known, else create time as FILETIME ticks, as a decimal string.
+ */
+export interface RawProcess {
+  readonly pid: number;
+  readonly startKey: string;
+  /** Wall-clock start time, epoch milliseconds. */
+  readonly startTimeMs?: number;
+  readonly ppid?: number;
+  /** The parent's `startKey`, when the collector knows it (the eBPF helper reads it in the kernel). */
+  readonly parentStartKey?: string;
+  /** Short name (Linux `comm`, 15 bytes) when nothing better is known; normalize prefers basename(executable). */
+  readonly comm?: string;
+  readonly executable?: string;
+  readonly args?: readonly string[];
+  /** True when argv was cut (the kernel capture limit); `argsBytes` then holds the true length. */
+  readonly argsTruncated?: boolean;
+  readonly argsBytes?: number;
+  readonly cwd?: string;
+  readonly uid?: number;
+  readonly gid?: number;
+  readonly euid?: number;
+  readonly egid?: number;
+  /** Names when the platform reports them directly (Windows, macOS); Linux resolves ids in normalize. */
+  readonly userName?: string;
+  readonly userDomain?: string;
+  readonly groupName?: string;
+  readonly sessionLeaderPid?: number;
+  readonly groupLeaderPid?: number;
+  /** Platform extras that have no common field yet (e.g. Windows session id); normalize may map them. */
+  readonly extra?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface RawEndpoint {
+  readonly ip: string;
+  readonly port: number;
+}
+
+interface RawBase {
+  /** When the event happened, epoch milliseconds (fractional allowed). */
+  readonly timeMs: number;
+  readonly backend: Backend;
+  readonly platform: Platform;
+}
+
+export interface RawExec extends RawBase {
+  readonly kind: 'exec';
+  readonly process: RawProcess;
+}
+export interface RawFork extends RawBase {
+  readonly kind: 'fork';
+  /** The child. Its `ppid`/`parentStartKey` name the parent. */
+  readonly process: RawProcess;
+}
+export interface RawExit extends RawBase {
+  readonly kind: 'exit';
+  readonly process: RawProcess;
+  readonly exitCode?: number;
+}
+/** A process found running when the collector started (ECS `already_running`). */
+export interface RawSnapshot extends RawBase {
+  readonly kind: 'snapshot';
+  readonly process: RawProcess;
+}
+
+export const TRANSPORTS = ['tcp', 'udp'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
+interface RawNetworkBase extends RawBase {
+  readonly process: RawProcess;
+  readonly transport: Transport;
+  readonly family: 'ipv4' | 'ipv6';
+  readonly source?: RawEndpoint;
+  readonly destination: RawEndpoint;
+}
+/** An outbound connect(): `result` is the syscall's return (0 or -errno; -EINPROGRESS counts as success). */
+export interface RawConnect extends RawNetworkBase {
+  readonly kind: 'connect';
+  readonly result?: number;
+}
+/** An inbound connection accepted by `process` (the server side). */
+export interface RawAccept extends RawNetworkBase {
+  readonly kind: 'accept';
+}
+export interface RawDisconnect extends RawNetworkBase {
+  readonly kind: 'disconnect';
+}
+
+export type RawEvent = RawExec | RawFork | RawExit | RawSnapshot | RawConnect | RawAccept | RawDisconnect;
+export type RawEventKind = RawEvent['kind'];
