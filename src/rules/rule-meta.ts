@@ -1,0 +1,16 @@
+/** A rule's metadata as alerts and notifications need it (the rules loader builds it from each format). */
+export interface RuleMeta {
+  /** `rule_id` (detection-rules), `id` (protections-artifacts), or a stable id derived from the file path (.eql). */
+  readonly id: string;
+  readonly name: string;
+  /** `low` | `medium` | `high` | `critical` (as written by the rule; defaults to `medium`). */
+  readonly severity: string;
+  readonly riskScore: number;
+  readonly tags: readonly string[];
+  readonly description?: string;
+  /** MITRE ATT&CK threat entries as the rule file writes them (plain JSON). */
+  readonly threat: readonly unknown[];
+  /** Where the rule came from. */
+  readonly file: string;
+  readonly version?: string;
+}
