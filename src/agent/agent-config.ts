@@ -1,0 +1,67 @@
+import type { Backend } from '../collectors/raw-event.js';
+
+/** Backends `vigil run --backend` accepts; `auto` walks the platform's fallback chain. */
+export type BackendChoice = 'auto' | Exclude<Backend, 'replay'>;
+
+/**
+ * The agent's configuration. Every key is optional in the TOML file (config/vigil.toml documents each);
+ * absent keys take the defaults below.
+ */
+export interface AgentConfig {
+  readonly collector: {
+    readonly backend: BackendChoice;
+    /** procfs / ps-lsof poll interval. */
+    readonly poll_interval_ms: number;
+    /** eBPF ring buffer size. */
+    readonly ring_buffer_bytes: number;
+  };
+  readonly engine: {
+    /** How long the reorder buffer holds events before releasing them in time order. */
+    readonly reorder_hold_ms: number;
+    /** Reorder buffer capacity; beyond it the oldest events are released early (counted). */
+    readonly reorder_max_events: number;
+    /** In-flight partial sequences kept per rule; the oldest is evicted beyond it (counted). */
+    readonly max_sequences_per_rule: number;
+    /** Lifetime of a partial sequence whose rule has no maxspan. */
+    readonly default_sequence_lifetime_s: number;
+  };
+  readonly rules: {
+    /** Rule files or directories; empty means the bundled config/rules. */
+    readonly paths: readonly string[];
+  };
+  readonly storage: {
+    /** Alert database; empty means the per-user default (or /var/lib/vigil/alerts.db for the service). */
+    readonly db: string;
+    /** Alerts older than this are deleted (0 keeps them forever). */
+    readonly retention_days: number;
+    /** At most this many alerts are kept, oldest deleted first (0 = no cap). */
+    readonly retention_max_alerts: number;
+  };
+  readonly notifications: {
+    readonly enabled: boolean;
+    /** Notifications per rule per minute before they are summarized. */
+    readonly per_rule_per_minute: number;
+  };
+  readonly outputs: {
+    /** ECS NDJSON alert log for Filebeat / Elastic Agent; empty disables it. */
+    readonly alerts_ndjson: string;
+    /** ECS NDJSON log of every normalized event; empty disables it. */
+    readonly events_ndjson: string;
+  };
+  readonly status: {
+    /** Directory for status.json; empty means the per-user state directory. */
+    readonly dir: string;
+    /** How often health counters are written. */
+    readonly interval_s: number;
+  };
+}
+
+export const DEFAULT_CONFIG: AgentConfig = {
+  collector: { backend: 'auto', poll_interval_ms: 500, ring_buffer_bytes: 8 * 1024 * 1024 },
+  engine: { reorder_hold_ms: 250, reorder_max_events: 100_000, max_sequences_per_rule: 10_000, default_sequence_lifetime_s: 300 },
+  rules: { paths: [] },
+  storage: { db: '', retention_days: 90, retention_max_alerts: 100_000 },
+  notifications: { enabled: true, per_rule_per_minute: 5 },
+  outputs: { alerts_ndjson: '', events_ndjson: '' },
+  status: { dir: '', interval_s: 5 },
+};

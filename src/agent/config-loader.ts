@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { parse, TomlError } from 'smol-toml';
+import { DEFAULT_CONFIG, type AgentConfig } from './agent-config.js';
+
+/** A config problem, naming the key (`engine.reorder_hold_ms`) and, for syntax errors, the position. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly key: string | null,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Check = (value: unknown) => string | null;
+
+const positiveInt: Check = (v) => (Number.isInteger(v) && (v as number) > 0 ? null : 'must be a positive integer');
+const nonNegativeInt: Check = (v) => (Number.isInteger(v) && (v as number) >= 0 ? null : 'must be an integer >= 0');
+const str: Check = (v) => (typeof v === 'string' ? null : 'must be a string');
+const bool: Check = (v) => (typeof v === 'boolean' ? null : 'must be true or false');
+const strList: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? null : 'must be an array of strings');
+const oneOf =
+  (...allowed: string[]): Check =>
+  (v) =>
+    typeof v === 'string' && allowed.includes(v) ? null : `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}`;
+
+/** Every key the file may hold, with its check; the shape mirrors AgentConfig. */
+const SCHEMA: { readonly [S in keyof AgentConfig]: { readonly [K in keyof AgentConfig[S]]: Check } } = {
+  collector: {
+    backend: oneOf('auto', 'ebpf', 'procfs', 'eslogger', 'ps-lsof', 'etw'),
+    poll_interval_ms: positiveInt,
+    ring_buffer_bytes: (v) =>
+      Number.isInteger(v) && (v as number) >= 4096 && ((v as number) & ((v as number) - 1)) === 0 ? null : 'must be a power of two >= 4096',
+  },
+  engine: {
+    reorder_hold_ms: nonNegativeInt,
+    reorder_max_events: positiveInt,
+    max_sequences_per_rule: positiveInt,
+    default_sequence_lifetime_s: positiveInt,
+  },
+  rules: { paths: strList },
+  storage: { db: str, retention_days: nonNegativeInt, retention_max_alerts: nonNegativeInt },
+  notifications: { enabled: bool, per_rule_per_minute: positiveInt },
+  outputs: { alerts_ndjson: str, events_ndjson: str },
+  status: { dir: str, interval_s: positiveInt },
+};
+
+/** Validates a parsed TOML table against the schema and merges it over the defaults. */
+export function configFromTable(table: Record<string, unknown>, file: string): AgentConfig {
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const [section, defaults] of Object.entries(DEFAULT_CONFIG)) merged[section] = { ...(defaults as object) };
+  for (const [section, value] of Object.entries(table)) {
+    const checks = (SCHEMA as Record<string, Record<string, Check>>)[section];
+    if (checks === undefined) {
+      throw new ConfigError(`${file}: unknown section [${section}] (known: ${Object.keys(SCHEMA).join(', ')})`, file, section);
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new ConfigError(`${file}: ${section} must be a table ([${section}])`, file, section);
+    }
+    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+      const check = checks[key];
+      const path = `${section}.${key}`;
+      if (check === undefined) {
+        throw new ConfigError(`${file}: unknown key ${path} (known in [${section}]: ${Object.keys(checks).join(', ')})`, file, path);
+      }
+      const problem = check(v);
+      if (problem !== null) throw new ConfigError(`${file}: ${path} ${problem} (got ${JSON.stringify(v)})`, file, path);
+      merged[section]![key] = v;
+    }
+  }
+  return merged as unknown as AgentConfig;
+}
+
+/** Reads and validates a TOML config file. Throws ConfigError naming the file and the offending key. */
+export function loadConfig(file: string | undefined): AgentConfig {
+  if (file === undefined) return DEFAULT_CONFIG;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot read config: ${(err as Error).message}`, file, null);
+  }
+  let table: Record<string, unknown>;
+  try {
+    table = parse(text) as Record<string, unknown>;
+  } catch (err) {
+    if (err instanceof TomlError) {
+      throw new ConfigError(`${file}:${err.line}:${err.column}: TOML syntax error: ${err.message.split('\n')[0]}`, file, null);
+    }
+    throw err;
+  }
+  return configFromTable(table, file);
+}
