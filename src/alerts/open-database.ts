@@ -1,0 +1,66 @@
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+
+export interface OpenDatabaseOptions {
+  /** Open read-only (`readonly: true` + `PRAGMA query_only`); the file must exist. */
+  readonly readonly?: boolean;
+  /** Mode of a newly created database file (default 0o600: command lines are sensitive). */
+  readonly fileMode?: number;
+  /** How long a statement waits for a lock before SQLITE_BUSY (default 5000 ms). */
+  readonly busyTimeoutMs?: number;
+  /**
+   * `full`: every commit is fsync'd (survives power loss); `normal`: the WAL is fsync'd at checkpoints
+   * only (a commit survives a process crash, `kill -9`, but maybe not power loss). Default `full`.
+   */
+  readonly synchronous?: 'full' | 'normal';
+}
+
+/** Raised when a database cannot be opened; `code` is stable. */
+export class AlertDatabaseError extends Error {
+  constructor(
+    readonly code: 'ALERTS_DB_MISSING' | 'ALERTS_DB_OPEN',
+    message: string,
+    readonly path: string,
+  ) {
+    super(message);
+    this.name = 'AlertDatabaseError';
+  }
+}
+
+/**
+ * Opens the alert database. Writable: creates the directory (0700) and the file with `fileMode` set
+ * explicitly (chmod after create, so the umask does not matter; SQLite gives the -wal and -shm files the
+ * same mode), then WAL, busy timeout and synchronous level. Read-only: the file must exist.
+ */
+export function openDatabase(path: string, options: OpenDatabaseOptions = {}): BetterSqlite3.Database {
+  const busy = options.busyTimeoutMs ?? 5000;
+  if (options.readonly === true) {
+    if (!existsSync(path)) throw new AlertDatabaseError('ALERTS_DB_MISSING', `no alert database at ${path}`, path);
+    let db: BetterSqlite3.Database;
+    try {
+      db = new Database(path, { readonly: true, fileMustExist: true, timeout: busy });
+    } catch (err) {
+      throw new AlertDatabaseError('ALERTS_DB_OPEN', `cannot open ${path} read-only: ${(err as Error).message}`, path);
+    }
+    db.pragma('query_only = ON');
+    return db;
+  }
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const mode = options.fileMode ?? 0o600;
+    closeSync(openSync(path, 'a', mode));
+    chmodSync(path, mode);
+  }
+  let db: BetterSqlite3.Database;
+  try {
+    db = new Database(path, { timeout: busy });
+  } catch (err) {
+    throw new AlertDatabaseError('ALERTS_DB_OPEN', `cannot open ${path}: ${(err as Error).message}`, path);
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`);
+  db.pragma('foreign_keys = ON');
+  return db;
+}
