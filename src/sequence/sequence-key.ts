@@ -1,0 +1,91 @@
+import type { EcsEvent } from '../ecs/ecs-event.js';
+import type { CompiledStage } from '../eql/compiled-query.js';
+
+/**
+ * One join-key tuple of an event for a stage: `id` is the tuple encoded as a string (the map key every
+ * collection uses), `values` are the values as the event holds them (what results report, as ES's
+ * `join_keys` does).
+ */
+export interface SequenceKey {
+  readonly id: string;
+  readonly values: readonly unknown[];
+}
+
+/** The key of a query without `by`: every event joins every other. */
+export const EMPTY_KEY: SequenceKey = { id: '', values: [] };
+const EMPTY_KEYS: readonly SequenceKey[] = [EMPTY_KEY];
+const NO_KEYS: readonly SequenceKey[] = [];
+const SEPARATOR = '\u0001';
+
+/** Type-tagged encoding, so that the string "1" and the number 1 stay different keys (as in ES). */
+function encode(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return 's' + value;
+    case 'number':
+      return 'n' + value;
+    case 'boolean':
+      return value ? 'T' : 'F';
+    case 'bigint':
+      return 'n' + value.toString();
+    default:
+      return value === null ? 'z' : 'j' + JSON.stringify(value);
+  }
+}
+
+/**
+ * The candidate values of one key: a scalar gives itself; an array gives each distinct non-null element
+ * (Elasticsearch treats each value of a multi-valued key as a separate join key); a missing value gives
+ * `[null]` when the key is optional (`?field`) and nothing otherwise (the event cannot join).
+ */
+function candidates(value: unknown, optional: boolean): readonly unknown[] {
+  if (value === undefined || value === null) return optional ? [null] : NO_KEYS;
+  if (!Array.isArray(value)) return [value];
+  const out: unknown[] = [];
+  const seen = new Set<string>();
+  for (const v of value) {
+    if (v === undefined || v === null) continue;
+    const e = encode(v);
+    if (seen.has(e)) continue;
+    seen.add(e);
+    out.push(v);
+  }
+  if (out.length === 0) return optional ? [null] : NO_KEYS;
+  return out;
+}
+
+/**
+ * Every join-key tuple of `event` for `stage`: one for single-valued keys, the cartesian product for
+ * multi-valued ones, none when a required key is missing.
+ */
+export function sequenceKeysOf(stage: CompiledStage, event: EcsEvent): readonly SequenceKey[] {
+  const getters = stage.keys;
+  const n = getters.length;
+  if (n === 0) return EMPTY_KEYS;
+  if (n === 1) {
+    // Hot path: one key, one scalar value.
+    const v = getters[0]!(event);
+    if (typeof v === 'string' || typeof v === 'number') return [{ id: encode(v), values: [v] }];
+    return candidates(v, stage.keyOptional[0] === true).map((c) => ({ id: encode(c), values: [c] }));
+  }
+  let tuples: { ids: string[]; values: unknown[] }[] = [{ ids: [], values: [] }];
+  for (let i = 0; i < n; i++) {
+    const options = candidates(getters[i]!(event), stage.keyOptional[i] === true);
+    if (options.length === 0) return NO_KEYS;
+    if (options.length === 1) {
+      const only = options[0];
+      const id = encode(only);
+      for (const t of tuples) {
+        t.ids.push(id);
+        t.values.push(only);
+      }
+      continue;
+    }
+    const next: { ids: string[]; values: unknown[] }[] = [];
+    for (const t of tuples) {
+      for (const o of options) next.push({ ids: [...t.ids, encode(o)], values: [...t.values, o] });
+    }
+    tuples = next;
+  }
+  return tuples.map((t) => ({ id: t.ids.join(SEPARATOR), values: t.values }));
+}

@@ -1,0 +1,359 @@
+import type { EcsEvent } from '../ecs/ecs-event.js';
+import type { CompiledSequenceQuery } from '../eql/compiled-query.js';
+import type { SequenceHit } from './batch.js';
+import { KeyToLeadingMissing } from './key-to-leading-missing.js';
+import { KeyToSequences } from './key-to-sequences.js';
+import { DEFAULT_GROUP_CAP, DEFAULT_LIFETIME_MS, DEFAULT_MAX_IN_FLIGHT, type MatcherOptions } from './matcher-options.js';
+import { emptyStats, type MatcherStats } from './matcher-stats.js';
+import { missingVerdict, trailingDeadline } from './missing-verdict.js';
+import { PendingTrailing } from './pending-trailing.js';
+import { Sequence } from './sequence.js';
+import { SequenceError } from './sequence-error.js';
+import { sequenceKeysOf, type SequenceKey } from './sequence-key.js';
+import { buildStagePlan, type StagePlan } from './stage-plan.js';
+import { StartOrderQueue } from './start-order-queue.js';
+
+/** A completed sequence with the ordinal of its last positive event (the order ES reports sequences in). */
+export interface CompletedSequence extends SequenceHit {
+  readonly lastTs: number;
+  readonly lastSeq: number;
+  readonly id: number;
+}
+
+/**
+ * The streaming sequence matcher: Elasticsearch's semantics, one event at a time.
+ *
+ * Per join key and per stage the most recent partial sequence wins; maxspan is measured from the first
+ * event; an `until` event drops the partial sequences of its key; `with runs=N` repeats a stage; missing-event
+ * stages `![...]` (leading, middle, trailing) reject a sequence when such an event does occur. The same
+ * object serves `vigil hunt` (sorted batch input, `seq` = position) and the live agent (`push` + `advance`).
+ *
+ * State: KeyToSequences (partial sequences), StartOrderQueue (expiry and eviction order), PendingTrailing
+ * (trailing missing-event verdicts), KeyToLeadingMissing (leading missing-event times). All of it is expired
+ * by the clock (maxspan, or `defaultLifetimeMs`) and capped by `maxInFlight`.
+ */
+export class SequenceMatcher {
+  readonly plan: StagePlan;
+  private readonly until: CompiledSequenceQuery['until'];
+  private readonly maxspanMs: number | null;
+  /** How long a partial sequence can live: maxspan, else the configured lifetime. */
+  private readonly horizonMs: number;
+  private readonly maxInFlight: number;
+  private readonly timestampOf: (event: EcsEvent) => number;
+
+  private readonly keyToSequences: KeyToSequences;
+  private readonly startOrder = new StartOrderQueue();
+  private readonly pending = new PendingTrailing();
+  private readonly leadingMissing: KeyToLeadingMissing;
+
+  private readonly stats_: MatcherStats = emptyStats();
+  private inFlight_ = 0;
+  private nextId = 0;
+  private arrival = 0;
+  private watermark = -Infinity;
+  /** Completed sequences not yet handed out. */
+  private out: CompletedSequence[] = [];
+  private readonly scratch: Sequence[] = [];
+
+  constructor(query: CompiledSequenceQuery, options: MatcherOptions) {
+    this.plan = buildStagePlan(query.stages);
+    this.until = query.until;
+    this.maxspanMs = query.maxspanMs !== null && query.maxspanMs > 0 ? query.maxspanMs : null;
+    this.horizonMs = this.maxspanMs ?? options.defaultLifetimeMs ?? DEFAULT_LIFETIME_MS;
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+    this.timestampOf = options.timestamp;
+    this.keyToSequences = new KeyToSequences(this.plan.size, Math.max(1, options.groupCap ?? DEFAULT_GROUP_CAP));
+    this.leadingMissing = new KeyToLeadingMissing(Math.max(1, options.maxLeadingKeys ?? this.maxInFlight));
+  }
+
+  /** Live mode: one event (ordered by the reorder buffer); returns the sequences it completed, each once. */
+  push(event: EcsEvent): SequenceHit[] {
+    this.pushOrdered(event, this.arrival++);
+    return this.take();
+  }
+
+  /** Live mode: time advances without events; expires state and reports trailing verdicts that fell due. */
+  advance(nowMs: number): SequenceHit[] {
+    this.advanceTo(nowMs);
+    return this.take();
+  }
+
+  /** End of stream: every pending trailing verdict is decided as if nothing else will come. */
+  flush(): SequenceHit[] {
+    this.drainPending();
+    return this.take();
+  }
+
+  /** Batch mode: an event with an explicit tiebreaker (its position in the sorted input). */
+  pushOrdered(event: EcsEvent, seq: number): void {
+    const stats = this.stats_;
+    stats.events++;
+    const ts = this.timestampOf(event);
+    if (typeof ts !== 'number' || Number.isNaN(ts)) {
+      stats.badTimestamp++;
+      return;
+    }
+    this.advanceTo(ts);
+    const plan = this.plan;
+    const sources = plan.sources;
+    for (let i = sources.length - 1; i >= 0; i--) {
+      const source = sources[i]!;
+      if (!source.filter(event)) continue;
+      const keys = sequenceKeysOf(source, event);
+      if (keys.length === 0) {
+        stats.nullKey++;
+        continue;
+      }
+      for (const stage of plan.expandedOf[i]!) {
+        for (const key of keys) {
+          if (plan.missing[stage]) this.missingEvent(stage, key, ts);
+          else this.match(stage, key, ts, seq, event);
+        }
+      }
+    }
+    const until = this.until;
+    if (until !== null && until.filter(event)) {
+      for (const key of sequenceKeysOf(until, event)) this.untilEvent(key.id, ts, seq);
+    }
+  }
+
+  /** Takes the completed sequences gathered so far. */
+  take(): CompletedSequence[] {
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+
+  /**
+   * The one step: an event (at ordinal ts/seq) matched positive `stage` with join key `key`. Starts a
+   * sequence on the first positive stage; otherwise extends the most recent partial sequence of the key at
+   * the previous positive stage, if maxspan allows.
+   */
+  match(stage: number, key: SequenceKey, ts: number, seq: number, event: EcsEvent): void {
+    const stats = this.stats_;
+    const plan = this.plan;
+    stats.seen++;
+    if (stage === plan.firstPositive) {
+      const s = new Sequence(plan, key.id, key.values, this.nextId++, stage, ts, seq, event);
+      stats.started++;
+      if (plan.hasLeading) s.leadingTs = this.leadingMissing.before(key.id, ts);
+      if (stage === plan.lastPositive) this.tryComplete(s);
+      else this.track(stage, s, true);
+      return;
+    }
+    const previous = plan.previousPositive[stage]!;
+    const group = this.keyToSequences.groupIfPresent(previous, key.id);
+    if (group === undefined) {
+      stats.ignored++;
+      return;
+    }
+    const dropped = this.scratch;
+    const s = group.trimBefore(ts, seq, dropped);
+    this.dropAll(dropped, 'superseded');
+    if (group.isEmpty()) this.keyToSequences.prune(previous, key.id);
+    if (s === undefined) {
+      stats.ignored++;
+      return;
+    }
+    this.inFlight_--;
+    if (this.maxspanMs !== null && ts - s.startTs > this.maxspanMs) {
+      stats.rejectedMaxspan++;
+      s.state = 'dead';
+      return;
+    }
+    // A middle missing event strictly between the previous match and this one dooms the sequence; it still
+    // advances (and keeps its place as the most recent) and is dropped when complete, as ES does.
+    if (s.poisonTs < ts) s.doomed = true;
+    s.poisonTs = Infinity;
+    s.putMatch(stage, ts, seq, event);
+    if (stage === plan.lastPositive) this.tryComplete(s);
+    else this.track(stage, s, false);
+  }
+
+  /** Snapshot of the counters. */
+  stats(): MatcherStats {
+    return { ...this.stats_ };
+  }
+
+  /** Partial sequences waiting for a stage, plus sequences waiting for a trailing verdict. */
+  get inFlight(): number {
+    return this.inFlight_ + this.pending.size;
+  }
+
+  /** The size of every collection (for tests and health reports). */
+  sizes(): { partial: number; pending: number; keys: number; leadingKeys: number; startOrder: number } {
+    return {
+      partial: this.inFlight_,
+      pending: this.pending.size,
+      keys: this.keyToSequences.keys,
+      leadingKeys: this.leadingMissing.size,
+      startOrder: this.startOrder.length,
+    };
+  }
+
+  /** Checks the collections agree with each other (O(state); tests call it). Throws SequenceError. */
+  checkInvariants(): void {
+    let partial = 0;
+    for (const group of this.keyToSequences.allGroups()) {
+      if (group.isEmpty()) throw new SequenceError('SEQ_INVARIANT', 'empty group kept');
+      for (const s of group.entries()) {
+        if (s.state !== 'partial') throw new SequenceError('SEQ_INVARIANT', `a ${s.state} sequence is still in a group`);
+        if (this.plan.missing[s.currentStage]) throw new SequenceError('SEQ_INVARIANT', 'a sequence waits at a missing stage');
+        partial++;
+      }
+    }
+    if (partial !== this.inFlight_) throw new SequenceError('SEQ_INVARIANT', `groups hold ${partial} sequences, counter says ${this.inFlight_}`);
+    if (this.inFlight_ > this.maxInFlight) throw new SequenceError('SEQ_INVARIANT', `in-flight ${this.inFlight_} over cap ${this.maxInFlight}`);
+    if (this.startOrder.length < partial) throw new SequenceError('SEQ_INVARIANT', 'start order lost a sequence');
+  }
+
+  private track(stage: number, s: Sequence, isNew: boolean): void {
+    const dropped = this.scratch;
+    this.keyToSequences.add(stage, s, dropped);
+    this.inFlight_++;
+    this.dropAll(dropped, 'superseded');
+    if (isNew) {
+      this.startOrder.push(s);
+      // Eviction rule: over the cap, the oldest partial sequence (by start) goes first.
+      while (this.inFlight_ > this.maxInFlight) {
+        const oldest = this.startOrder.shift();
+        if (oldest === undefined) break;
+        this.kill(oldest, 'evicted');
+      }
+      this.startOrder.compact(this.inFlight_);
+    }
+    if (this.inFlight_ > this.stats_.peakInFlight) this.stats_.peakInFlight = this.inFlight_;
+  }
+
+  private tryComplete(s: Sequence): void {
+    const plan = this.plan;
+    if (s.doomed) {
+      s.state = 'dead';
+      this.stats_.rejectedMissing++;
+      return;
+    }
+    if (plan.hasTrailing) {
+      if (plan.hasLeading && s.leadingTs === null) {
+        this.report(s);
+        return;
+      }
+      s.deadline = trailingDeadline(plan, this.maxspanMs, this.horizonMs, s);
+      this.pending.add(s);
+      return;
+    }
+    if (plan.hasLeading && !missingVerdict(plan, this.maxspanMs, s)) {
+      s.state = 'dead';
+      this.stats_.rejectedMissing++;
+      return;
+    }
+    this.report(s);
+  }
+
+  private report(s: Sequence): void {
+    s.state = 'done';
+    this.stats_.completed++;
+    this.out.push({ joinKeys: s.keyValues, events: s.events, lastTs: s.lastTs, lastSeq: s.lastSeq, id: s.id });
+  }
+
+  /** An event matched a missing-event stage `![...]` with this key. */
+  private missingEvent(stage: number, key: SequenceKey, ts: number): void {
+    const role = this.plan.role[stage];
+    if (role === 'leading') {
+      this.leadingMissing.add(key.id, ts);
+      this.stats_.evictedLeadingKeys = this.leadingMissing.evicted;
+      return;
+    }
+    if (role === 'trailing') {
+      for (const s of this.pending.forKey(key.id)) {
+        if (!(s.lastTs < ts)) continue;
+        if (s.trailingTs === null || ts < s.trailingTs) s.trailingTs = ts;
+        // The first trailing event decides the verdict.
+        this.pending.resolved();
+        if (missingVerdict(this.plan, this.maxspanMs, s)) this.report(s);
+        else {
+          s.state = 'dead';
+          this.stats_.rejectedMissing++;
+        }
+      }
+      return;
+    }
+    // Middle: poisons the partial sequences of the key waiting at the previous positive stage.
+    const group = this.keyToSequences.groupIfPresent(this.plan.previousPositive[stage]!, key.id);
+    if (group === undefined) return;
+    for (const s of group.entries()) if (s.lastTs < ts && ts < s.poisonTs) s.poisonTs = ts;
+  }
+
+  /** An `until` event: the partial sequences of its key whose last match is at or before it are dropped. */
+  private untilEvent(key: string, ts: number, seq: number): void {
+    const groups = this.keyToSequences.groupsIfPresent(key);
+    if (groups === undefined) return;
+    const removed = this.scratch;
+    for (let stage = 0; stage < groups.length; stage++) {
+      const g = groups[stage];
+      if (g === undefined) continue;
+      g.removeUpTo(ts, seq, removed);
+      this.keyToSequences.prune(stage, key);
+    }
+    this.dropAll(removed, 'until');
+  }
+
+  /** Moves the clock: expires partial sequences and leading-missing times, reports trailing verdicts due. */
+  private advanceTo(now: number): void {
+    if (now <= this.watermark) return;
+    this.watermark = now;
+    const horizon = this.horizonMs;
+    if (horizon !== Infinity) {
+      // Expiry rule: a partial sequence started more than the horizon ago can never complete.
+      for (;;) {
+        const oldest = this.startOrder.peek();
+        if (oldest === undefined || !(oldest.startTs + horizon < now)) break;
+        this.startOrder.shift();
+        this.kill(oldest, 'expired');
+      }
+      this.leadingMissing.expire(now - horizon);
+    }
+    if (this.pending.size > 0) {
+      const due = this.scratch;
+      this.pending.due(now, due);
+      for (const s of due) this.acceptPending(s);
+      due.length = 0;
+    }
+  }
+
+  private drainPending(): void {
+    const due = this.scratch;
+    this.pending.drain(due);
+    for (const s of due) this.acceptPending(s);
+    due.length = 0;
+  }
+
+  /** No trailing event came in time: the verdict with T = none. */
+  private acceptPending(s: Sequence): void {
+    this.pending.resolved();
+    if (missingVerdict(this.plan, this.maxspanMs, s)) this.report(s);
+    else {
+      s.state = 'dead';
+      this.stats_.rejectedMissing++;
+    }
+  }
+
+  private kill(s: Sequence, reason: 'expired' | 'evicted'): void {
+    if (s.state !== 'partial') return;
+    this.keyToSequences.remove(s);
+    s.state = 'dead';
+    this.inFlight_--;
+    this.stats_[reason]++;
+  }
+
+  /** Sequences already taken out of their group: mark dead and count. */
+  private dropAll(list: Sequence[], reason: 'superseded' | 'until'): void {
+    if (list.length === 0) return;
+    for (const s of list) {
+      s.state = 'dead';
+      this.inFlight_--;
+    }
+    if (reason === 'superseded') this.stats_.superseded += list.length;
+    else this.stats_.rejectedUntil += list.length;
+    list.length = 0;
+  }
+}
