@@ -1,0 +1,266 @@
+/*
+ * vigil-ebpf: loads the Vigil BPF program, attaches its tracepoints and streams fixed-layout frames
+ * (vigil-record.h) on stdout until SIGTERM/SIGINT or stdin closes; then detaches everything.
+ *
+ *   vigil-ebpf [--ring-bytes N] [--drain-ms N] [--stats-ms N] [--ignore-stdin] [--verbose]
+ *   vigil-ebpf --probe      load + attach + detach; exit 0 when it works, else print the reason
+ *
+ * Exit codes: 0 clean stop, 2 usage, 3 not permitted, 4 no BTF, 5 load failed, 6 attach failed, 7 output closed.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+#include "vigil-record.h"
+#include "frame-out.h"
+#include "tracefs.h"
+#include "vigil.skel.h"
+
+struct options {
+	unsigned long long ring_bytes;
+	unsigned drain_ms;
+	unsigned stats_ms;
+	int probe;
+	int ignore_stdin;
+	int verbose;
+};
+
+static volatile sig_atomic_t stopping;
+static int verbose;
+static __u64 records;
+static int output_error;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG && !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static int usage(const char *msg)
+{
+	fprintf(stderr, "vigil-ebpf: %s\nusage: vigil-ebpf [--ring-bytes N] [--drain-ms N] [--stats-ms N] "
+			"[--ignore-stdin] [--verbose] | --probe\n", msg);
+	return 2;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	o->ring_bytes = 8ull << 20;
+	o->drain_ms = 10;
+	o->stats_ms = 1000;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--probe") == 0) o->probe = 1;
+		else if (strcmp(a, "--ignore-stdin") == 0) o->ignore_stdin = 1;
+		else if (strcmp(a, "--verbose") == 0) o->verbose = 1;
+		else if (i + 1 < argc && strcmp(a, "--ring-bytes") == 0) o->ring_bytes = strtoull(argv[++i], NULL, 10);
+		else if (i + 1 < argc && strcmp(a, "--drain-ms") == 0) o->drain_ms = (unsigned)strtoul(argv[++i], NULL, 10);
+		else if (i + 1 < argc && strcmp(a, "--stats-ms") == 0) o->stats_ms = (unsigned)strtoul(argv[++i], NULL, 10);
+		else return -1;
+	}
+	/* The ring buffer size must be a power of two and a multiple of the page size. */
+	if (o->ring_bytes < 4096 || o->ring_bytes > (1ull << 30) || (o->ring_bytes & (o->ring_bytes - 1)) != 0)
+		return -2;
+	if (o->drain_ms < 1 || o->drain_ms > 1000 || o->stats_ms < 10)
+		return -3;
+	return 0;
+}
+
+static __u64 clock_ns(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+/* CLOCK_REALTIME - CLOCK_BOOTTIME, taking the tightest of a few reads. */
+static __s64 boot_to_epoch_ns(void)
+{
+	__s64 best = 0;
+	__u64 best_span = ~0ull;
+	for (int i = 0; i < 5; i++) {
+		__u64 b0 = clock_ns(CLOCK_BOOTTIME);
+		__u64 r = clock_ns(CLOCK_REALTIME);
+		__u64 b1 = clock_ns(CLOCK_BOOTTIME);
+		if (b1 - b0 < best_span) {
+			best_span = b1 - b0;
+			best = (__s64)(r - (b0 + (b1 - b0) / 2));
+		}
+	}
+	return best;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	(void)ctx;
+	const struct vg_hdr *h = data;
+	if (size < sizeof(*h))
+		return 0;
+	records++;
+	int rc = frame_out_put(h->kind, data, (__u32)size);
+	if (rc != 0) {
+		output_error = rc;
+		return rc; /* stops consuming */
+	}
+	return 0;
+}
+
+static __u64 read_lost(struct vigil_bpf *skel)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	if (ncpu <= 0 || ncpu > 4096)
+		return 0;
+	__u64 values[4096];
+	__u32 zero = 0;
+	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.lost), &zero, values) != 0)
+		return 0;
+	__u64 sum = 0;
+	for (int i = 0; i < ncpu; i++)
+		sum += values[i];
+	return sum;
+}
+
+static int emit_stats(struct vigil_bpf *skel)
+{
+	struct vg_stats s = { read_lost(skel), records, frame_out_stats()->write_ns };
+	return frame_out_put(VG_KIND_STATS, &s, sizeof(s));
+}
+
+static int open_and_attach(const struct options *o, struct vigil_bpf **out)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "vigil-ebpf: not root (euid %u): loading BPF programs needs CAP_BPF and CAP_PERFMON\n",
+			geteuid());
+		return 3;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
+		fprintf(stderr, "vigil-ebpf: no kernel BTF (/sys/kernel/btf/vmlinux): CO-RE cannot relocate\n");
+		return 4;
+	}
+	int rc = tracefs_ensure();
+	if (rc != 0) {
+		fprintf(stderr, "vigil-ebpf: tracefs not available and cannot be mounted: %s\n", strerror(-rc));
+		return 6;
+	}
+	struct vigil_bpf *skel = vigil_bpf__open();
+	if (!skel) {
+		fprintf(stderr, "vigil-ebpf: cannot open BPF object: %s\n", strerror(errno));
+		return 5;
+	}
+	long hz = sysconf(_SC_CLK_TCK);
+	skel->rodata->tick_ns = hz > 0 ? 1000000000ull / (unsigned long long)hz : 10000000ull;
+	bpf_map__set_max_entries(skel->maps.events, (__u32)o->ring_bytes);
+	int ncpu = libbpf_num_possible_cpus();
+	bpf_map__set_max_entries(skel->maps.scratch, ncpu > 0 ? (__u32)ncpu : 1);
+	rc = vigil_bpf__load(skel);
+	if (rc != 0) {
+		fprintf(stderr, "vigil-ebpf: load failed: %s\n", strerror(-rc));
+		vigil_bpf__destroy(skel);
+		return 5;
+	}
+	rc = vigil_bpf__attach(skel);
+	if (rc != 0) {
+		fprintf(stderr, "vigil-ebpf: attach failed: %s\n", strerror(-rc));
+		vigil_bpf__destroy(skel);
+		return 6;
+	}
+	*out = skel;
+	return 0;
+}
+
+/* Returns nonzero when stdin reached end of file (the agent went away). */
+static int stdin_closed(short revents)
+{
+	if (revents & POLLIN) {
+		char buf[256];
+		ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+		return n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN);
+	}
+	return (revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
+static int run(const struct options *o, struct vigil_bpf *skel)
+{
+	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_record, NULL, NULL);
+	if (!rb) {
+		fprintf(stderr, "vigil-ebpf: ring buffer setup failed: %s\n", strerror(errno));
+		return 5;
+	}
+	struct vg_hello hello = { boot_to_epoch_ns(), o->ring_bytes, o->drain_ms, (__u32)sysconf(_SC_CLK_TCK),
+				  (__u32)getpid(), 0 };
+	int rc = frame_out_put(VG_KIND_HELLO, &hello, sizeof(hello));
+	if (rc == 0)
+		rc = frame_out_flush();
+	__u64 next_stats = clock_ns(CLOCK_MONOTONIC) + (__u64)o->stats_ms * 1000000ull;
+	while (rc == 0 && !stopping) {
+		struct pollfd pfd = { o->ignore_stdin ? -1 : STDIN_FILENO, POLLIN, 0 };
+		int n = poll(&pfd, 1, (int)o->drain_ms);
+		if (n > 0 && stdin_closed(pfd.revents))
+			stopping = 1;
+		ring_buffer__consume(rb);
+		if (output_error != 0)
+			break;
+		__u64 now = clock_ns(CLOCK_MONOTONIC);
+		if (now >= next_stats) {
+			next_stats = now + (__u64)o->stats_ms * 1000000ull;
+			rc = emit_stats(skel);
+		}
+		if (rc == 0)
+			rc = frame_out_flush();
+	}
+	/* Final drain so nothing submitted before the stop is lost. */
+	if (rc == 0 && output_error == 0) {
+		ring_buffer__consume(rb);
+		if (emit_stats(skel) == 0)
+			frame_out_flush();
+	}
+	ring_buffer__free(rb);
+	return (rc != 0 || output_error != 0) ? 7 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	int prc = parse_options(argc, argv, &o);
+	if (prc == -1)
+		return usage("unknown option");
+	if (prc == -2)
+		return usage("--ring-bytes must be a power of two between 4096 and 1 GiB");
+	if (prc == -3)
+		return usage("--drain-ms must be 1..1000 and --stats-ms at least 10");
+	verbose = o.verbose;
+	libbpf_set_print(print_libbpf);
+
+	struct sigaction sa = { 0 };
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct vigil_bpf *skel = NULL;
+	int rc = open_and_attach(&o, &skel);
+	if (rc != 0)
+		return rc;
+	if (o.probe) {
+		vigil_bpf__destroy(skel);
+		printf("ok\n");
+		return 0;
+	}
+	rc = run(&o, skel);
+	vigil_bpf__destroy(skel);
+	return rc;
+}

@@ -1,0 +1,122 @@
+/*
+ * Vigil eBPF helper: the fixed-layout records shared by the BPF program, the loader and the TypeScript
+ * decoder (src/collectors/linux/ebpf-layout.ts mirrors every offset below; change both together and bump
+ * VG_FRAME_VERSION).
+ *
+ * Stream on the helper's stdout: a sequence of frames, each
+ *   struct vg_frame_header (12 bytes, little endian) followed by `length` payload bytes.
+ * Kinds 1..15 carry a record produced in the kernel (payload = the record, starting with struct vg_hdr);
+ * kinds 16.. are produced by the loader itself (hello, stats).
+ */
+#ifndef VIGIL_RECORD_H
+#define VIGIL_RECORD_H
+
+#define VG_FRAME_MAGIC 0x4c474956u /* "VIGL" read as little-endian bytes */
+#define VG_FRAME_VERSION 1
+
+#define VG_KIND_EXEC 1
+#define VG_KIND_FORK 2
+#define VG_KIND_EXIT 3
+#define VG_KIND_CONNECT 4
+#define VG_KIND_ACCEPT 5
+#define VG_KIND_HELLO 16
+#define VG_KIND_STATS 17
+
+#define VG_ARGV_MAX 16384     /* argv bytes captured at exec (true length is always reported) */
+#define VG_FILENAME_MAX 4096  /* path given to execve */
+#define VG_CWD_MAX 4096       /* cwd components, leaf first */
+#define VG_CWD_DEPTH 48       /* path components walked */
+#define VG_COMM_LEN 16
+
+/* vg_exec.flags */
+#define VG_EXEC_ARGV_FAULT 1u   /* argv could not be read */
+#define VG_EXEC_CWD_TRUNC 2u    /* cwd deeper than VG_CWD_DEPTH or longer than VG_CWD_MAX */
+
+struct vg_frame_header {
+	__u32 magic;
+	__u16 version;
+	__u16 kind;
+	__u32 length;
+} __attribute__((packed));
+
+/* 16 bytes: common to every kernel record. */
+struct vg_hdr {
+	__u16 kind;
+	__u16 flags;
+	__u32 size;     /* bytes of the whole record */
+	__u64 time_ns;  /* CLOCK_BOOTTIME ns when the event happened */
+};
+
+/* 80 bytes: the process an event belongs to (the thread group leader's view). */
+struct vg_proc {
+	__u64 start_ticks;        /* start_boottime in USER_HZ ticks: /proc/<pid>/stat field 22 */
+	__u64 parent_start_ticks; /* same for real_parent's thread group leader */
+	__u64 start_boot_ns;      /* start_boottime in ns */
+	__u32 pid;                /* tgid */
+	__u32 tid;
+	__u32 ppid;               /* real_parent's tgid */
+	__u32 uid;
+	__u32 gid;
+	__u32 euid;
+	__u32 egid;
+	__u32 pgid;
+	__u32 sid;
+	__u32 pad;
+	char comm[VG_COMM_LEN];
+};
+
+/* exec: vg_hdr + vg_proc + this + data[filename_len + argv_len + cwd_len]. */
+struct vg_exec {
+	__u32 argv_true_len;  /* arg_end - arg_start: argv is truncated when argv_len < argv_true_len */
+	__u16 argv_len;       /* NUL-separated argv bytes captured */
+	__u16 filename_len;   /* bytes without the NUL */
+	__u16 cwd_len;        /* NUL-terminated components, leaf first ("" when cwd is the root) */
+	__u16 flags;          /* VG_EXEC_* */
+	__u32 pad;
+};
+
+/* exit: vg_hdr + vg_proc + this. */
+struct vg_exit {
+	__u32 exit_status;    /* wait(2) status: code << 8 | signal */
+	__u32 pad;
+};
+
+/* connect / accept: vg_hdr + vg_proc + this (48 bytes). Addresses in network byte order, ports host order. */
+struct vg_net {
+	__u16 family;   /* AF_INET 2 / AF_INET6 10 */
+	__u8 protocol;  /* IPPROTO_TCP 6 / IPPROTO_UDP 17, 0 unknown */
+	__u8 pad0;
+	__u16 sport;    /* 0 when unknown */
+	__u16 dport;
+	__s32 result;   /* connect: 0 or -errno; accept: the new fd */
+	__u32 pad1;
+	__u8 saddr[16];
+	__u8 daddr[16];
+};
+
+/* Loader frames. */
+struct vg_hello {
+	__s64 boot_to_epoch_ns;  /* CLOCK_REALTIME - CLOCK_BOOTTIME, read once at start */
+	__u64 ring_bytes;
+	__u32 drain_ms;
+	__u32 clk_tck;
+	__u32 helper_pid;
+	__u32 pad;
+};
+
+struct vg_stats {
+	__u64 lost;       /* records the kernel could not reserve (ring buffer full), cumulative */
+	__u64 records;    /* records drained, cumulative */
+	__u64 write_ns;   /* time spent blocked writing stdout, cumulative */
+};
+
+_Static_assert(sizeof(struct vg_frame_header) == 12, "frame header layout");
+_Static_assert(sizeof(struct vg_hdr) == 16, "record header layout");
+_Static_assert(sizeof(struct vg_proc) == 80, "process block layout");
+_Static_assert(sizeof(struct vg_exec) == 16, "exec block layout");
+_Static_assert(sizeof(struct vg_exit) == 8, "exit block layout");
+_Static_assert(sizeof(struct vg_net) == 48, "network block layout");
+_Static_assert(sizeof(struct vg_hello) == 32, "hello layout");
+_Static_assert(sizeof(struct vg_stats) == 24, "stats layout");
+
+#endif

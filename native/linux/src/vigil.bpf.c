@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Vigil eBPF program: process (exec, fork, exit) and network (connect, accept) telemetry from tracepoints
+ * only (raw tracepoints for sched, syscall tracepoints for connect/accept). Records are fixed-layout
+ * (vigil-record.h) and submitted without wakeup: the loader drains the ring buffer on a timer.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "vigil-record.h"
+
+#define AF_INET 2
+#define AF_INET6 10
+#define SOCK_STREAM 1
+#define SOCK_DGRAM 2
+#define EINPROGRESS 115
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by the loader before load. */
+const volatile __u64 tick_ns = 10000000; /* 1e9 / USER_HZ */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20); /* resized by the loader */
+} events SEC(".maps");
+
+/* Per-CPU counters: [0] records lost because the ring buffer was full. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+#define VG_DATA_SIZE 65536
+#define VG_EXEC_FIXED (sizeof(struct vg_hdr) + sizeof(struct vg_proc) + sizeof(struct vg_exec))
+
+struct exec_scratch {
+	struct vg_hdr hdr;
+	struct vg_proc proc;
+	struct vg_exec exec;
+	char data[VG_DATA_SIZE];
+};
+
+/* One exec scratch record per CPU (a plain array: per-CPU values are limited to 32 KiB). Sized by the loader. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, struct exec_scratch);
+} scratch SEC(".maps");
+
+struct net_record {
+	struct vg_hdr hdr;
+	struct vg_proc proc;
+	struct vg_net net;
+};
+
+struct exit_record {
+	struct vg_hdr hdr;
+	struct vg_proc proc;
+	struct vg_exit exit;
+};
+
+/* connect() arguments between sys_enter and sys_exit, keyed by pid_tgid. Bounded (LRU evicts). */
+struct pending_connect {
+	__u16 family;
+	__u16 port;
+	__u32 fd;
+	__u8 addr[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u64);
+	__type(value, struct pending_connect);
+} connects SEC(".maps");
+
+static __always_inline void count_lost(void)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&lost, &zero);
+	if (n)
+		*n += 1;
+}
+
+static __always_inline __u64 to_ticks(__u64 ns)
+{
+	return tick_ns ? ns / tick_ns : 0;
+}
+
+static __always_inline void fill_proc(struct vg_proc *p, struct task_struct *task)
+{
+	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+	const struct cred *cred = BPF_CORE_READ(task, real_cred);
+	struct signal_struct *signal = BPF_CORE_READ(task, signal);
+
+	p->pid = BPF_CORE_READ(task, tgid);
+	p->tid = BPF_CORE_READ(task, pid);
+	p->start_boot_ns = BPF_CORE_READ(leader, start_boottime);
+	p->start_ticks = to_ticks(p->start_boot_ns);
+	p->ppid = BPF_CORE_READ(parent, tgid);
+	p->parent_start_ticks = to_ticks(BPF_CORE_READ(parent, group_leader, start_boottime));
+	p->uid = BPF_CORE_READ(cred, uid.val);
+	p->gid = BPF_CORE_READ(cred, gid.val);
+	p->euid = BPF_CORE_READ(cred, euid.val);
+	p->egid = BPF_CORE_READ(cred, egid.val);
+	p->pgid = BPF_CORE_READ(signal, pids[PIDTYPE_PGID], numbers[0].nr);
+	p->sid = BPF_CORE_READ(signal, pids[PIDTYPE_SID], numbers[0].nr);
+	p->pad = 0;
+	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), BPF_CORE_READ(leader, comm));
+}
+
+static __always_inline void fill_hdr(struct vg_hdr *h, __u16 kind, __u32 size)
+{
+	h->kind = kind;
+	h->flags = 0;
+	h->size = size;
+	h->time_ns = bpf_ktime_get_boot_ns();
+}
+
+/*
+ * The cwd walk, one path component per bpf_loop() step (a plain loop makes the verifier explore every
+ * offset). Components are written NUL-terminated, leaf first, at scratch.data[base..]; mount points are
+ * crossed; the walk stops at the task's root.
+ */
+struct cwd_walk {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct dentry *root_dentry;
+	struct vfsmount *root_mnt;
+	__u64 mnt_offset;
+	__u32 base;
+	__u32 off;
+	__u32 done;
+	__u32 trunc;
+};
+
+static long cwd_step(__u32 index, void *arg)
+{
+	struct cwd_walk *w = arg;
+	struct dentry *dentry = w->dentry;
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	(void)index;
+	if (dentry == w->root_dentry && vfsmnt == w->root_mnt) {
+		w->done = 1;
+		return 1;
+	}
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	if (dentry == BPF_CORE_READ(vfsmnt, mnt_root) || dentry == parent) {
+		struct mount *m = (struct mount *)((char *)vfsmnt - w->mnt_offset);
+		struct mount *mparent = BPF_CORE_READ(m, mnt_parent);
+		if (mparent == m) {
+			w->done = 1; /* the namespace root */
+			return 1;
+		}
+		w->dentry = BPF_CORE_READ(m, mnt_mountpoint);
+		w->vfsmnt = (struct vfsmount *)((char *)mparent + w->mnt_offset);
+		return 0;
+	}
+	__u32 off = w->off;
+	if (off + 256 > VG_CWD_MAX) {
+		w->trunc = 1;
+		return 1;
+	}
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct exec_scratch *s = bpf_map_lookup_elem(&scratch, &cpu);
+	if (!s)
+		return 1;
+	const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
+	__u32 at = (w->base & 0x7fff) + (off & (VG_CWD_MAX - 1));
+	long n = bpf_probe_read_kernel_str(s->data + (at & 0xffff), 256, name);
+	if (n <= 0) {
+		w->done = 1;
+		return 1;
+	}
+	w->off = off + (__u32)n;
+	w->dentry = parent;
+	return 0;
+}
+
+static __always_inline __u32 read_cwd(struct task_struct *task, __u32 base, __u16 *flags)
+{
+	struct fs_struct *fs = BPF_CORE_READ(task, fs);
+	struct cwd_walk w = {
+		.dentry = BPF_CORE_READ(fs, pwd.dentry),
+		.vfsmnt = BPF_CORE_READ(fs, pwd.mnt),
+		.root_dentry = BPF_CORE_READ(fs, root.dentry),
+		.root_mnt = BPF_CORE_READ(fs, root.mnt),
+		.mnt_offset = bpf_core_field_offset(struct mount, mnt),
+		.base = base,
+	};
+	bpf_loop(VG_CWD_DEPTH, cwd_step, &w, 0);
+	if (w.trunc || !w.done)
+		*flags |= VG_EXEC_CWD_TRUNC;
+	return w.off > VG_CWD_MAX ? VG_CWD_MAX : w.off;
+}
+
+SEC("raw_tp/sched_process_exec")
+int vg_exec(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *task = (struct task_struct *)ctx->args[0];
+	struct linux_binprm *bprm = (struct linux_binprm *)ctx->args[2];
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct exec_scratch *s = bpf_map_lookup_elem(&scratch, &cpu);
+	if (!s)
+		return 0;
+
+	fill_proc(&s->proc, task);
+	s->exec.flags = 0;
+	s->exec.pad = 0;
+
+	long fl = bpf_probe_read_kernel_str(s->data, VG_FILENAME_MAX, BPF_CORE_READ(bprm, filename));
+	__u32 filename_len = fl > 0 ? (__u32)(fl - 1) : 0;
+	filename_len &= VG_FILENAME_MAX - 1;
+	s->exec.filename_len = filename_len;
+
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	__u64 arg_start = BPF_CORE_READ(mm, arg_start);
+	__u64 arg_end = BPF_CORE_READ(mm, arg_end);
+	__u64 argv_true = arg_end > arg_start ? arg_end - arg_start : 0;
+	__u32 argv_len = argv_true > VG_ARGV_MAX ? VG_ARGV_MAX : (__u32)argv_true;
+	argv_len &= 0x7fff;
+	s->exec.argv_true_len = argv_true > 0xffffffffull ? 0xffffffffu : (__u32)argv_true;
+	if (argv_len > 0 &&
+	    bpf_probe_read_user(s->data + filename_len, argv_len, (const void *)arg_start) != 0) {
+		argv_len = 0;
+		s->exec.flags |= VG_EXEC_ARGV_FAULT;
+	}
+	s->exec.argv_len = argv_len;
+
+	__u32 cwd_base = (filename_len + argv_len) & 0x7fff;
+	__u16 flags = s->exec.flags;
+	__u32 cwd_len = read_cwd(task, cwd_base, &flags);
+	s->exec.flags = flags;
+	s->exec.cwd_len = cwd_len;
+
+	__u32 size = VG_EXEC_FIXED + ((filename_len + argv_len + cwd_len) & 0xffff);
+	fill_hdr(&s->hdr, VG_KIND_EXEC, size);
+	if (size > sizeof(*s))
+		return 0;
+	if (bpf_ringbuf_output(&events, s, size, BPF_RB_NO_WAKEUP) != 0)
+		count_lost();
+	return 0;
+}
+
+SEC("raw_tp/sched_process_fork")
+int vg_fork(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *child = (struct task_struct *)ctx->args[1];
+	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
+		return 0; /* a new thread, not a new process */
+	struct vg_hdr *r = bpf_ringbuf_reserve(&events, sizeof(struct vg_hdr) + sizeof(struct vg_proc), 0);
+	if (!r) {
+		count_lost();
+		return 0;
+	}
+	fill_hdr(r, VG_KIND_FORK, sizeof(struct vg_hdr) + sizeof(struct vg_proc));
+	fill_proc((struct vg_proc *)(r + 1), child);
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+SEC("raw_tp/sched_process_exit")
+int vg_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *task = (struct task_struct *)ctx->args[0];
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0; /* other threads of the process still run */
+	struct exit_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
+		count_lost();
+		return 0;
+	}
+	fill_hdr(&r->hdr, VG_KIND_EXIT, sizeof(*r));
+	fill_proc(&r->proc, task);
+	r->exit.exit_status = BPF_CORE_READ(task, exit_code);
+	r->exit.pad = 0;
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_connect")
+int vg_enter_connect(struct trace_event_raw_sys_enter *ctx)
+{
+	const void *uaddr = (const void *)ctx->args[1];
+	__u64 addrlen = ctx->args[2];
+	struct pending_connect p = {};
+	if (!uaddr || addrlen < 8)
+		return 0;
+	if (bpf_probe_read_user(&p.family, sizeof(p.family), uaddr) != 0)
+		return 0;
+	if (p.family == AF_INET) {
+		struct sockaddr_in sin;
+		if (bpf_probe_read_user(&sin, sizeof(sin), uaddr) != 0)
+			return 0;
+		p.port = bpf_ntohs(sin.sin_port);
+		__builtin_memcpy(p.addr, &sin.sin_addr.s_addr, 4);
+	} else if (p.family == AF_INET6) {
+		struct sockaddr_in6 sin6;
+		if (addrlen < sizeof(sin6) || bpf_probe_read_user(&sin6, sizeof(sin6), uaddr) != 0)
+			return 0;
+		p.port = bpf_ntohs(sin6.sin6_port);
+		__builtin_memcpy(p.addr, &sin6.sin6_addr, 16);
+	} else {
+		return 0;
+	}
+	p.fd = (__u32)ctx->args[0];
+	__u64 key = bpf_get_current_pid_tgid();
+	bpf_map_update_elem(&connects, &key, &p, BPF_ANY);
+	return 0;
+}
+
+/* The socket behind descriptor `fd` of the current task, or NULL. */
+static __always_inline struct socket *socket_of_fd(struct task_struct *task, __u32 fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	if (fd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *file = 0;
+	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+	if (!file)
+		return 0;
+	return (struct socket *)BPF_CORE_READ(file, private_data);
+}
+
+static __always_inline __u8 protocol_of(struct socket *sock)
+{
+	short type = BPF_CORE_READ(sock, type);
+	return type == SOCK_STREAM ? 6 : type == SOCK_DGRAM ? 17 : 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_connect")
+int vg_exit_connect(struct trace_event_raw_sys_exit *ctx)
+{
+	__u64 key = bpf_get_current_pid_tgid();
+	struct pending_connect *p = bpf_map_lookup_elem(&connects, &key);
+	if (!p)
+		return 0;
+	struct net_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
+		bpf_map_delete_elem(&connects, &key);
+		count_lost();
+		return 0;
+	}
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	fill_hdr(&r->hdr, VG_KIND_CONNECT, sizeof(*r));
+	fill_proc(&r->proc, task);
+	__builtin_memset(&r->net, 0, sizeof(r->net));
+	r->net.family = p->family;
+	r->net.dport = p->port;
+	__builtin_memcpy(r->net.daddr, p->addr, 16);
+	r->net.result = (__s32)ctx->ret;
+	struct socket *sock = socket_of_fd(task, p->fd);
+	bpf_map_delete_elem(&connects, &key);
+	if (sock) {
+		r->net.protocol = protocol_of(sock);
+		if (ctx->ret == 0 || ctx->ret == -EINPROGRESS) {
+			struct sock *sk = BPF_CORE_READ(sock, sk);
+			r->net.sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+			if (r->net.family == AF_INET) {
+				__u32 a = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+				__builtin_memcpy(r->net.saddr, &a, 4);
+			} else {
+				BPF_CORE_READ_INTO(&r->net.saddr, sk, __sk_common.skc_v6_rcv_saddr);
+			}
+		}
+	}
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+static __always_inline int on_accept_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	long fd = ctx->ret;
+	if (fd < 0)
+		return 0;
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct socket *sock = socket_of_fd(task, (__u32)fd);
+	if (!sock)
+		return 0;
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	struct net_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
+		count_lost();
+		return 0;
+	}
+	fill_hdr(&r->hdr, VG_KIND_ACCEPT, sizeof(*r));
+	fill_proc(&r->proc, task);
+	__builtin_memset(&r->net, 0, sizeof(r->net));
+	r->net.family = family;
+	r->net.protocol = protocol_of(sock);
+	r->net.result = (__s32)fd;
+	r->net.sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	r->net.dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (family == AF_INET) {
+		__u32 s = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		__u32 d = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		__builtin_memcpy(r->net.saddr, &s, 4);
+		__builtin_memcpy(r->net.daddr, &d, 4);
+	} else {
+		BPF_CORE_READ_INTO(&r->net.saddr, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&r->net.daddr, sk, __sk_common.skc_v6_daddr);
+	}
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept")
+int vg_exit_accept(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_accept_exit(ctx);
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int vg_exit_accept4(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_accept_exit(ctx);
+}

@@ -1,0 +1,214 @@
+import type { Collector, CollectorStats, RawEventSink } from '../collector.js';
+import { EbpfBackoff } from './ebpf-backoff.js';
+import { EbpfFrameReader } from './ebpf-frame-reader.js';
+import type { EbpfHelperHello, EbpfHelperStats } from './ebpf-helper-info.js';
+import { defaultHelperPath } from './ebpf-helper-path.js';
+import { EbpfHelperProcess } from './ebpf-helper-process.js';
+import { probeEbpf } from './ebpf-probe.js';
+import { EbpfRecordDecoder } from './ebpf-record-decoder.js';
+
+export { defaultHelperPath } from './ebpf-helper-path.js';
+
+export type EbpfLogLevel = 'info' | 'warn' | 'error';
+
+export interface EbpfCollectorOptions {
+  /** The vigil-ebpf binary; default native/linux/build/vigil-ebpf under the package root. */
+  helperPath?: string;
+  /** Kernel ring buffer size, a power of two (default 8 MiB). */
+  ringBufferBytes?: number;
+  /** How often the helper drains the ring buffer (records are submitted without wakeup), default 10 ms. */
+  drainIntervalMs?: number;
+  log?: (level: EbpfLogLevel, msg: string, data?: object) => void;
+}
+
+/** What the collector knows about its helper beyond CollectorStats (for `vigil doctor` and benchmarks). */
+export interface EbpfHelperState {
+  readonly pid: number | undefined;
+  readonly hello: EbpfHelperHello | undefined;
+  readonly stats: EbpfHelperStats | undefined;
+  /** Frames that did not decode (also in CollectorStats.malformed). */
+  readonly malformed: number;
+  /** Times the stream could not be framed (bad magic/version): the helper was killed and restarted. */
+  readonly streamErrors: number;
+  readonly sinkErrors: number;
+}
+
+const DEFAULT_RING_BYTES = 8 * 1024 * 1024;
+const DEFAULT_DRAIN_MS = 10;
+const STDERR_TAIL_LINES = 8;
+
+/**
+ * The Linux eBPF collector: runs native/linux's vigil-ebpf helper, decodes its frames into RawEvents
+ * (backend 'ebpf'), restarts it with backoff when it dies, and keeps counters (events, kernel-reported lost
+ * records across restarts, malformed frames, restarts).
+ */
+export class EbpfCollector implements Collector {
+  readonly backend = 'ebpf' as const;
+
+  /** null when the helper can load here; otherwise the reason (not root, no BTF, helper not built, load failed). */
+  static probe(helperPath: string = defaultHelperPath()): Promise<string | null> {
+    return probeEbpf(helperPath);
+  }
+
+  private readonly helperPath: string;
+  private readonly args: readonly string[];
+  private readonly log: (level: EbpfLogLevel, msg: string, data?: object) => void;
+  private readonly backoff = new EbpfBackoff();
+  private sink: RawEventSink | undefined;
+  private helper: EbpfHelperProcess | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private events = 0;
+  private lostBefore = 0;
+  private malformed = 0;
+  private restarts = 0;
+  private streamErrors = 0;
+  private sinkErrors = 0;
+  private hello: EbpfHelperHello | undefined;
+  private helperStats: EbpfHelperStats | undefined;
+
+  constructor(options: EbpfCollectorOptions = {}) {
+    const ring = options.ringBufferBytes ?? DEFAULT_RING_BYTES;
+    if (!Number.isInteger(ring) || ring < 4096 || (ring & (ring - 1)) !== 0) {
+      throw new RangeError(`ringBufferBytes must be a power of two >= 4096, got ${ring}`);
+    }
+    const drain = options.drainIntervalMs ?? DEFAULT_DRAIN_MS;
+    if (!Number.isInteger(drain) || drain < 1 || drain > 1000) {
+      throw new RangeError(`drainIntervalMs must be an integer in 1..1000, got ${drain}`);
+    }
+    this.helperPath = options.helperPath ?? defaultHelperPath();
+    this.args = ['--ring-bytes', String(ring), '--drain-ms', String(drain)];
+    this.log = options.log ?? (() => undefined);
+  }
+
+  async start(sink: RawEventSink): Promise<void> {
+    if (this.sink !== undefined) throw new Error('EbpfCollector already started');
+    this.sink = sink;
+    this.stopping = false;
+    try {
+      await this.launch();
+    } catch (error) {
+      this.sink = undefined;
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer !== undefined) clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    await this.helper?.stop();
+    this.helper = undefined;
+    this.sink = undefined;
+  }
+
+  stats(): CollectorStats {
+    return {
+      backend: 'ebpf',
+      events: this.events,
+      lost: this.lostBefore + (this.helperStats?.lost ?? 0),
+      restarts: this.restarts,
+      malformed: this.malformed,
+    };
+  }
+
+  helperState(): EbpfHelperState {
+    return {
+      pid: this.helper?.pid,
+      hello: this.hello,
+      stats: this.helperStats,
+      malformed: this.malformed,
+      streamErrors: this.streamErrors,
+      sinkErrors: this.sinkErrors,
+    };
+  }
+
+  /** Spawns one helper; resolves on its hello frame (attached), rejects with its reason if it dies first. */
+  private launch(): Promise<void> {
+    const decoder = new EbpfRecordDecoder();
+    const reader = new EbpfFrameReader();
+    const stderrTail: string[] = [];
+    this.helperStats = undefined;
+    return new Promise((resolve, reject) => {
+      let attached = false;
+      const helper: EbpfHelperProcess = new EbpfHelperProcess(this.helperPath, this.args, {
+        onChunk: (chunk) => {
+          try {
+            reader.push(chunk, (frame) => {
+              const decoded = decoder.decode(frame.kind, frame.payload);
+              switch (decoded.type) {
+                case 'event':
+                  this.deliver(decoded.event);
+                  break;
+                case 'stats':
+                  this.helperStats = decoded.stats;
+                  break;
+                case 'hello':
+                  this.hello = decoded.hello;
+                  if (!attached) {
+                    attached = true;
+                    this.log('info', 'eBPF helper attached', { pid: decoded.hello.helperPid, ringBytes: decoded.hello.ringBytes });
+                    resolve();
+                  }
+                  break;
+                case 'malformed':
+                  this.malformed++;
+                  if (this.malformed <= 10) this.log('warn', `eBPF frame skipped: ${decoded.reason}`);
+                  break;
+              }
+            });
+          } catch (error) {
+            this.streamErrors++;
+            this.log('error', `eBPF helper stream unreadable, restarting it: ${(error as Error).message}`);
+            helper.kill();
+          }
+        },
+        onStderr: (line) => {
+          stderrTail.push(line);
+          if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
+          this.log('warn', `vigil-ebpf: ${line}`);
+        },
+        onClose: (code, signal, spawnError) => {
+          this.lostBefore += this.helperStats?.lost ?? 0;
+          this.helperStats = undefined;
+          if (this.helper === helper) this.helper = undefined;
+          const why = spawnError?.message ?? `exit code ${code}${signal ? `, signal ${signal}` : ''}`;
+          const detail = stderrTail.filter((l) => l.startsWith('vigil-ebpf:')).at(-1) ?? stderrTail.at(-1) ?? '';
+          if (!attached) {
+            reject(new Error(`eBPF helper did not attach (${why})${detail ? `: ${detail}` : ''}`));
+            return;
+          }
+          if (this.stopping) return;
+          this.log('warn', `eBPF helper died (${why}); restarting`, { detail });
+          this.scheduleRestart(Date.now() - helper.startedAt);
+        },
+      });
+      this.helper = helper;
+    });
+  }
+
+  private scheduleRestart(ranForMs: number): void {
+    const delay = this.backoff.next(ranForMs);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.stopping) return;
+      this.restarts++;
+      const startedAt = Date.now();
+      this.launch().catch((error: Error) => {
+        this.log('error', `eBPF helper restart failed: ${error.message}`);
+        if (!this.stopping) this.scheduleRestart(Date.now() - startedAt);
+      });
+    }, delay);
+    this.restartTimer.unref?.();
+  }
+
+  private deliver(event: Parameters<RawEventSink>[0]): void {
+    this.events++;
+    try {
+      this.sink?.(event);
+    } catch (error) {
+      this.sinkErrors++;
+      if (this.sinkErrors <= 10) this.log('error', `event sink threw: ${(error as Error).message}`);
+    }
+  }
+}

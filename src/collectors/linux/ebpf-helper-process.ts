@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+
+export interface EbpfHelperHandlers {
+  /** A chunk of the helper's stdout (frames). */
+  onChunk(chunk: Buffer): void;
+  /** One line the helper wrote on stderr (its reasons and libbpf warnings). */
+  onStderr(line: string): void;
+  /** The helper is gone and its stdout fully delivered. Called once. */
+  onClose(code: number | null, signal: NodeJS.Signals | null, spawnError?: Error): void;
+}
+
+const STOP_GRACE_MS = 5_000;
+const STDERR_LINE_MAX = 2_000;
+
+/** One running vigil-ebpf process: spawned with pipes, stopped by closing stdin + SIGTERM, SIGKILL as a last resort. */
+export class EbpfHelperProcess {
+  readonly startedAt = Date.now();
+  private readonly child: ChildProcess;
+  private readonly closed: Promise<void>;
+  private done = false;
+
+  constructor(path: string, args: readonly string[], handlers: EbpfHelperHandlers) {
+    this.child = spawn(path, [...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderrCarry = '';
+    this.closed = new Promise((resolve) => {
+      const finish = (code: number | null, signal: NodeJS.Signals | null, error?: Error): void => {
+        if (this.done) return;
+        this.done = true;
+        if (stderrCarry !== '') handlers.onStderr(stderrCarry);
+        handlers.onClose(code, signal, error);
+        resolve();
+      };
+      this.child.on('error', (error) => finish(null, null, error));
+      this.child.on('close', (code, signal) => finish(code, signal));
+    });
+    this.child.stdout?.on('data', (chunk: Buffer) => handlers.onChunk(chunk));
+    this.child.stderr?.setEncoding('utf8');
+    this.child.stderr?.on('data', (text: string) => {
+      const lines = (stderrCarry + text).split('\n');
+      stderrCarry = (lines.pop() ?? '').slice(0, STDERR_LINE_MAX);
+      for (const line of lines) if (line.trim() !== '') handlers.onStderr(line.slice(0, STDERR_LINE_MAX));
+    });
+    // The helper treats stdin EOF as "the agent is gone"; a write error here only means it already exited.
+    this.child.stdin?.on('error', () => undefined);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Kills the helper without waiting (its close handler still runs). */
+  kill(): void {
+    if (!this.done) this.child.kill('SIGKILL');
+  }
+
+  /** Asks the helper to detach and exit; resolves once it is gone and its output delivered. */
+  async stop(): Promise<void> {
+    if (this.done) return this.closed;
+    this.child.stdin?.end();
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.kill(), STOP_GRACE_MS);
+    try {
+      await this.closed;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

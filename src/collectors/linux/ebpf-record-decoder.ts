@@ -1,0 +1,184 @@
+import { posix } from 'node:path';
+import type { RawAccept, RawConnect, RawEvent, RawExec, RawExit, RawFork, RawProcess } from '../raw-event.js';
+import { decodeIp } from './ebpf-ip.js';
+import type { EbpfHelperHello, EbpfHelperStats } from './ebpf-helper-info.js';
+import { AF_INET, AF_INET6, EXEC, EXIT, FRAME_KIND_CODES, HELLO, IPPROTO_UDP, NET, RECORD, STATS } from './ebpf-layout.js';
+import type { FrameKind } from './ebpf-layout.js';
+
+export type DecodedFrame =
+  | { readonly type: 'event'; readonly event: RawEvent }
+  | { readonly type: 'hello'; readonly hello: EbpfHelperHello }
+  | { readonly type: 'stats'; readonly stats: EbpfHelperStats }
+  /** A record that does not hold together (counted by the caller as malformed). */
+  | { readonly type: 'malformed'; readonly reason: string };
+
+const MIN_BYTES: Readonly<Record<FrameKind, number>> = {
+  exec: EXEC.dataStart,
+  fork: RECORD.body,
+  exit: EXIT.bytes,
+  connect: NET.bytes,
+  accept: NET.bytes,
+  hello: HELLO.bytes,
+  stats: STATS.bytes,
+};
+
+const KIND_BY_CODE = new Map<number, FrameKind>(
+  (Object.keys(FRAME_KIND_CODES) as FrameKind[]).map((k) => [FRAME_KIND_CODES[k], k]),
+);
+
+function u64(buf: Buffer, at: number): number {
+  return buf.readUInt32LE(at) + buf.readUInt32LE(at + 4) * 0x1_0000_0000;
+}
+
+function cString(buf: Buffer, at: number, max: number): string {
+  const nul = buf.indexOf(0, at);
+  const end = nul < 0 || nul > at + max ? at + max : nul;
+  return buf.toString('utf8', at, end);
+}
+
+/**
+ * Turns helper frames into RawEvents (backend 'ebpf', platform 'linux'). Kernel boot-time stamps become epoch
+ * milliseconds with the offset from the latest hello frame; until a hello arrives, events are malformed.
+ */
+export class EbpfRecordDecoder {
+  private bootToEpochMs: number | undefined;
+
+  decode(kindCode: number, p: Buffer): DecodedFrame {
+    const kind = KIND_BY_CODE.get(kindCode);
+    if (kind === undefined) return { type: 'malformed', reason: `unknown frame kind ${kindCode}` };
+    if (p.length < MIN_BYTES[kind]) return { type: 'malformed', reason: `${kind} frame of ${p.length} bytes` };
+    return this.handlers[kind](p);
+  }
+
+  private readonly handlers: Readonly<Record<FrameKind, (p: Buffer) => DecodedFrame>> = {
+    hello: (p) => {
+      const hello: EbpfHelperHello = {
+        bootToEpochMs: Number(p.readBigInt64LE(HELLO.bootToEpochNs)) / 1e6,
+        ringBytes: u64(p, HELLO.ringBytes),
+        drainMs: p.readUInt32LE(HELLO.drainMs),
+        clkTck: p.readUInt32LE(HELLO.clkTck),
+        helperPid: p.readUInt32LE(HELLO.helperPid),
+      };
+      this.bootToEpochMs = hello.bootToEpochMs;
+      return { type: 'hello', hello };
+    },
+    stats: (p) => ({
+      type: 'stats',
+      stats: { lost: u64(p, STATS.lost), records: u64(p, STATS.records), writeNs: u64(p, STATS.writeNs) },
+    }),
+    exec: (p) => this.exec(p),
+    fork: (p) => this.event(p, (timeMs, process): RawFork => ({ kind: 'fork', timeMs, backend: 'ebpf', platform: 'linux', process })),
+    exit: (p) =>
+      this.event(p, (timeMs, process): RawExit => {
+        const status = p.readUInt32LE(EXIT.status);
+        const signal = status & 0x7f;
+        return {
+          kind: 'exit',
+          timeMs,
+          backend: 'ebpf',
+          platform: 'linux',
+          process,
+          // Shell convention: exit status, or 128 + signal number when killed by a signal.
+          exitCode: signal === 0 ? (status >> 8) & 0xff : 128 + signal,
+        };
+      }),
+    connect: (p) => this.network(p, 'connect'),
+    accept: (p) => this.network(p, 'accept'),
+  };
+
+  private event(p: Buffer, build: (timeMs: number, process: RawProcess) => RawEvent, extra?: Partial<RawProcess>): DecodedFrame {
+    if (this.bootToEpochMs === undefined) return { type: 'malformed', reason: 'event before hello' };
+    const timeMs = u64(p, RECORD.timeNs) / 1e6 + this.bootToEpochMs;
+    return { type: 'event', event: build(timeMs, this.process(p, extra)) };
+  }
+
+  private process(p: Buffer, extra?: Partial<RawProcess>): RawProcess {
+    const base = this.bootToEpochMs ?? 0;
+    return {
+      pid: p.readUInt32LE(RECORD.pid),
+      startKey: String(u64(p, RECORD.startTicks)),
+      startTimeMs: u64(p, RECORD.startBootNs) / 1e6 + base,
+      ppid: p.readUInt32LE(RECORD.ppid),
+      parentStartKey: String(u64(p, RECORD.parentStartTicks)),
+      comm: cString(p, RECORD.comm, RECORD.commBytes),
+      uid: p.readUInt32LE(RECORD.uid),
+      gid: p.readUInt32LE(RECORD.gid),
+      euid: p.readUInt32LE(RECORD.euid),
+      egid: p.readUInt32LE(RECORD.egid),
+      groupLeaderPid: p.readUInt32LE(RECORD.pgid),
+      sessionLeaderPid: p.readUInt32LE(RECORD.sid),
+      ...extra,
+    };
+  }
+
+  private exec(p: Buffer): DecodedFrame {
+    const filenameLen = p.readUInt16LE(EXEC.filenameLen);
+    const argvLen = p.readUInt16LE(EXEC.argvLen);
+    const cwdLen = p.readUInt16LE(EXEC.cwdLen);
+    const argvTrueLen = p.readUInt32LE(EXEC.argvTrueLen);
+    const flags = p.readUInt16LE(EXEC.flags);
+    const argvAt = EXEC.dataStart + filenameLen;
+    const cwdAt = argvAt + argvLen;
+    if (cwdAt + cwdLen > p.length) return { type: 'malformed', reason: `exec lengths exceed the ${p.length}-byte record` };
+
+    const args = p.toString('utf8', argvAt, cwdAt).split('\0');
+    if (args.length > 0 && args[args.length - 1] === '' && p[cwdAt - 1] === 0) args.pop();
+    const cwd = (flags & EXEC.flagCwdTruncated) !== 0 ? undefined : decodeCwd(p, cwdAt, cwdLen);
+    const filename = p.toString('utf8', EXEC.dataStart, argvAt);
+    const executable = filename.startsWith('/') || cwd === undefined ? filename : posix.resolve(cwd, filename);
+    const truncated = argvLen < argvTrueLen || (flags & EXEC.flagArgvFault) !== 0;
+    const extra: Partial<RawProcess> = {
+      executable,
+      args,
+      ...(cwd !== undefined ? { cwd } : {}),
+      ...(truncated ? { argsTruncated: true, argsBytes: argvTrueLen } : {}),
+    };
+    return this.event(p, (timeMs, process): RawExec => ({ kind: 'exec', timeMs, backend: 'ebpf', platform: 'linux', process }), extra);
+  }
+
+  private network(p: Buffer, kind: 'connect' | 'accept'): DecodedFrame {
+    const familyCode = p.readUInt16LE(NET.family);
+    if (familyCode !== AF_INET && familyCode !== AF_INET6) return { type: 'malformed', reason: `address family ${familyCode}` };
+    const local = decodeIp(familyCode, p, NET.saddr);
+    const remote = decodeIp(familyCode, p, NET.daddr);
+    const sport = p.readUInt16LE(NET.sport);
+    const dport = p.readUInt16LE(NET.dport);
+    const transport = p[NET.protocol] === IPPROTO_UDP ? 'udp' : 'tcp';
+    const result = p.readInt32LE(NET.result);
+    return this.event(p, (timeMs, process): RawConnect | RawAccept =>
+      kind === 'connect'
+        ? {
+            kind,
+            timeMs,
+            backend: 'ebpf',
+            platform: 'linux',
+            process,
+            transport,
+            family: remote.family,
+            ...(sport !== 0 ? { source: { ip: local.ip, port: sport } } : {}),
+            destination: { ip: remote.ip, port: dport },
+            result,
+          }
+        : // The server side: the remote peer is the source, the local listener the destination.
+          {
+            kind,
+            timeMs,
+            backend: 'ebpf',
+            platform: 'linux',
+            process,
+            transport,
+            family: remote.family,
+            source: { ip: remote.ip, port: dport },
+            destination: { ip: local.ip, port: sport },
+          },
+    );
+  }
+}
+
+/** The helper writes cwd components leaf first, each NUL-terminated; "" (no component) is the root. */
+function decodeCwd(p: Buffer, at: number, len: number): string {
+  if (len === 0) return '/';
+  const parts = p.toString('utf8', at, at + len).split('\0');
+  if (parts[parts.length - 1] === '') parts.pop();
+  return '/' + parts.reverse().join('/');
+}
