@@ -1,0 +1,162 @@
+/**
+ * The reorder buffer in front of the engine: events from different kernel rings or collectors arrive slightly
+ * out of order (a process's first connect can overtake its exec); the buffer holds each event until it is
+ * `holdMs` old (by the clock passed in) and releases events in (timestamp, arrival) order.
+ *
+ * Bounded: at most `maxEvents` are held; on overflow the earliest held event is released early (still in
+ * order, counted in `overflowReleased`), or, with `overflow: 'drop'`, the incoming event is dropped (counted
+ * in `dropped`). An event older than what was already released (beyond the hold) is late: it is still
+ * released at once, out of order, and counted in `late`.
+ */
+export interface ReorderBufferOptions<T> {
+  /** Event time in epoch milliseconds. */
+  readonly timestamp: (event: T) => number;
+  /** How long an event is held, measured from its timestamp. Default 250 ms. */
+  readonly holdMs?: number;
+  /** Cap on held events. Default 65 536. */
+  readonly maxEvents?: number;
+  /** What to do when full. Default 'release-oldest'. */
+  readonly overflow?: 'release-oldest' | 'drop';
+}
+
+export interface ReorderBufferStats {
+  received: number;
+  released: number;
+  /** Arrived older than an event already released; released immediately, out of order. */
+  late: number;
+  /** Released before their hold because the buffer was full. */
+  overflowReleased: number;
+  /** Dropped because the buffer was full (overflow: 'drop' only). */
+  dropped: number;
+  held: number;
+  peakHeld: number;
+}
+
+export const DEFAULT_HOLD_MS = 250;
+export const DEFAULT_MAX_HELD = 65_536;
+
+interface Held<T> {
+  readonly ts: number;
+  readonly seq: number;
+  readonly event: T;
+}
+
+export class ReorderBuffer<T> {
+  private readonly heap: Held<T>[] = [];
+  private readonly holdMs: number;
+  private readonly maxEvents: number;
+  private readonly dropOnOverflow: boolean;
+  private readonly timestampOf: (event: T) => number;
+  private arrival = 0;
+  /** Timestamp of the last event released in order. */
+  private releasedUpTo = -Infinity;
+  private readonly counters: ReorderBufferStats = { received: 0, released: 0, late: 0, overflowReleased: 0, dropped: 0, held: 0, peakHeld: 0 };
+
+  constructor(options: ReorderBufferOptions<T>) {
+    this.timestampOf = options.timestamp;
+    this.holdMs = Math.max(0, options.holdMs ?? DEFAULT_HOLD_MS);
+    this.maxEvents = Math.max(1, options.maxEvents ?? DEFAULT_MAX_HELD);
+    this.dropOnOverflow = options.overflow === 'drop';
+  }
+
+  /** Adds an event; returns what is ready at `nowMs` (late events come back at once). */
+  push(event: T, nowMs: number): T[] {
+    const c = this.counters;
+    c.received++;
+    const ts = this.timestampOf(event);
+    const out: T[] = [];
+    if (ts < this.releasedUpTo) {
+      c.late++;
+      c.released++;
+      out.push(event);
+      return this.release(nowMs, out);
+    }
+    if (this.heap.length >= this.maxEvents) {
+      if (this.dropOnOverflow) {
+        c.dropped++;
+        return this.release(nowMs, out);
+      }
+      // Overflow rule: the earliest held event leaves early (it is next in order anyway).
+      c.overflowReleased++;
+      this.emit(this.pop()!, out);
+    }
+    this.insert({ ts, seq: this.arrival++, event });
+    c.held = this.heap.length;
+    if (c.held > c.peakHeld) c.peakHeld = c.held;
+    return this.release(nowMs, out);
+  }
+
+  /** Releases, in (timestamp, arrival) order, every event at least `holdMs` old at `nowMs`. */
+  release(nowMs: number, out: T[] = []): T[] {
+    const limit = nowMs - this.holdMs;
+    while (this.heap.length > 0 && this.heap[0]!.ts <= limit) this.emit(this.pop()!, out);
+    this.counters.held = this.heap.length;
+    return out;
+  }
+
+  /** Releases everything held, in order (shutdown, end of a replay). */
+  flush(): T[] {
+    const out: T[] = [];
+    while (this.heap.length > 0) this.emit(this.pop()!, out);
+    this.counters.held = 0;
+    return out;
+  }
+
+  /** When the earliest held event falls due (for a timer), or null when empty. */
+  nextDueMs(): number | null {
+    return this.heap.length > 0 ? this.heap[0]!.ts + this.holdMs : null;
+  }
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  stats(): ReorderBufferStats {
+    return { ...this.counters };
+  }
+
+  private emit(h: Held<T>, out: T[]): void {
+    if (h.ts > this.releasedUpTo) this.releasedUpTo = h.ts;
+    this.counters.released++;
+    out.push(h.event);
+  }
+
+  // A binary min-heap on (ts, seq).
+  private insert(h: Held<T>): void {
+    const a = this.heap;
+    a.push(h);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!before(a[i]!, a[p]!)) break;
+      [a[i], a[p]] = [a[p]!, a[i]!];
+      i = p;
+    }
+  }
+
+  private pop(): Held<T> | undefined {
+    const a = this.heap;
+    if (a.length === 0) return undefined;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && before(a[l]!, a[m]!)) m = l;
+        if (r < a.length && before(a[r]!, a[m]!)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+function before<T>(a: Held<T>, b: Held<T>): boolean {
+  return a.ts < b.ts || (a.ts === b.ts && a.seq < b.seq);
+}
