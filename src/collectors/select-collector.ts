@@ -1,0 +1,129 @@
+import type { Collector, RawEventSink } from './collector.js';
+import type { HostIdentity } from './host-identity.js';
+import { EbpfCollector, type EbpfCollectorOptions } from './linux/ebpf-collector.js';
+import { ProcfsCollector, type ProcfsCollectorOptions } from './linux/procfs-collector.js';
+import { scanProcfsSnapshot } from './linux/procfs-snapshot.js';
+import type { Backend, Platform } from './raw-event.js';
+
+/** What `--backend` accepts: `auto` walks the platform's chain; a backend name tries only that one. */
+export const BACKEND_CHOICES = ['auto', 'ebpf', 'procfs'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+export interface CollectorOptions {
+  readonly host: HostIdentity;
+  readonly ebpf?: EbpfCollectorOptions;
+  readonly procfs?: ProcfsCollectorOptions;
+  readonly log?: (level: 'info' | 'warn' | 'error', msg: string, data?: object) => void;
+}
+
+/** One link of a fallback chain. */
+interface Candidate {
+  readonly backend: Backend;
+  /** null when it can run here, else why not. */
+  probe(options: CollectorOptions): Promise<string | null>;
+  create(options: CollectorOptions): Collector;
+  /**
+   * Live backends see only what happens after they attach: the processes already running come from one /proc
+   * scan taken right after attaching. Polling backends report already-running processes themselves.
+   */
+  readonly snapshotAfterAttach: ((options: CollectorOptions) => ReturnType<typeof scanProcfsSnapshot>) | null;
+}
+
+const EBPF: Candidate = {
+  backend: 'ebpf',
+  probe: (o) => EbpfCollector.probe(o.ebpf?.helperPath),
+  create: (o) => new EbpfCollector({ ...o.ebpf, ...(o.log ? { log: o.log } : {}) }),
+  snapshotAfterAttach: (o) => scanProcfsSnapshot(o.host),
+};
+
+const PROCFS: Candidate = {
+  backend: 'procfs',
+  probe: (o) => ProcfsCollector.probe(o.procfs?.procRoot),
+  create: (o) => new ProcfsCollector({ host: o.host, ...o.procfs, ...(o.log ? { log: o.log } : {}) }),
+  snapshotAfterAttach: null,
+};
+
+/**
+ * The fallback chain per platform, best first (quark's `bpf_queue_open() != 0 && kprobe_queue_open() != 0`).
+ * darwin (eslogger, then ps + lsof) and win32 (etw) plug in here.
+ */
+const CHAINS: Readonly<Record<Platform, readonly Candidate[]>> = {
+  linux: [EBPF, PROCFS],
+  macos: [],
+  windows: [],
+};
+
+export interface FallbackReason {
+  readonly backend: Backend;
+  readonly reason: string;
+}
+
+export interface OpenedCollector {
+  readonly collector: Collector;
+  readonly backend: Backend;
+  /** Every backend tried before the one in use, and why it could not run. */
+  readonly fallbacks: readonly FallbackReason[];
+  /** already_running snapshot events handed to the sink after attaching (0 for polling backends). */
+  readonly snapshotEvents: number;
+}
+
+export class NoCollectorError extends Error {
+  readonly code = 'VIGIL_NO_COLLECTOR';
+  readonly fallbacks: readonly FallbackReason[];
+  constructor(platform: Platform, fallbacks: readonly FallbackReason[]) {
+    super(
+      fallbacks.length === 0
+        ? `VIGIL_NO_COLLECTOR: no collector for ${platform} yet`
+        : `VIGIL_NO_COLLECTOR: no collector can run: ${fallbacks.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`,
+    );
+    this.name = 'NoCollectorError';
+    this.fallbacks = fallbacks;
+  }
+}
+
+/** One line for logs, `vigil doctor` and `agent.collector`: "procfs (ebpf: not root)". */
+export function describeCollector(opened: Pick<OpenedCollector, 'backend' | 'fallbacks'>): string {
+  if (opened.fallbacks.length === 0) return opened.backend;
+  return `${opened.backend} (${opened.fallbacks.map((f) => `${f.backend}: ${f.reason}`).join('; ')})`;
+}
+
+/**
+ * Picks and starts the collector. Startup order, so that nothing falls in a gap between "already running"
+ * and "started later":
+ *   1. attach the live collector (eBPF) and wait until it is attached;
+ *   2. only then scan /proc and hand every running process to the sink as a `snapshot` (already_running).
+ * A process that starts between 1 and 2 is seen twice (exec, then snapshot); the normalizer merges the two
+ * by entity id and emits no already_running for it. A polling backend (procfs) does its own first scan.
+ * Each backend that cannot run is skipped with its reason, kept in `fallbacks`.
+ */
+export async function openCollector(choice: BackendChoice, platform: Platform, sink: RawEventSink, options: CollectorOptions): Promise<OpenedCollector> {
+  const chain = CHAINS[platform].filter((c) => choice === 'auto' || c.backend === choice);
+  const fallbacks: FallbackReason[] = [];
+  for (const candidate of chain) {
+    const why = await candidate.probe(options);
+    if (why !== null) {
+      fallbacks.push({ backend: candidate.backend, reason: why });
+      options.log?.('warn', `collector ${candidate.backend} unavailable`, { reason: why });
+      continue;
+    }
+    const collector = candidate.create(options);
+    try {
+      await collector.start(sink);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      fallbacks.push({ backend: candidate.backend, reason });
+      options.log?.('warn', `collector ${candidate.backend} failed to start`, { reason });
+      continue;
+    }
+    let snapshotEvents = 0;
+    if (candidate.snapshotAfterAttach !== null) {
+      for (const ev of candidate.snapshotAfterAttach(options)) {
+        sink(ev);
+        snapshotEvents++;
+      }
+    }
+    return { collector, backend: candidate.backend, fallbacks, snapshotEvents };
+  }
+  if (choice !== 'auto' && chain.length === 0) fallbacks.push({ backend: choice, reason: `not available on ${platform}` });
+  throw new NoCollectorError(platform, fallbacks);
+}

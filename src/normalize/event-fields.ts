@@ -1,0 +1,28 @@
+import type { EcsObject } from '../ecs/ecs-event.js';
+import type { EventShape } from './event-shapes.js';
+import { isoTime } from './set-defined.js';
+
+export type EventOutcome = 'success' | 'failure' | 'unknown';
+
+/** The `event.*` field set. */
+export function eventFields(shape: EventShape, id: string, sequence: number, createdMs: number, outcome?: EventOutcome): EcsObject {
+  const event: EcsObject = {
+    kind: 'event',
+    category: [shape.category],
+    type: [shape.type],
+    action: shape.action,
+    module: 'endpoint',
+    dataset: shape.dataset,
+    id,
+    sequence,
+    created: isoTime(createdMs),
+  };
+  if (outcome !== undefined) event['outcome'] = outcome;
+  return event;
+}
+
+/** `event.outcome` of a connect(): 0 and -EINPROGRESS (Linux 115) mean the attempt went out. */
+export function connectOutcome(result: number | undefined, einprogress = 115): EventOutcome | undefined {
+  if (result === undefined) return undefined;
+  return result === 0 || result === -einprogress ? 'success' : 'failure';
+}

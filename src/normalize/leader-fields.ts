@@ -1,0 +1,18 @@
+import type { EcsObject } from '../ecs/ecs-event.js';
+import type { ProcessCache } from './process-cache.js';
+import type { ProcessEntry } from './process-entry.js';
+
+function leader(e: ProcessEntry, pid: number | undefined, cache: ProcessCache, withPid: boolean): EcsObject | undefined {
+  if (pid === undefined || pid <= 0) return undefined;
+  const entityId = pid === e.pid ? e.entityId : cache.peekPid(pid)?.entityId;
+  if (entityId === undefined) return withPid ? { pid } : undefined;
+  return withPid ? { entity_id: entityId, pid } : { entity_id: entityId };
+}
+
+/** `process.group_leader` and `process.session_leader` (entity id when the leader is known, and pid). */
+export function leaderFields(target: EcsObject, e: ProcessEntry, cache: ProcessCache, withPid: boolean): void {
+  const g = leader(e, e.groupLeaderPid, cache, withPid);
+  const s = leader(e, e.sessionLeaderPid, cache, withPid);
+  if (g) target['group_leader'] = g;
+  if (s) target['session_leader'] = s;
+}

@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import type { EcsEvent, EcsObject } from '../ecs/ecs-event.js';
+import type { HostIdentity } from '../collectors/host-identity.js';
+import type {
+  RawAccept, RawConnect, RawDisconnect, RawEvent, RawEventKind, RawExec, RawExit, RawFork, RawSnapshot,
+} from '../collectors/raw-event.js';
+import { agentFields, type AgentInfo } from './agent-fields.js';
+import { entityIdFor } from './entity-id.js';
+import { connectOutcome, eventFields, type EventOutcome } from './event-fields.js';
+import { EVENT_SHAPES } from './event-shapes.js';
+import { hostFields } from './host-fields.js';
+import { networkFields } from './network-fields.js';
+import { ProcessCache, type ProcessCacheStats } from './process-cache.js';
+import type { ProcessEntry } from './process-entry.js';
+import { processFields, thinProcessFields, type ProcessEnd } from './process-fields.js';
+import { ProcessTracker } from './process-tracker.js';
+import { isoTime } from './set-defined.js';
+import { userFields } from './user-fields.js';
+import { PasswdUserDirectory, type UserDirectory } from './user-directory.js';
+
+/** ECS version Vigil's documents follow. */
+export const ECS_VERSION = '8.17.0';
+
+export interface NormalizerOptions {
+  readonly host: HostIdentity;
+  readonly agent: AgentInfo;
+  /** Resolves uid/gid to names when the collector does not (default: /etc/passwd + /etc/group). */
+  readonly users?: UserDirectory;
+  /** Process cache bounds (see ProcessCache). */
+  readonly cacheCapacity?: number;
+  readonly exitRetentionMs?: number;
+  /** Wall clock for event.created and cache expiry. */
+  readonly nowMs?: () => number;
+}
+
+export interface NormalizerStats {
+  /** Raw events in, per kind. */
+  readonly in: Readonly<Record<RawEventKind, number>>;
+  /** ECS documents out. */
+  readonly out: number;
+  /** Startup snapshots merged into an entity a live event had already introduced (no document emitted). */
+  readonly snapshotsMerged: number;
+  readonly cache: ProcessCacheStats;
+}
+
+type Handler<K extends RawEventKind> = (n: Normalizer, raw: Extract<RawEvent, { kind: K }>) => EcsEvent | null;
+
+/** One handler per raw kind: a kind without a handler does not compile. */
+const HANDLERS: { readonly [K in RawEventKind]: Handler<K> } = {
+  exec: (n, raw: RawExec) => n.processDoc(raw, n.tracker.exec(raw.process, raw.platform, raw.timeMs)),
+  fork: (n, raw: RawFork) => n.processDoc(raw, n.tracker.fork(raw.process, raw.platform, raw.timeMs)),
+  exit: (n, raw: RawExit) => {
+    const e = n.tracker.exit(raw.process, raw.platform, raw.timeMs);
+    const end: ProcessEnd = raw.exitCode === undefined ? { endMs: raw.timeMs } : { endMs: raw.timeMs, exitCode: raw.exitCode };
+    return n.processDoc(raw, e, end);
+  },
+  snapshot: (n, raw: RawSnapshot) => {
+    const { entry, merged } = n.tracker.snapshot(raw.process, raw.platform);
+    return merged ? null : n.processDoc(raw, entry);
+  },
+  connect: (n, raw: RawConnect) => n.networkDoc(raw, connectOutcome(raw.result)),
+  accept: (n, raw: RawAccept) => n.networkDoc(raw, 'success'),
+  disconnect: (n, raw: RawDisconnect) => n.networkDoc(raw, undefined),
+};
+
+/**
+ * RawEvent -> ECS document, as Elastic Defend writes it. Platform-neutral: the platform comes from each raw
+ * event; host, agent and the user directory are passed in. Not thread-safe, and not meant to be: one
+ * normalizer per collector stream, so `event.sequence` follows arrival order.
+ */
+export class Normalizer {
+  readonly cache: ProcessCache;
+  readonly tracker: ProcessTracker;
+  readonly #users: UserDirectory;
+  readonly #host: EcsObject;
+  readonly #agent: EcsObject;
+  readonly #ecs: EcsObject = Object.freeze({ version: ECS_VERSION });
+  readonly #now: () => number;
+  readonly #idPrefix: string;
+  #sequence = 0;
+  #out = 0;
+  readonly #in: Record<RawEventKind, number> = { exec: 0, fork: 0, exit: 0, snapshot: 0, connect: 0, accept: 0, disconnect: 0 };
+
+  constructor(options: NormalizerOptions) {
+    this.cache = new ProcessCache({
+      ...(options.cacheCapacity !== undefined ? { capacity: options.cacheCapacity } : {}),
+      ...(options.exitRetentionMs !== undefined ? { exitRetentionMs: options.exitRetentionMs } : {}),
+    });
+    this.tracker = new ProcessTracker(this.cache, entityIdFor(options.host.hostId, options.host.bootId), options.host);
+    this.#users = options.users ?? new PasswdUserDirectory();
+    this.#host = hostFields(options.host);
+    this.#agent = agentFields(options.agent);
+    this.#now = options.nowMs ?? Date.now;
+    this.#idPrefix = randomBytes(9).toString('base64');
+  }
+
+  /** Normalizes one raw event; null when it produces no document (a snapshot merged into a live entity). */
+  normalize(raw: RawEvent): EcsEvent | null {
+    this.#in[raw.kind]++;
+    this.cache.expire(this.#now());
+    const doc = (HANDLERS[raw.kind] as Handler<RawEventKind>)(this, raw as never);
+    if (doc !== null) this.#out++;
+    return doc;
+  }
+
+  #base(raw: RawEvent, outcome: EventOutcome | undefined): EcsObject {
+    const seq = ++this.#sequence;
+    return {
+      '@timestamp': isoTime(raw.timeMs),
+      agent: this.#agent,
+      ecs: this.#ecs,
+      event: eventFields(EVENT_SHAPES[raw.kind], `${this.#idPrefix}${seq.toString(36)}`, seq, this.#now(), outcome),
+      host: this.#host,
+    };
+  }
+
+  /** @internal used by the handlers */
+  processDoc(raw: RawEvent, e: ProcessEntry, end?: ProcessEnd): EcsEvent {
+    const doc = this.#base(raw, undefined);
+    doc['process'] = processFields(e, this.cache, this.#users, end);
+    Object.assign(doc, userFields(e, this.#users));
+    return doc;
+  }
+
+  /** @internal used by the handlers */
+  networkDoc(raw: RawConnect | RawAccept | RawDisconnect, outcome: EventOutcome | undefined): EcsEvent {
+    const e = this.tracker.network(raw.process, raw.platform);
+    const doc = this.#base(raw, outcome);
+    Object.assign(doc, networkFields(raw));
+    doc['process'] = thinProcessFields(e, this.cache);
+    Object.assign(doc, userFields(e, this.#users));
+    return doc;
+  }
+
+  stats(): NormalizerStats {
+    return { in: { ...this.#in }, out: this.#out, snapshotsMerged: this.tracker.snapshotsMerged, cache: this.cache.stats() };
+  }
+}

@@ -1,0 +1,188 @@
+import type { Platform, RawProcess } from '../collectors/raw-event.js';
+import type { HostIdentity } from '../collectors/host-identity.js';
+import type { EntityIdOf } from './entity-id.js';
+import type { ProcessCache } from './process-cache.js';
+import type { ProcessEntry } from './process-entry.js';
+import { processStartMs } from './start-time.js';
+
+const MAX_ANCESTRY = 5;
+
+/** basename for both `/` and `\` separated paths. */
+function baseName(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i >= 0 ? path.slice(i + 1) : path;
+}
+
+/** A start key that is numerically after another (a parent cannot start after its child). */
+function startsAfter(a: string, b: string): boolean {
+  if (!/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
+  return a.length !== b.length ? a.length > b.length : a > b;
+}
+
+type Mode = 'replace' | 'fill';
+
+/** Copies what the collector knows into the entry: `replace` overwrites (exec), `fill` only fills gaps. */
+function apply(e: ProcessEntry, p: RawProcess, mode: Mode, startMs: number | undefined): void {
+  const set = <K extends keyof ProcessEntry>(k: K, v: ProcessEntry[K] | undefined): void => {
+    if (v === undefined) return;
+    if (mode === 'replace' || e[k] === undefined) e[k] = v;
+  };
+  set('executable', p.executable);
+  if (p.executable !== undefined && p.executable !== '') set('name', baseName(p.executable));
+  else set('name', p.comm);
+  if (p.args !== undefined) {
+    set('args', [...p.args]);
+    set('commandLine', p.args.join(' '));
+  }
+  set('workingDirectory', p.cwd);
+  set('startTimeMs', startMs);
+  set('uid', p.uid);
+  set('gid', p.gid);
+  set('euid', p.euid);
+  set('egid', p.egid);
+  set('userName', p.userName);
+  set('groupName', p.groupName);
+  set('groupLeaderPid', p.groupLeaderPid);
+  set('sessionLeaderPid', p.sessionLeaderPid);
+}
+
+/**
+ * Keeps the process cache in step with raw process events: entity ids, parent links and ancestry, inheritance
+ * at fork, exits. Platform-neutral; the platform only decides how a start key becomes a time.
+ */
+export class ProcessTracker {
+  readonly #cache: ProcessCache;
+  readonly #entityIdOf: EntityIdOf;
+  readonly #host: HostIdentity;
+  #snapshotsMerged = 0;
+
+  constructor(cache: ProcessCache, entityIdOf: EntityIdOf, host: HostIdentity) {
+    this.#cache = cache;
+    this.#entityIdOf = entityIdOf;
+    this.#host = host;
+  }
+
+  get snapshotsMerged(): number {
+    return this.#snapshotsMerged;
+  }
+
+  #create(p: RawProcess, live: boolean): ProcessEntry {
+    return { pid: p.pid, startKey: p.startKey, entityId: this.#entityIdOf(p.pid, p.startKey), ancestry: [], live };
+  }
+
+  /** Sets ppid, parent entity id and ancestry from what the collector says and what the cache holds. */
+  #link(e: ProcessEntry, p: RawProcess): void {
+    if (p.ppid === undefined || p.ppid === e.ppid && e.parentEntityId !== undefined) return;
+    e.ppid = p.ppid;
+    if (p.ppid <= 0) {
+      e.parentEntityId = undefined;
+      e.ancestry = [];
+      return;
+    }
+    let parent = this.#cache.get(p.ppid, p.parentStartKey ?? '');
+    if (parent !== undefined && startsAfter(parent.startKey, e.startKey)) parent = undefined; // a reused pid
+    const parentId = parent?.entityId ?? (p.parentStartKey !== undefined ? this.#entityIdOf(p.ppid, p.parentStartKey) : undefined);
+    e.parentEntityId = parentId;
+    e.ancestry = parentId === undefined ? [] : [parentId, ...(parent?.ancestry ?? [])].slice(0, MAX_ANCESTRY);
+  }
+
+  /** The pid now belongs to another instance: the old one has ended, whether or not its exit was seen. */
+  #retirePrevious(p: RawProcess, timeMs: number): void {
+    const cur = this.#cache.peekPid(p.pid);
+    if (cur !== undefined && cur.startKey !== p.startKey) this.#cache.markExited(cur, timeMs);
+  }
+
+  #startMs(p: RawProcess, platform: Platform): number | undefined {
+    return processStartMs(p, platform, this.#host);
+  }
+
+  exec(p: RawProcess, platform: Platform, timeMs: number): ProcessEntry {
+    this.#retirePrevious(p, timeMs);
+    const e = this.#cache.get(p.pid, p.startKey) ?? this.#create(p, true);
+    e.live = true;
+    apply(e, p, 'replace', this.#startMs(p, platform));
+    // argv replaced: a command line from before the exec must not survive an exec that did not report one
+    if (p.args === undefined && p.executable !== undefined) {
+      e.args = undefined;
+      e.commandLine = undefined;
+    }
+    this.#link(e, p);
+    this.#cache.put(e);
+    return e;
+  }
+
+  fork(p: RawProcess, platform: Platform, timeMs: number): ProcessEntry {
+    this.#retirePrevious(p, timeMs);
+    const e = this.#cache.get(p.pid, p.startKey) ?? this.#create(p, true);
+    e.live = true;
+    this.#link(e, p);
+    apply(e, p, 'replace', this.#startMs(p, platform));
+    // the child runs the parent's image until it execs
+    const parent = p.ppid === undefined ? undefined : this.#cache.peekPid(p.ppid);
+    if (parent !== undefined && parent.entityId === e.parentEntityId) {
+      if (e.executable === undefined && parent.executable !== undefined) {
+        e.executable = parent.executable;
+        e.name = parent.name;
+      }
+      e.name ??= parent.name;
+      e.args ??= parent.args;
+      e.commandLine ??= parent.commandLine;
+      e.workingDirectory ??= parent.workingDirectory;
+      e.uid ??= parent.uid;
+      e.gid ??= parent.gid;
+      e.euid ??= parent.euid;
+      e.egid ??= parent.egid;
+      e.groupLeaderPid ??= parent.groupLeaderPid;
+      e.sessionLeaderPid ??= parent.sessionLeaderPid;
+    }
+    this.#cache.put(e);
+    return e;
+  }
+
+  exit(p: RawProcess, platform: Platform, timeMs: number): ProcessEntry {
+    let e = this.#cache.get(p.pid, p.startKey);
+    if (e === undefined) {
+      e = this.#create(p, true);
+      this.#link(e, p);
+      this.#cache.put(e);
+    }
+    e.live = true;
+    apply(e, p, 'fill', this.#startMs(p, platform));
+    this.#cache.markExited(e, timeMs);
+    return e;
+  }
+
+  /**
+   * A process found running at startup. When a live event already introduced the same entity (the live
+   * collector attached first, so it may have), the snapshot only fills gaps and `merged` is true: no
+   * already_running document is emitted for it.
+   */
+  snapshot(p: RawProcess, platform: Platform): { entry: ProcessEntry; merged: boolean } {
+    const found = this.#cache.get(p.pid, p.startKey);
+    if (found !== undefined) {
+      apply(found, p, 'fill', this.#startMs(p, platform));
+      if (found.ppid === undefined) this.#link(found, p);
+      this.#snapshotsMerged++;
+      return { entry: found, merged: true };
+    }
+    const e = this.#create(p, false);
+    apply(e, p, 'replace', this.#startMs(p, platform));
+    this.#link(e, p);
+    this.#cache.put(e);
+    return { entry: e, merged: false };
+  }
+
+  /** The process behind a network event: the cached instance, or a new entry from what the collector says. */
+  network(p: RawProcess, platform: Platform): ProcessEntry {
+    const found = this.#cache.get(p.pid, p.startKey);
+    if (found !== undefined) {
+      apply(found, p, 'fill', this.#startMs(p, platform));
+      return found;
+    }
+    const e = this.#create(p, true);
+    apply(e, p, 'replace', this.#startMs(p, platform));
+    this.#link(e, p);
+    if (p.startKey !== '') this.#cache.put(e);
+    return e;
+  }
+}

@@ -1,0 +1,11 @@
+import type { EcsObject, EcsValue } from '../ecs/ecs-event.js';
+
+/** Sets `obj[key] = value` unless value is undefined (ECS documents carry no undefined keys). */
+export function setDefined(obj: EcsObject, key: string, value: EcsValue | undefined): void {
+  if (value !== undefined) obj[key] = value;
+}
+
+/** ISO 8601 UTC with milliseconds, as `@timestamp` and the ECS date fields take it. */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
