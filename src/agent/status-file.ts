@@ -1,0 +1,272 @@
+/**
+ * The agent's status file: the seam between the running agent (`vigil run`, foreground or service) and
+ * `vigil status` / `vigil doctor`. The agent rewrites one JSON document every `intervalMs` (atomically: temp
+ * file + rename, so a reader never sees half a document); readers decide from `updated` and the pid whether
+ * the agent is alive.
+ *
+ * Where: `<state dir>/status.json`. The state dir is, in order: the `[status] dir` config key when set, then
+ * `$VIGIL_STATE_DIR`, then `$STATE_DIRECTORY` (systemd sets it from `StateDirectory=vigil`, i.e. /var/lib/vigil),
+ * then the per-user dir `$XDG_STATE_HOME/vigil` (default `~/.local/state/vigil`). The service units set the
+ * state dir explicitly: /var/lib/vigil (Linux), /var/db/vigil (macOS), %ProgramData%\Vigil (Windows).
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Backend } from '../collectors/raw-event.js';
+
+export const STATUS_SCHEMA = 1;
+export const STATUS_FILE_NAME = 'status.json';
+
+/** Pipeline stages that report counters, in pipeline order. */
+export const STATUS_STAGES = ['collector', 'normalize', 'reorder', 'engine', 'alerts', 'notify'] as const;
+export type StatusStage = (typeof STATUS_STAGES)[number];
+
+/** Counters one stage keeps; every field is cumulative since the agent started. */
+export interface StageCounters {
+  /** Events received by the stage. */
+  readonly in: number;
+  /** Events handed on to the next stage. */
+  readonly out: number;
+  /** Lost before the stage could see them (kernel ring buffer full, queue overflow at the source). */
+  readonly lost: number;
+  /** Arrived after the reorder window had moved past them (processed out of order or dropped; see `dropped`). */
+  readonly late: number;
+  /** Dropped on purpose by a bound (cap reached, eviction). */
+  readonly dropped: number;
+  /** Records that could not be decoded or normalized. */
+  readonly malformed: number;
+}
+
+export const AGENT_MODES = ['foreground', 'service'] as const;
+export type AgentMode = (typeof AGENT_MODES)[number];
+
+/** What the agent writes. Times are ISO 8601 strings (UTC). */
+export interface AgentStatus {
+  readonly schema: typeof STATUS_SCHEMA;
+  readonly pid: number;
+  /** Linux: the agent's start time in clock ticks since boot (/proc/<pid>/stat field 22), so a reused pid is detected. */
+  readonly pidStartKey?: string;
+  readonly started: string;
+  readonly updated: string;
+  /** How often the agent rewrites this file; readers call it stale after a few missed intervals. */
+  readonly intervalMs: number;
+  readonly version: string;
+  readonly mode: AgentMode;
+  readonly hostname: string;
+  /** Collector in use, or null while starting. */
+  readonly backend: Backend | null;
+  /** Why the preferred collector is not in use (null when it is), e.g. "eBPF: not root (CAP_BPF missing)". */
+  readonly fallbackReason: string | null;
+  readonly rules: { readonly loaded: number; readonly errors: number; readonly skipped: number };
+  readonly stages: Readonly<Record<StatusStage, StageCounters>>;
+  readonly sequences: { readonly inFlight: number };
+  readonly alerts: { readonly total: number; readonly last?: string };
+  readonly db: string;
+  /** Set in the last write of a clean shutdown. */
+  readonly stopped?: string;
+}
+
+export const ZERO_COUNTERS: StageCounters = Object.freeze({ in: 0, out: 0, lost: 0, late: 0, dropped: 0, malformed: 0 });
+
+export function zeroStages(): Record<StatusStage, StageCounters> {
+  return Object.fromEntries(STATUS_STAGES.map((s) => [s, ZERO_COUNTERS])) as Record<StatusStage, StageCounters>;
+}
+
+// ---------------------------------------------------------------------------------------------- locations
+
+export interface StateDirEnv {
+  readonly VIGIL_STATE_DIR?: string | undefined;
+  readonly STATE_DIRECTORY?: string | undefined;
+  readonly XDG_STATE_HOME?: string | undefined;
+  readonly HOME?: string | undefined;
+  readonly LOCALAPPDATA?: string | undefined;
+}
+
+/** The per-user state directory of a foreground agent. */
+export function userStateDir(env: StateDirEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'Vigil');
+  const xdg = env.XDG_STATE_HOME;
+  if (xdg !== undefined && xdg.startsWith('/')) return join(xdg, 'vigil');
+  return join(env.HOME || homedir(), '.local', 'state', 'vigil');
+}
+
+/** The state directory of the installed service on each platform. */
+export function serviceStateDir(platform: NodeJS.Platform = process.platform, env: { ProgramData?: string | undefined } = process.env): string {
+  if (platform === 'darwin') return '/var/db/vigil';
+  if (platform === 'win32') return `${env.ProgramData ?? 'C:\\ProgramData'}\\Vigil`;
+  return '/var/lib/vigil';
+}
+
+/** Where this agent process writes its state: config `[status] dir`, then the environment, then the per-user dir. */
+export function agentStateDir(configured = '', env: StateDirEnv = process.env): string {
+  if (configured !== '') return configured;
+  if (env.VIGIL_STATE_DIR) return env.VIGIL_STATE_DIR;
+  // systemd may pass several dirs separated by ':'; the unit declares only one.
+  if (env.STATE_DIRECTORY) return env.STATE_DIRECTORY.split(':')[0]!;
+  return userStateDir(env);
+}
+
+export function statusFilePath(stateDir: string): string {
+  return join(stateDir, STATUS_FILE_NAME);
+}
+
+// ---------------------------------------------------------------------------------------------- writer
+
+/** Linux: a process's start time in clock ticks since boot, or undefined when /proc does not say. */
+export function pidStartKey(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // comm (field 2) may hold spaces and parentheses: split after the last ')'.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return rest[19]; // field 22 overall: rest[0] is field 3
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes the status file atomically: the document goes to `<path>.<pid>.tmp`, is fsynced, then renamed over
+ * `path`. Mode 0640 (the service's group `vigil` may read it; umask can only narrow it). Counters: `writes`,
+ * `failures`, and the last error, so the agent can report a status file it cannot write without crashing.
+ */
+export class StatusFileWriter {
+  writes = 0;
+  failures = 0;
+  lastError: string | null = null;
+  private readonly tmp: string;
+
+  constructor(readonly path: string) {
+    this.tmp = `${path}.${process.pid}.tmp`;
+  }
+
+  /** Returns true when written; a failure is counted and remembered, never thrown. */
+  write(status: AgentStatus): boolean {
+    const text = JSON.stringify(status, null, 2) + '\n';
+    try {
+      const fd = openSync(this.tmp, 'w', 0o640);
+      try {
+        writeSync(fd, text);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(this.tmp, this.path);
+      this.writes++;
+      return true;
+    } catch (err) {
+      this.failures++;
+      this.lastError = (err as Error).message;
+      try {
+        unlinkSync(this.tmp);
+      } catch {
+        /* the temp file was never created */
+      }
+      return false;
+    }
+  }
+
+  private timer: NodeJS.Timeout | null = null;
+
+  /** Writes `snapshot()` now and then every `intervalMs` (the timer does not keep the process alive). */
+  every(intervalMs: number, snapshot: () => AgentStatus): void {
+    this.cancel();
+    this.write(snapshot());
+    this.timer = setInterval(() => this.write(snapshot()), intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops the periodic writes; with `final`, writes it once more with `stopped` set (a clean shutdown). */
+  cancel(final?: AgentStatus): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    if (final !== undefined) this.write({ ...final, stopped: final.stopped ?? new Date().toISOString() });
+  }
+
+  /** Removes the status file (e.g. a foreground agent that prefers leaving nothing behind). */
+  remove(): void {
+    try {
+      unlinkSync(this.path);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- reader
+
+export const STATUS_STATES = ['running', 'stale', 'stopped', 'missing', 'invalid'] as const;
+export type StatusState = (typeof STATUS_STATES)[number];
+
+export interface StatusReading {
+  readonly path: string;
+  readonly state: StatusState;
+  /** Why the state is not `running` (missing file, pid gone, not updated for N s, parse error). */
+  readonly reason: string | null;
+  readonly status: AgentStatus | null;
+  /** Milliseconds since `updated`. */
+  readonly ageMs: number | null;
+}
+
+export interface ReadStatusOptions {
+  /** Defaults to Date.now(). */
+  readonly now?: number;
+  /** Older than this is stale; default max(3 × intervalMs, 15 s). */
+  readonly staleAfterMs?: number;
+  /** Defaults to a real check (signal 0, and /proc start time on Linux). */
+  readonly pidAlive?: (pid: number, startKey: string | undefined) => boolean;
+}
+
+/** True when `pid` exists (EPERM means it exists but is not ours) and, when known, started at `startKey`. */
+export function isPidAlive(pid: number, startKey: string | undefined): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  if (startKey !== undefined && process.platform === 'linux') {
+    const now = pidStartKey(pid);
+    if (now !== undefined && now !== startKey) return false; // the pid was reused by another process
+  }
+  return true;
+}
+
+function validate(doc: unknown): string | null {
+  if (doc === null || typeof doc !== 'object') return 'not a JSON object';
+  const d = doc as Record<string, unknown>;
+  if (d.schema !== STATUS_SCHEMA) return `unknown schema ${JSON.stringify(d.schema)} (this vigil reads ${STATUS_SCHEMA})`;
+  for (const key of ['pid', 'intervalMs'] as const) if (typeof d[key] !== 'number') return `${key} is not a number`;
+  for (const key of ['started', 'updated', 'version'] as const) if (typeof d[key] !== 'string') return `${key} is not a string`;
+  if (Number.isNaN(Date.parse(d.updated as string))) return 'updated is not a date';
+  if (d.stages === null || typeof d.stages !== 'object') return 'stages is not an object';
+  return null;
+}
+
+export function readStatusFile(path: string, options: ReadStatusOptions = {}): StatusReading {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no status file (the agent has not run here)' : `cannot read: ${(err as Error).message}`;
+    return { path, state: code === 'ENOENT' ? 'missing' : 'invalid', reason, status: null, ageMs: null };
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    return { path, state: 'invalid', reason: `not JSON: ${(err as Error).message}`, status: null, ageMs: null };
+  }
+  const problem = validate(doc);
+  if (problem !== null) return { path, state: 'invalid', reason: problem, status: null, ageMs: null };
+  const status = doc as AgentStatus;
+  const now = options.now ?? Date.now();
+  const ageMs = now - Date.parse(status.updated);
+  if (status.stopped !== undefined) return { path, state: 'stopped', reason: `stopped at ${status.stopped}`, status, ageMs };
+  const alive = (options.pidAlive ?? isPidAlive)(status.pid, status.pidStartKey);
+  if (!alive) return { path, state: 'stale', reason: `pid ${status.pid} is gone (the agent died without a clean stop)`, status, ageMs };
+  const staleAfter = options.staleAfterMs ?? Math.max(3 * status.intervalMs, 15_000);
+  if (ageMs > staleAfter) {
+    return { path, state: 'stale', reason: `not updated for ${Math.round(ageMs / 1000)} s (expected every ${Math.round(status.intervalMs / 1000)} s)`, status, ageMs };
+  }
+  return { path, state: 'running', reason: null, status, ageMs };
+}
