@@ -1,13 +1,60 @@
 import type { Command } from 'commander';
+import { createLogger } from '../agent/logger.js';
+import { AlertNotifier } from '../notify/alert-notifier.js';
+import { AlertWatcher } from '../notify/alert-watcher.js';
+import { NodeNotifierNotifier } from '../notify/node-notifier-notifier.js';
+import { readerDatabasePath } from './default-paths.js';
 
-/** Placeholder: the `notify` command is being built (see the issue that owns it). */
+interface NotifyOptions {
+  db?: string;
+  intervalMs: string;
+  perRulePerMinute: string;
+  burst?: string;
+}
+
+function positiveInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer (got ${JSON.stringify(value)})`);
+  return n;
+}
+
+/**
+ * `vigil notify`: the per-user notification companion. Watches the alert database read-only and shows a
+ * desktop notification for each new alert (rate-limited per rule, floods summarized). Starts from the newest
+ * alert; SIGTERM / SIGINT stop it with exit code 0.
+ */
 export function register(program: Command): void {
   program
     .command('notify')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      process.stderr.write('vigil notify: not built yet\n');
-      process.exitCode = 2;
+    .description('watch the alert database (read-only) and show desktop notifications for new alerts')
+    .option('--db <path>', 'alert database (default: the per-user database, else /var/lib/vigil/alerts.db)')
+    .option('--interval-ms <ms>', 'poll interval', '1000')
+    .option('--per-rule-per-minute <n>', 'notifications per rule per minute before they are summarized', '5')
+    .option('--burst <n>', 'notifications a rule may raise at once (default: per-rule-per-minute)')
+    .action(async (opts: NotifyOptions) => {
+      const log = createLogger();
+      const db = opts.db ?? readerDatabasePath();
+      const perMinute = positiveInt('per-rule-per-minute', opts.perRulePerMinute);
+      const notifier = new AlertNotifier(new NodeNotifierNotifier({ log }), {
+        perRulePerMinute: perMinute,
+        perRuleBurst: opts.burst === undefined ? perMinute : positiveInt('burst', opts.burst),
+      });
+      const watcher = new AlertWatcher(db, (alerts) => alerts.forEach((a) => notifier.alert(a)), {
+        intervalMs: positiveInt('interval-ms', opts.intervalMs),
+        log,
+      });
+      watcher.start();
+      log('info', 'vigil notify ready', { db, ...watcher.stats() });
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string): void => {
+          log('info', 'vigil notify stopping', { signal, ...watcher.stats(), ...notifier.stats() });
+          resolve();
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
+      watcher.stop();
+      await notifier.close(2000);
+      process.exitCode = 0;
     });
 }
