@@ -1,0 +1,310 @@
+#include "etw-session.h"
+
+#include <tlhelp32.h>
+
+#include <cstring>
+
+#include "etw-defs.h"
+#include "text-format.h"
+
+namespace vigil {
+
+namespace {
+
+constexpr ULONG kMaxNameChars = 1024;
+
+bool SameGuid(const GUID& a, const GUID& b) { return std::memcmp(&a, &b, sizeof(GUID)) == 0; }
+
+bool Contains(const USHORT* ids, size_t n, USHORT id) {
+  for (size_t i = 0; i < n; i++) {
+    if (ids[i] == id) return true;
+  }
+  return false;
+}
+
+template <size_t N>
+constexpr size_t Count(const USHORT (&)[N]) { return N; }
+
+uint64_t Ticks(const LARGE_INTEGER& t) { return static_cast<uint64_t>(t.QuadPart); }
+
+}  // namespace
+
+std::vector<BYTE> EtwSession::Properties() const {
+  // EVENT_TRACE_PROPERTIES followed by room for the logger name, as StartTrace/ControlTrace expect.
+  const size_t size = sizeof(EVENT_TRACE_PROPERTIES) + (kMaxNameChars + 1) * sizeof(wchar_t);
+  std::vector<BYTE> buffer(size, 0);
+  auto* p = reinterpret_cast<EVENT_TRACE_PROPERTIES*>(buffer.data());
+  p->Wnode.BufferSize = static_cast<ULONG>(size);
+  p->Wnode.Flags = WNODE_FLAG_TRACED_GUID;
+  p->Wnode.ClientContext = 1;  // QPC timestamps; consumers still receive them as FILETIME
+  p->BufferSize = 64;          // KB
+  p->MinimumBuffers = 8;
+  p->MaximumBuffers = 64;
+  p->LogFileMode = EVENT_TRACE_REAL_TIME_MODE;
+  p->FlushTimer = 1;  // seconds: a process start reaches JS within about a second
+  p->LoggerNameOffset = sizeof(EVENT_TRACE_PROPERTIES);
+  return buffer;
+}
+
+ULONG EtwSession::Enable(const GUID& provider, ULONGLONG keywords, const USHORT* ids, size_t count, ULONG properties) {
+  // EVENT_FILTER_EVENT_ID: BOOLEAN FilterIn; UCHAR Reserved; USHORT Count; USHORT Events[Count].
+  std::vector<BYTE> filter(4 + count * sizeof(USHORT), 0);
+  filter[0] = 1;  // FilterIn: deliver only the listed ids
+  const USHORT n = static_cast<USHORT>(count);
+  std::memcpy(filter.data() + 2, &n, sizeof n);
+  std::memcpy(filter.data() + 4, ids, count * sizeof(USHORT));
+  EVENT_FILTER_DESCRIPTOR desc;
+  desc.Ptr = reinterpret_cast<ULONGLONG>(filter.data());
+  desc.Size = static_cast<ULONG>(filter.size());
+  desc.Type = EVENT_FILTER_TYPE_EVENT_ID;
+  ENABLE_TRACE_PARAMETERS params;
+  std::memset(&params, 0, sizeof params);
+  params.Version = ENABLE_TRACE_PARAMETERS_VERSION_2;
+  params.EnableProperty = properties;
+  params.EnableFilterDesc = &desc;
+  params.FilterDescCount = 1;
+  ULONG status = EnableTraceEx2(session_, &provider, EVENT_CONTROL_CODE_ENABLE_PROVIDER, TRACE_LEVEL_INFORMATION,
+                                keywords, 0, 0, &params);
+  if (status == ERROR_NOT_SUPPORTED || status == ERROR_INVALID_PARAMETER) {
+    // Before Windows 8.1 event-id filters do not exist: enable unfiltered, Handle() filters instead.
+    params.EnableFilterDesc = nullptr;
+    params.FilterDescCount = 0;
+    status = EnableTraceEx2(session_, &provider, EVENT_CONTROL_CODE_ENABLE_PROVIDER, TRACE_LEVEL_INFORMATION, keywords,
+                            0, 0, &params);
+  }
+  return status;
+}
+
+ULONG EtwSession::Start(const SessionOptions& options, Signal signal, std::string* step) {
+  if (running_.load()) {
+    *step = "already running";
+    return ERROR_ALREADY_EXISTS;
+  }
+  if (options.name.empty() || options.name.size() > kMaxNameChars) {
+    *step = "session name";
+    return ERROR_INVALID_PARAMETER;
+  }
+  options_ = options;
+  signal_ = std::move(signal);
+  queue_.Reset(options.queueCapacity);
+  enricher_.Reset(options.enrich);
+  {
+    std::lock_guard<std::mutex> lock(decoderMu_);
+    decoder_ = TdhDecoder();
+  }
+  callbacks_ = 0;
+  emitted_ = 0;
+  unknown_ = 0;
+  snapshotProcesses_ = 0;
+  staleStopped_ = 0;
+  etwLost_ = 0;
+  etwBuffersLost_ = 0;
+  stopping_ = false;
+
+  // A session of the same name left by a crashed agent would make StartTrace fail: stop it first.
+  std::vector<BYTE> props = Properties();
+  ULONG status = ControlTraceW(0, options_.name.c_str(), reinterpret_cast<EVENT_TRACE_PROPERTIES*>(props.data()),
+                               EVENT_TRACE_CONTROL_STOP);
+  if (status == ERROR_SUCCESS) staleStopped_++;
+  for (int attempt = 0; attempt < 2; attempt++) {
+    props = Properties();
+    auto* p = reinterpret_cast<EVENT_TRACE_PROPERTIES*>(props.data());
+    std::memcpy(props.data() + p->LoggerNameOffset, options_.name.c_str(), (options_.name.size() + 1) * sizeof(wchar_t));
+    status = StartTraceW(&session_, options_.name.c_str(), p);
+    if (status != ERROR_ALREADY_EXISTS) break;
+    props = Properties();
+    if (ControlTraceW(0, options_.name.c_str(), reinterpret_cast<EVENT_TRACE_PROPERTIES*>(props.data()),
+                      EVENT_TRACE_CONTROL_STOP) == ERROR_SUCCESS) {
+      staleStopped_++;
+    }
+  }
+  if (status != ERROR_SUCCESS) {
+    *step = "StartTrace";
+    return status;
+  }
+
+  const ULONG extProps = EVENT_ENABLE_PROPERTY_SID | EVENT_ENABLE_PROPERTY_PROCESS_START_KEY;
+  if (options_.process) {
+    status = Enable(kKernelProcessGuid, kKeywordProcess, kProcessEventIds, Count(kProcessEventIds), extProps);
+    if (status != ERROR_SUCCESS) {
+      *step = "EnableTraceEx2(Microsoft-Windows-Kernel-Process)";
+      Stop();
+      return status;
+    }
+  }
+  if (options_.network) {
+    status = Enable(kKernelNetworkGuid, kKeywordIpv4 | kKeywordIpv6, kNetworkEventIds, Count(kNetworkEventIds), 0);
+    if (status != ERROR_SUCCESS) {
+      *step = "EnableTraceEx2(Microsoft-Windows-Kernel-Network)";
+      Stop();
+      return status;
+    }
+  }
+
+  EVENT_TRACE_LOGFILEW logfile;
+  std::memset(&logfile, 0, sizeof logfile);
+  logfile.LoggerName = const_cast<LPWSTR>(options_.name.c_str());
+  logfile.ProcessTraceMode = PROCESS_TRACE_MODE_REAL_TIME | PROCESS_TRACE_MODE_EVENT_RECORD;
+  logfile.EventRecordCallback = &EtwSession::OnEvent;
+  logfile.Context = this;
+  trace_ = OpenTraceW(&logfile);
+  if (trace_ == INVALID_PROCESSTRACE_HANDLE) {
+    status = GetLastError();
+    *step = "OpenTrace";
+    Stop();
+    return status == ERROR_SUCCESS ? ERROR_INVALID_HANDLE : status;
+  }
+  running_ = true;
+  consumer_ = std::thread([this]() {
+    TRACEHANDLE handle = trace_;
+    processTraceStatus_ = ProcessTrace(&handle, 1, nullptr, nullptr);
+  });
+  // The session is live before the scan: a process starting now is seen by one or the other (or both; the
+  // JS side merges by entity id).
+  if (options_.snapshot) snapshotter_ = std::thread([this]() { RunSnapshot(); });
+  return ERROR_SUCCESS;
+}
+
+void EtwSession::QueryLost() {
+  if (session_ == 0) return;
+  std::vector<BYTE> props = Properties();
+  auto* p = reinterpret_cast<EVENT_TRACE_PROPERTIES*>(props.data());
+  if (ControlTraceW(session_, nullptr, p, EVENT_TRACE_CONTROL_QUERY) == ERROR_SUCCESS) {
+    etwLost_ = p->EventsLost;
+    etwBuffersLost_ = p->RealTimeBuffersLost;
+  }
+}
+
+void EtwSession::Stop() {
+  stopping_ = true;
+  if (snapshotter_.joinable()) snapshotter_.join();
+  if (session_ != 0) {
+    std::vector<BYTE> props = Properties();
+    auto* p = reinterpret_cast<EVENT_TRACE_PROPERTIES*>(props.data());
+    if (ControlTraceW(session_, nullptr, p, EVENT_TRACE_CONTROL_STOP) == ERROR_SUCCESS) {
+      etwLost_ = p->EventsLost;
+      etwBuffersLost_ = p->RealTimeBuffersLost;
+    }
+    session_ = 0;
+  }
+  // ProcessTrace returns once the stopped session's buffers are delivered.
+  if (consumer_.joinable()) consumer_.join();
+  if (trace_ != INVALID_PROCESSTRACE_HANDLE) {
+    CloseTrace(trace_);
+    trace_ = INVALID_PROCESSTRACE_HANDLE;
+  }
+  running_ = false;
+}
+
+void WINAPI EtwSession::OnEvent(PEVENT_RECORD record) {
+  static_cast<EtwSession*>(record->UserContext)->Handle(record);
+}
+
+void EtwSession::Emit(EtwRecord&& record) {
+  bool wasEmpty = false;
+  if (queue_.Push(std::move(record), &wasEmpty)) {
+    emitted_++;
+    if (wasEmpty && signal_) signal_();
+  }
+}
+
+void EtwSession::Handle(PEVENT_RECORD raw) {
+  callbacks_++;
+  const EVENT_HEADER& h = raw->EventHeader;
+  const USHORT id = h.EventDescriptor.Id;
+  EtwRecord record;
+  if (SameGuid(h.ProviderId, kKernelProcessGuid) && Contains(kProcessEventIds, Count(kProcessEventIds), id)) {
+    record.provider = Provider::kKernelProcess;
+  } else if (SameGuid(h.ProviderId, kKernelNetworkGuid) && Contains(kNetworkEventIds, Count(kNetworkEventIds), id)) {
+    record.provider = Provider::kKernelNetwork;
+  } else {
+    unknown_++;
+    return;
+  }
+  record.source = RecordSource::kEtw;
+  record.eventId = id;
+  record.version = h.EventDescriptor.Version;
+  record.opcode = h.EventDescriptor.Opcode;
+  record.timestamp = Ticks(h.TimeStamp);
+  record.headerPid = h.ProcessId;
+  record.headerTid = h.ThreadId;
+  {
+    std::lock_guard<std::mutex> lock(decoderMu_);
+    if (!decoder_.Decode(raw, &record.props)) return;
+  }
+  for (USHORT i = 0; i < raw->ExtendedDataCount; i++) {
+    const EVENT_HEADER_EXTENDED_DATA_ITEM& item = raw->ExtendedData[i];
+    const void* data = reinterpret_cast<const void*>(item.DataPtr);
+    if (item.ExtType == EVENT_HEADER_EXT_TYPE_SID) {
+      record.enrich.push_back(EtwValue::String("headerUserSid", FormatSid(data)));
+    } else if (item.ExtType == EVENT_HEADER_EXT_TYPE_PROCESS_START_KEY && item.DataSize >= sizeof(uint64_t)) {
+      uint64_t key = 0;
+      std::memcpy(&key, data, sizeof key);
+      record.enrich.push_back(EtwValue::String("headerProcessStartKey", std::to_string(key)));
+    }
+  }
+  if (record.provider == Provider::kKernelProcess) {
+    if (id == 1) enricher_.ProcessStart(&record);
+    else enricher_.ProcessStop(&record);
+  } else if (!enricher_.Network(&record)) {
+    return;
+  }
+  Emit(std::move(record));
+}
+
+void EtwSession::RunSnapshot() {
+  HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+  if (snap == INVALID_HANDLE_VALUE) return;
+  FILETIME now;
+  GetSystemTimeAsFileTime(&now);
+  const uint64_t ts = (static_cast<uint64_t>(now.dwHighDateTime) << 32) | now.dwLowDateTime;
+  std::vector<EtwRecord> records;
+  PROCESSENTRY32W entry;
+  entry.dwSize = sizeof entry;
+  for (BOOL ok = Process32FirstW(snap, &entry); ok && !stopping_.load(); ok = Process32NextW(snap, &entry)) {
+    if (entry.th32ProcessID == 0) continue;  // the idle process is no process
+    EtwRecord r;
+    r.source = RecordSource::kSnapshot;
+    r.provider = Provider::kSnapshot;
+    r.timestamp = ts;
+    r.props.push_back(EtwValue::Number("ProcessID", entry.th32ProcessID));
+    r.props.push_back(EtwValue::Number("ParentProcessID", entry.th32ParentProcessID));
+    r.props.push_back(EtwValue::String("ImageName", WideToUtf8(entry.szExeFile, wcslen(entry.szExeFile))));
+    DWORD sessionId = 0;
+    if (ProcessIdToSessionId(entry.th32ProcessID, &sessionId)) r.props.push_back(EtwValue::Number("SessionID", sessionId));
+    enricher_.Snapshot(&r);
+    records.push_back(std::move(r));
+  }
+  CloseHandle(snap);
+  for (EtwRecord& r : records) {
+    if (stopping_.load()) break;
+    enricher_.SnapshotParent(&r);
+    snapshotProcesses_++;
+    Emit(std::move(r));
+  }
+}
+
+SessionStats EtwSession::Stats() {
+  SessionStats s;
+  s.running = running_.load();
+  if (s.running) QueryLost();
+  s.callbacks = callbacks_.load();
+  s.emitted = emitted_.load();
+  s.unknownEvents = unknown_.load();
+  s.snapshotProcesses = snapshotProcesses_.load();
+  s.staleSessionsStopped = staleStopped_;
+  s.etwEventsLost = etwLost_;
+  s.etwRealTimeBuffersLost = etwBuffersLost_;
+  s.processTraceStatus = processTraceStatus_.load();
+  {
+    std::lock_guard<std::mutex> lock(decoderMu_);
+    s.decoder = decoder_.Stats();
+  }
+  s.queue = queue_.Stats();
+  s.enricher = enricher_.Stats();
+  s.pids = enricher_.PidStats();
+  s.udp = enricher_.UdpStats();
+  return s;
+}
+
+}  // namespace vigil

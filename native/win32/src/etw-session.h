@@ -1,0 +1,94 @@
+// The real-time ETW session: StartTrace (after stopping a stale session of the same name), EnableTraceEx2 for
+// Microsoft-Windows-Kernel-Process and Microsoft-Windows-Kernel-Network (event-id filtered), OpenTrace, and
+// ProcessTrace on its own thread. Each event is decoded with TDH, enriched, and pushed to the bounded queue;
+// `signal` is called (on the ETW thread) when the queue goes from empty to non-empty. Stop is ControlTrace
+// STOP, then the consumer thread ends once ETW has delivered what it holds.
+#pragma once
+
+#include <windows.h>
+#include <evntrace.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "record-enricher.h"
+#include "record-queue.h"
+#include "tdh-decoder.h"
+
+namespace vigil {
+
+struct SessionOptions {
+  std::wstring name = L"Vigil-ETW";
+  size_t queueCapacity = 8192;
+  bool process = true;
+  bool network = true;
+  bool snapshot = true;
+  EnricherOptions enrich;
+};
+
+struct SessionStats {
+  bool running = false;
+  uint64_t callbacks = 0;      // events ETW delivered
+  uint64_t emitted = 0;        // records queued
+  uint64_t unknownEvents = 0;  // other providers / event ids (should stay 0 with the filters)
+  uint64_t snapshotProcesses = 0;
+  uint64_t staleSessionsStopped = 0;
+  uint64_t etwEventsLost = 0;          // EVENT_TRACE_PROPERTIES.EventsLost
+  uint64_t etwRealTimeBuffersLost = 0; // EVENT_TRACE_PROPERTIES.RealTimeBuffersLost
+  ULONG processTraceStatus = 0;
+  DecoderStats decoder;
+  QueueStats queue;
+  EnricherStats enricher;
+  PidTableStats pids;
+  UdpFlowStats udp;
+};
+
+class EtwSession {
+ public:
+  using Signal = std::function<void()>;
+  EtwSession() : queue_(8192) {}
+  ~EtwSession() { Stop(); }
+  EtwSession(const EtwSession&) = delete;
+  EtwSession& operator=(const EtwSession&) = delete;
+
+  // Returns ERROR_SUCCESS, or the Win32 error of the step named in `*step`.
+  ULONG Start(const SessionOptions& options, Signal signal, std::string* step);
+  // Idempotent. After it returns no thread touches the queue.
+  void Stop();
+  bool Running() const { return running_.load(); }
+  RecordQueue& Queue() { return queue_; }
+  SessionStats Stats();
+
+ private:
+  static void WINAPI OnEvent(PEVENT_RECORD record);
+  void Handle(PEVENT_RECORD record);
+  void Emit(EtwRecord&& record);
+  void RunSnapshot();
+  ULONG Enable(const GUID& provider, ULONGLONG keywords, const USHORT* ids, size_t count, ULONG properties);
+  std::vector<BYTE> Properties() const;
+  void QueryLost();
+
+  SessionOptions options_;
+  Signal signal_;
+  RecordQueue queue_;
+  std::mutex decoderMu_;  // the ETW thread decodes, JS reads the decoder's counters
+  TdhDecoder decoder_;
+  RecordEnricher enricher_;
+  TRACEHANDLE session_ = 0;
+  TRACEHANDLE trace_ = INVALID_PROCESSTRACE_HANDLE;
+  std::thread consumer_;
+  std::thread snapshotter_;
+  std::atomic<bool> running_{false};
+  std::atomic<bool> stopping_{false};
+  std::atomic<uint64_t> callbacks_{0}, emitted_{0}, unknown_{0}, snapshotProcesses_{0};
+  uint64_t staleStopped_ = 0;
+  uint64_t etwLost_ = 0, etwBuffersLost_ = 0;
+  std::atomic<ULONG> processTraceStatus_{0};
+};
+
+}  // namespace vigil
