@@ -41,8 +41,7 @@ export function runSequenceBatch(query: CompiledSequenceQuery, events: readonly 
     const done = matcher.take();
     for (const c of done) completed.push(c);
   }
-  matcher.flush();
-  for (const c of matcher.take()) completed.push(c);
+  for (const c of matcher.flush() as CompletedSequence[]) completed.push(c);
   completed.sort((a, b) => a.lastTs - b.lastTs || a.lastSeq - b.lastSeq || a.id - b.id);
   return completed.map((c) => ({ joinKeys: c.joinKeys, events: c.events }));
 }

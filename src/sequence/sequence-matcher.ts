@@ -79,7 +79,7 @@ export class SequenceMatcher {
   }
 
   /** End of stream: every pending trailing verdict is decided as if nothing else will come. */
-  flush(): SequenceHit[] {
+  flush(): CompletedSequence[] {
     this.drainPending();
     return this.take();
   }
