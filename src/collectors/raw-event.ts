@@ -29,6 +29,12 @@ export interface RawProcess {
   readonly comm?: string;
   readonly executable?: string;
   readonly args?: readonly string[];
+  /**
+   * The command line exactly as the platform reports it, when it has one string rather than an argv (Windows:
+   * the PEB's command line; `args` is then its CommandLineToArgvW split). Normalize should prefer it over
+   * joining `args` for `process.command_line`.
+   */
+  readonly commandLine?: string;
   /** True when argv was cut (the kernel capture limit); `argsBytes` then holds the true length. */
   readonly argsTruncated?: boolean;
   readonly argsBytes?: number;
