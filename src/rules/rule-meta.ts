@@ -13,4 +13,11 @@ export interface RuleMeta {
   /** Where the rule came from. */
   readonly file: string;
   readonly version?: string;
+  /**
+   * The operating systems the rule declares (`linux` | `macos` | `windows`): protections-artifacts `os_list`,
+   * detection-rules `OS: ...` tags, `.eql` `// os:` comment. Absent when the rule says nothing.
+   */
+  readonly osList?: readonly string[];
+  /** protections-artifacts `[[actions]]` and `[[optional_actions]]` (plain JSON), for display only. */
+  readonly actions?: readonly unknown[];
 }

@@ -1,0 +1,128 @@
+import type { EcsEvent } from '../ecs/ecs-event.js';
+import { compileFieldGetter, type FieldGetter } from '../ecs/field-getter.js';
+import { stagesOf, type IndexedStage } from './indexed-stage.js';
+import type { LoadedRule } from './loaded-rule.js';
+
+/** Stages of one category, split by the constant `event.action` / `event.type` they require. */
+class CategoryBucket {
+  readonly generic: IndexedStage[] = [];
+  readonly byAction = new Map<string, IndexedStage[]>();
+  readonly byType = new Map<string, IndexedStage[]>();
+
+  add(entry: IndexedStage): void {
+    const actions = entry.stage.constraints['event.action'];
+    const types = entry.stage.constraints['event.type'];
+    if (actions && actions.length > 0) for (const a of actions) push(this.byAction, a, entry);
+    else if (types && types.length > 0) for (const t of types) push(this.byType, t, entry);
+    else this.generic.push(entry);
+  }
+}
+
+function push(map: Map<string, IndexedStage[]>, key: string, entry: IndexedStage): void {
+  const list = map.get(key);
+  if (list) list.push(entry);
+  else map.set(key, [entry]);
+}
+
+function strings(v: unknown): readonly string[] {
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
+  return [];
+}
+
+export interface Candidates {
+  readonly stages: readonly IndexedStage[];
+  /** The distinct rules among `stages`, in load order. */
+  readonly rules: readonly LoadedRule[];
+}
+
+export interface RuleIndexStats {
+  lookups: number;
+  cacheHits: number;
+  cacheMisses: number;
+  /** Cache entries dropped because the cache was full (oldest first). */
+  cacheEvictions: number;
+}
+
+export interface RuleIndexOptions {
+  /** The event category field (default `event.category`). */
+  readonly categoryField?: string;
+  /** Distinct (category, action, type) shapes remembered (default 1024). */
+  readonly cacheSize?: number;
+}
+
+const ANY = '\u0000any';
+const EMPTY: Candidates = { stages: [], rules: [] };
+
+/**
+ * Rules indexed by event category and the constant `event.action` / `event.type` values their stages require
+ * (CompiledStage.category / .constraints), so an event only visits stages that can match it. The index is a
+ * pre-filter: each stage's own filter still decides. Candidate lists are computed once per distinct event
+ * shape and kept in a bounded cache.
+ */
+export class RuleIndex {
+  readonly stats: RuleIndexStats = { lookups: 0, cacheHits: 0, cacheMisses: 0, cacheEvictions: 0 };
+  private readonly buckets = new Map<string, CategoryBucket>();
+  private readonly order = new Map<IndexedStage, number>();
+  private readonly cache = new Map<string, Candidates>();
+  private readonly cacheSize: number;
+  private readonly getCategory: FieldGetter;
+  private readonly getAction = compileFieldGetter('event.action');
+  private readonly getType = compileFieldGetter('event.type');
+
+  constructor(rules: readonly LoadedRule[], options: RuleIndexOptions = {}) {
+    this.getCategory = compileFieldGetter(options.categoryField ?? 'event.category');
+    this.cacheSize = Math.max(1, options.cacheSize ?? 1024);
+    for (const rule of rules) {
+      for (const entry of stagesOf(rule)) {
+        this.order.set(entry, this.order.size);
+        const key = entry.stage.category ?? ANY;
+        let bucket = this.buckets.get(key);
+        if (!bucket) this.buckets.set(key, (bucket = new CategoryBucket()));
+        bucket.add(entry);
+      }
+    }
+  }
+
+  /** The stages (and rules) an event may match. */
+  candidates(event: EcsEvent): Candidates {
+    this.stats.lookups++;
+    const categories = strings(this.getCategory(event));
+    const actions = strings(this.getAction(event));
+    const types = strings(this.getType(event));
+    const key = `${categories.join('\u0001')}\u0002${actions.join('\u0001')}\u0002${types.join('\u0001')}`;
+    const hit = this.cache.get(key);
+    if (hit) {
+      this.stats.cacheHits++;
+      return hit;
+    }
+    this.stats.cacheMisses++;
+    const found = this.compute(categories, actions, types);
+    if (this.cache.size >= this.cacheSize) {
+      // Evict the oldest shape (Map iteration order is insertion order).
+      this.cache.delete(this.cache.keys().next().value as string);
+      this.stats.cacheEvictions++;
+    }
+    this.cache.set(key, found);
+    return found;
+  }
+
+  private compute(categories: readonly string[], actions: readonly string[], types: readonly string[]): Candidates {
+    const picked = new Set<IndexedStage>();
+    for (const cat of [ANY, ...categories]) {
+      const bucket = this.buckets.get(cat);
+      if (!bucket) continue;
+      for (const e of bucket.generic) picked.add(e);
+      for (const a of actions) for (const e of bucket.byAction.get(a) ?? []) picked.add(e);
+      for (const t of types) for (const e of bucket.byType.get(t) ?? []) picked.add(e);
+    }
+    if (picked.size === 0) return EMPTY;
+    const stages = [...picked].sort((x, y) => this.order.get(x)! - this.order.get(y)!);
+    const rules = [...new Set(stages.map((s) => s.rule))];
+    return { stages, rules };
+  }
+
+  get size(): number {
+    return this.order.size;
+  }
+}
