@@ -70,6 +70,11 @@ export type CompiledQuery = CompiledEventQuery | CompiledSequenceQuery | Compile
 export interface CompileOptions {
   /** The field holding the event category (`event.category`; the conformance data uses `event_type`). */
   readonly categoryField: string;
+  /**
+   * The event time field (`@timestamp`): comparisons on it read both sides as dates (epoch milliseconds),
+   * so `@timestamp < "2017-08-30T20:47:32Z"` and `@timestamp == 1516116808349` both work, as in Elasticsearch.
+   */
+  readonly timestampField?: string;
 }
 
-export const DEFAULT_COMPILE_OPTIONS: CompileOptions = { categoryField: 'event.category' };
+export const DEFAULT_COMPILE_OPTIONS: CompileOptions = { categoryField: 'event.category', timestampField: '@timestamp' };

@@ -1,16 +1,16 @@
 /**
- * The EQL package's public surface. Placeholder signatures; the EQL language issue fills them in.
+ * The EQL package's public surface: parse, check, compile and render Elasticsearch EQL.
  */
-import type { CompiledQuery, CompileOptions } from './compiled-query.js';
-import { EqlError } from './eql-error.js';
-
-export type { CompiledQuery, CompileOptions } from './compiled-query.js';
+export type {
+  CompiledQuery, CompiledEventQuery, CompiledSequenceQuery, CompiledSampleQuery, CompiledStage, CompileOptions,
+  EventPredicate, KeyGetter, Pipe,
+} from './compiled-query.js';
+export { DEFAULT_COMPILE_OPTIONS } from './compiled-query.js';
 export { EqlError } from './eql-error.js';
 export type { EqlDiagnostic } from './eql-error.js';
-
-/** Parses, checks and compiles a query. Throws EqlError (code, line, column, caret) on any problem. */
-export function compileQuery(text: string, options?: Partial<CompileOptions>): CompiledQuery {
-  void text;
-  void options;
-  throw new EqlError('EQL compiler not built yet', [{ code: 'EQL_NOT_BUILT', message: 'not built yet', line: 1, column: 1, offset: 0 }]);
-}
+export type { QueryNode, Expr } from './ast.js';
+export { compileQuery, compileAst } from './compile-query.js';
+export { parseQuery, parseExpression } from './parser.js';
+export { checkQuery } from './checker.js';
+export { renderQuery, renderExpr } from './renderer.js';
+export { caretLines } from './eql-position.js';

@@ -1,0 +1,64 @@
+import type { EcsEvent } from './ecs-event.js';
+import { compileFieldGetter } from './field-getter.js';
+
+const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?))?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+const NUMERIC = /^-?\d+(?:\.\d+)?$/;
+
+/**
+ * Event time in epoch milliseconds, as Elasticsearch reads a `date` field: a number is epoch millis; a
+ * numeric string is epoch millis; an ISO-8601 string (date, date-time, fraction of any length, `Z` or an
+ * offset; no zone means UTC) is parsed. Anything else gives null. Fractions below a millisecond are dropped.
+ */
+export function parseTimestamp(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : null;
+  if (Array.isArray(value)) return value.length === 1 ? parseTimestamp(value[0]) : null;
+  if (typeof value !== 'string') return null;
+  const s = value.trim();
+  if (NUMERIC.test(s)) return Math.trunc(Number(s));
+  const m = ISO.exec(s);
+  if (m === null) return null;
+  const [, date, time, zone] = m;
+  let t = time ?? '00:00:00';
+  if (t.length === 5) t += ':00';
+  // Keep at most millisecond precision; Date.parse wants a dot.
+  t = t.replace(',', '.').replace(/(\.\d{3})\d+$/, '$1');
+  let z = zone ?? 'Z';
+  if (z === 'z') z = 'Z';
+  if (/^[+-]\d{2}$/.test(z)) z += ':00';
+  if (/^[+-]\d{4}$/.test(z)) z = `${z.slice(0, 3)}:${z.slice(3)}`;
+  const ms = Date.parse(`${date}T${t}${z}`);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** A reader of one event's time (epoch ms, or null when the field is missing or unreadable). */
+export function compileTimestampReader(field: string): (event: EcsEvent) => number | null {
+  const get = compileFieldGetter(field);
+  return (event) => parseTimestamp(get(event));
+}
+
+/** Orders tiebreaker values: numbers numerically, then strings; missing sorts first. */
+export function compareTiebreakers(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === undefined || a === null) return -1;
+  if (b === undefined || b === null) return 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number') return -1;
+  if (typeof b === 'number') return 1;
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+export interface TimedEvent {
+  readonly event: EcsEvent;
+  /** Epoch milliseconds. */
+  readonly timestamp: number;
+  readonly tiebreaker: unknown;
+  /** Input position: the final tiebreaker, so equal keys keep input order. */
+  readonly index: number;
+}
+
+/** Sorts by (timestamp, tiebreaker, input order), as Elasticsearch orders EQL hits. Sorts in place. */
+export function sortTimedEvents(events: TimedEvent[]): TimedEvent[] {
+  return events.sort((a, b) => a.timestamp - b.timestamp || compareTiebreakers(a.tiebreaker, b.tiebreaker) || a.index - b.index);
+}

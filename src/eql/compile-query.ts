@@ -1,0 +1,68 @@
+import type { EcsEvent } from '../ecs/ecs-event.js';
+import type { EventFilterNode, Expr, QueryNode, StageNode } from './ast.js';
+import { checkQuery } from './checker.js';
+import { CompileContext } from './compile-context.js';
+import { compileCondition, compileValue } from './compile-expression.js';
+import {
+  DEFAULT_COMPILE_OPTIONS, type CompiledQuery, type CompiledStage, type CompileOptions, type EventPredicate, type KeyGetter,
+} from './compiled-query.js';
+import { extractConstraints } from './constraints.js';
+import { parseQuery } from './parser.js';
+import { renderExpr } from './renderer.js';
+
+/** Parses, checks and compiles a query. Throws EqlError (code, line, column, caret) on any problem. */
+export function compileQuery(text: string, options: Partial<CompileOptions> = {}): CompiledQuery {
+  const query = parseQuery(text);
+  checkQuery(text, query);
+  return compileAst(text, query, options);
+}
+
+/** Compiles an already parsed and checked query. */
+export function compileAst(text: string, query: QueryNode, options: Partial<CompileOptions> = {}): CompiledQuery {
+  const opts = { ...DEFAULT_COMPILE_OPTIONS, ...options };
+  const ctx = new CompileContext(text, opts.categoryField, opts.timestampField ?? '@timestamp');
+  const base = { text, pipes: query.pipes.map((p) => ({ kind: p.kind, count: p.count })) };
+  switch (query.kind) {
+    case 'event': {
+      const stage = compileStage(ctx, { filter: query.filter, by: [], runs: null, missing: false, start: query.start, end: query.end }, []);
+      return { kind: 'event', ...base, stage, fields: [...ctx.fields] };
+    }
+    case 'sequence': {
+      const stages = query.stages.map((s) => compileStage(ctx, s, query.by));
+      const until = query.until === null ? null : compileStage(ctx, query.until, query.by);
+      return { kind: 'sequence', ...base, stages, until, maxspanMs: query.maxspan?.ms ?? null, fields: [...ctx.fields] };
+    }
+    case 'sample': {
+      const stages = query.stages.map((s) => compileStage(ctx, s, query.by));
+      return { kind: 'sample', ...base, stages, fields: [...ctx.fields] };
+    }
+  }
+}
+
+function compileStage(ctx: CompileContext, stage: StageNode, commonKeys: readonly Expr[]): CompiledStage {
+  const keyExprs = [...commonKeys, ...stage.by];
+  const keys: KeyGetter[] = keyExprs.map((k) => compileValue(k, ctx));
+  return {
+    filter: compileFilter(ctx, stage.filter),
+    category: stage.filter.category,
+    constraints: extractConstraints(stage.filter.condition),
+    keys,
+    keyNames: keyExprs.map(renderExpr),
+    keyOptional: keyExprs.map((k) => k.kind === 'field' && k.optional),
+    missing: stage.missing,
+    runs: stage.runs ?? 1,
+  };
+}
+
+function compileFilter(ctx: CompileContext, filter: EventFilterNode): EventPredicate {
+  const cond = compileCondition(filter.condition, ctx);
+  const category = filter.category;
+  if (category === null) return (e) => cond(e) === true;
+  const getCategory = ctx.getter(ctx.categoryField);
+  const inCategory = (e: EcsEvent): boolean => {
+    const v = getCategory(e);
+    if (v === category) return true;
+    return Array.isArray(v) && v.includes(category);
+  };
+  return (e) => inCategory(e) && cond(e) === true;
+}

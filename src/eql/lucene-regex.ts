@@ -1,0 +1,224 @@
+import v8 from 'node:v8';
+
+/**
+ * Translates a Lucene regular expression (the syntax of Elasticsearch's `regex` / `regexp`) into a JS RegExp
+ * that must match the whole string.
+ *
+ * Lucene syntax: `.` any char, `?` `*` `+` `{n}` `{n,}` `{n,m}` repeats (stackable: `a*?` is `(a*)?`), `|`, `( )`,
+ * `[a-z]` / `[^...]` classes, `"literal"`, `\x` escapes a char, `\d \s \w \D \S \W` (Lucene 9), `@` any string,
+ * `#` the empty language, `<n-m>` numeric intervals. Complement `~` and intersection `&` have no JS
+ * equivalent and are refused (LuceneRegexError with the index).
+ *
+ * Safety: Lucene runs automata (linear); V8 backtracks. The translation emits no backreferences, lookarounds
+ * or flags, so V8 can switch a pathological match to its linear-time engine (enabled below). Case-insensitive
+ * matching lowercases the pattern here and the input at match time, rather than using the `i` flag, which
+ * that engine does not support.
+ */
+v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+
+export class LuceneRegexError extends Error {
+  constructor(message: string, readonly index: number) {
+    super(message);
+  }
+}
+
+const MAX_PATTERN = 10_000;
+const MAX_INTERVAL_SPAN = 1000;
+const JS_SPECIAL = new Set('^$\\.*+?()[]{}|/'.split(''));
+const SHORTHAND: Readonly<Record<string, string>> = {
+  d: '0-9', s: ' \\t\\n\\r', w: 'a-zA-Z0-9_',
+};
+
+const escChar = (c: string): string => (JS_SPECIAL.has(c) ? `\\${c}` : c === '\n' ? '\\n' : c === '\r' ? '\\r' : c);
+const escClassChar = (c: string): string => ('\\]^-['.includes(c) ? `\\${c}` : c === '\n' ? '\\n' : c === '\r' ? '\\r' : c);
+
+/** Compiles a Lucene regex into a full-match test; `insensitive` folds case. */
+export function compileLuceneRegex(pattern: string, insensitive: boolean): (s: string) => boolean {
+  const re = new RegExp(`^(?:${luceneToJsSource(pattern, insensitive)})$`);
+  return insensitive ? (s) => re.test(s.toLowerCase()) : (s) => re.test(s);
+}
+
+export function luceneToJsSource(pattern: string, insensitive: boolean): string {
+  if (pattern.length > MAX_PATTERN) throw new LuceneRegexError(`regex longer than ${MAX_PATTERN} characters`, 0);
+  return new Translator(pattern, insensitive).run();
+}
+
+class Translator {
+  private i = 0;
+  constructor(private readonly p: string, private readonly lower: boolean) {}
+
+  run(): string {
+    const out = this.union();
+    if (this.i < this.p.length) throw new LuceneRegexError(`unexpected '${this.p[this.i]}' in regex`, this.i);
+    return out;
+  }
+
+  private fold(c: string): string {
+    return this.lower ? c.toLowerCase() : c;
+  }
+
+  private union(): string {
+    const parts = [this.concat()];
+    while (this.p[this.i] === '|') {
+      this.i++;
+      parts.push(this.concat());
+    }
+    return parts.join('|');
+  }
+
+  private concat(): string {
+    let out = '';
+    while (this.i < this.p.length && this.p[this.i] !== '|' && this.p[this.i] !== ')') {
+      if (this.p[this.i] === '&') throw new LuceneRegexError('regex intersection (&) is not supported', this.i);
+      out += this.repeat();
+    }
+    return out;
+  }
+
+  private repeat(): string {
+    let atom = this.simple();
+    let quantified = false;
+    for (;;) {
+      const c = this.p[this.i];
+      let q: string | null = null;
+      if (c === '?' || c === '*' || c === '+') {
+        q = c;
+        this.i++;
+      } else if (c === '{') {
+        const m = /^\{(\d+)(,(\d*))?\}/.exec(this.p.slice(this.i, this.i + 24));
+        if (m === null) throw new LuceneRegexError('malformed repeat {n,m}', this.i);
+        if (m[3] !== undefined && m[3] !== '' && Number(m[3]) < Number(m[1])) throw new LuceneRegexError('repeat {n,m} with m < n', this.i);
+        if (Number(m[1]) > 1000 || Number(m[3] || 0) > 1000) throw new LuceneRegexError('repeat count above 1000', this.i);
+        q = m[0];
+        this.i += m[0].length;
+      }
+      if (q === null) return atom;
+      atom = quantified ? `(?:${atom})${q}` : `${atom}${q}`;
+      quantified = true;
+    }
+  }
+
+  private simple(): string {
+    const start = this.i;
+    const c = this.p[this.i];
+    if (c === undefined) throw new LuceneRegexError('unexpected end of regex', start);
+    this.i++;
+    switch (c) {
+      case '.':
+        return '[^]';
+      case '#':
+        return '[]';
+      case '@':
+        return '(?:[^]*)';
+      case '~':
+        throw new LuceneRegexError('regex complement (~) is not supported', start);
+      case '"': {
+        const close = this.p.indexOf('"', this.i);
+        if (close < 0) throw new LuceneRegexError('unterminated "literal" in regex', start);
+        const lit = this.p.slice(this.i, close);
+        this.i = close + 1;
+        return `(?:${lit.split('').map((x) => escChar(this.fold(x))).join('')})`;
+      }
+      case '(': {
+        if (this.p[this.i] === ')') {
+          this.i++;
+          return '(?:)';
+        }
+        const inner = this.union();
+        if (this.p[this.i] !== ')') throw new LuceneRegexError("missing ')' in regex", start);
+        this.i++;
+        return `(?:${inner})`;
+      }
+      case '[':
+        return this.charClass(start);
+      case '<':
+        return this.interval(start);
+      case '\\': {
+        const e = this.p[this.i];
+        if (e === undefined) throw new LuceneRegexError('regex ends with a backslash', start);
+        this.i++;
+        const sh = SHORTHAND[e.toLowerCase()];
+        if (sh !== undefined) return e === e.toLowerCase() ? `[${sh}]` : `[^${sh}]`;
+        return escChar(this.fold(e));
+      }
+      case '?':
+      case '*':
+      case '+':
+      case '{':
+        throw new LuceneRegexError(`nothing to repeat before '${c}'`, start);
+      default:
+        return escChar(this.fold(c));
+    }
+  }
+
+  private charClass(start: number): string {
+    let negate = false;
+    if (this.p[this.i] === '^') {
+      negate = true;
+      this.i++;
+    }
+    let body = '';
+    let first = true;
+    for (;;) {
+      const c = this.p[this.i];
+      if (c === undefined) throw new LuceneRegexError("missing ']' in regex character class", start);
+      if (c === ']' && !first) {
+        this.i++;
+        break;
+      }
+      first = false;
+      let lo = this.classChar();
+      if (lo.shorthand !== undefined) {
+        body += lo.shorthand;
+        continue;
+      }
+      if (this.p[this.i] === '-' && this.p[this.i + 1] !== ']' && this.p[this.i + 1] !== undefined) {
+        this.i++;
+        const hi = this.classChar();
+        if (hi.shorthand !== undefined) throw new LuceneRegexError('a class shorthand cannot end a range', this.i);
+        if (hi.char < lo.char) throw new LuceneRegexError(`invalid range ${lo.char}-${hi.char} in regex class`, this.i);
+        body += `${escClassChar(lo.char)}-${escClassChar(hi.char)}`;
+        if (this.lower) body += this.foldRange(lo.char, hi.char);
+        continue;
+      }
+      lo = { char: this.fold(lo.char) };
+      body += escClassChar(lo.char);
+    }
+    return `[${negate ? '^' : ''}${body}]`;
+  }
+
+  /** In case-insensitive mode the input is lowercased, so an uppercase range also needs its lowercase twin. */
+  private foldRange(lo: string, hi: string): string {
+    const l = lo.toLowerCase();
+    const h = hi.toLowerCase();
+    if (l === lo && h === hi) return '';
+    if (l.length !== 1 || h.length !== 1 || h < l) return '';
+    return `${escClassChar(l)}-${escClassChar(h)}`;
+  }
+
+  private classChar(): { char: string; shorthand?: string } {
+    const c = this.p[this.i]!;
+    this.i++;
+    if (c !== '\\') return { char: c };
+    const e = this.p[this.i];
+    if (e === undefined) throw new LuceneRegexError('regex ends with a backslash', this.i - 1);
+    this.i++;
+    const sh = SHORTHAND[e.toLowerCase()];
+    if (sh !== undefined && e === e.toLowerCase()) return { char: e, shorthand: sh };
+    if (sh !== undefined) throw new LuceneRegexError(`negated shorthand \\${e} inside a class is not supported`, this.i - 2);
+    return { char: e };
+  }
+
+  private interval(start: number): string {
+    const m = /^(\d+)-(\d+)>/.exec(this.p.slice(this.i, this.i + 40));
+    if (m === null) throw new LuceneRegexError('malformed numeric interval <n-m>', start);
+    this.i += m[0].length;
+    let lo = Number(m[1]);
+    let hi = Number(m[2]);
+    if (lo > hi) [lo, hi] = [hi, lo];
+    if (hi - lo > MAX_INTERVAL_SPAN) throw new LuceneRegexError(`numeric interval wider than ${MAX_INTERVAL_SPAN}`, start);
+    const alts: string[] = [];
+    for (let v = hi; v >= lo; v--) alts.push(String(v));
+    return `(?:0*(?:${alts.join('|')}))`;
+  }
+}
