@@ -1,9 +1,10 @@
 import type { OsType } from './ecs-event.js';
 
 /**
- * What Vigil's collectors can produce on each OS: the data `vigil rules check` uses to say whether a rule can
- * ever fire here. The normalizer's tests hold it to what normalization really emits.
- * (Preliminary: the Linux telemetry issue keeps it true.)
+ * What Vigil's telemetry produces on each OS: the data `vigil rules check` uses to say whether a rule can ever
+ * fire here. It is held true by test/ecs/emitted-fields.test.ts, which runs the real normalizer
+ * (src/normalize/) over every raw event kind and checks that it emits only these fields, all of them, and
+ * that each exists in ECS (or Elastic Defend's fields.yml) with the same type.
  */
 export interface TelemetryCoverage {
   /** event.category values emitted. */
@@ -12,47 +13,67 @@ export interface TelemetryCoverage {
   readonly actions: Readonly<Record<string, readonly string[]>>;
   /** Per category: the event.type values emitted. */
   readonly types: Readonly<Record<string, readonly string[]>>;
-  /** Every field path that can hold a value (leaf paths, dotted). */
+  /** Every field path that can hold a value (leaf paths, dotted): the union of `fieldsByCategory`. */
   readonly fields: readonly string[];
+  /** Per category: the field paths its documents can carry. */
+  readonly fieldsByCategory?: Readonly<Record<string, readonly string[]>>;
 }
 
+/** On every document (normalize: event-fields, host-fields, agent-fields, user-fields, the thin process set). */
 const COMMON_FIELDS = [
-  '@timestamp', 'event.id', 'event.kind', 'event.category', 'event.type', 'event.action', 'event.created',
-  'event.dataset', 'event.module', 'event.sequence', 'event.outcome',
-  'host.name', 'host.id', 'host.hostname', 'host.os.type', 'host.os.family', 'host.os.name', 'host.os.kernel', 'host.architecture',
-  'agent.id', 'agent.type', 'agent.version', 'ecs.version',
-  'process.entity_id', 'process.pid', 'process.name', 'process.executable', 'process.command_line',
-  'process.parent.entity_id', 'process.parent.pid',
+  '@timestamp', 'ecs.version',
+  'event.id', 'event.kind', 'event.category', 'event.type', 'event.action', 'event.created', 'event.dataset',
+  'event.module', 'event.sequence',
+  'host.id', 'host.name', 'host.hostname', 'host.architecture', 'host.os.type', 'host.os.family', 'host.os.kernel',
+  'host.os.name', 'host.os.platform', 'host.os.version', 'host.os.full',
+  'agent.id', 'agent.type', 'agent.version',
   'user.id', 'user.name', 'group.id', 'group.name',
+  'process.entity_id', 'process.pid', 'process.name', 'process.executable', 'process.command_line',
+  'process.parent.entity_id', 'process.Ext.ancestry', 'process.group_leader.entity_id', 'process.session_leader.entity_id',
 ] as const;
 
+/** Process documents only (normalize: process-fields, parent-fields, leader-fields, user-fields). */
 const PROCESS_FIELDS = [
   'process.args', 'process.args_count', 'process.working_directory', 'process.start', 'process.end', 'process.exit_code',
-  'process.ppid',
-  'process.parent.name', 'process.parent.executable', 'process.parent.args', 'process.parent.args_count',
-  'process.parent.command_line', 'process.parent.start', 'process.parent.working_directory',
-  'process.Ext.ancestry', 'process.group_leader.entity_id', 'process.group_leader.pid', 'process.session_leader.entity_id',
-  'process.session_leader.pid', 'process.user.id', 'process.user.name', 'process.group.id', 'process.group.name',
-  'process.real_user.id', 'process.real_group.id',
+  'process.parent.pid', 'process.parent.name', 'process.parent.executable', 'process.parent.args',
+  'process.parent.args_count', 'process.parent.command_line', 'process.parent.working_directory', 'process.parent.start',
+  'process.group_leader.pid', 'process.session_leader.pid',
+  'process.user.id', 'process.user.name', 'process.group.id', 'process.group.name',
+  'process.real_user.id', 'process.real_user.name', 'process.real_group.id', 'process.real_group.name',
 ] as const;
 
+/** Network documents only (normalize: network-fields, event.outcome from the connect result). */
 const NETWORK_FIELDS = [
-  'source.ip', 'source.port', 'source.address', 'destination.ip', 'destination.port', 'destination.address',
+  'event.outcome',
+  'source.ip', 'source.address', 'source.port', 'destination.ip', 'destination.address', 'destination.port',
   'network.transport', 'network.type', 'network.direction',
 ] as const;
 
-const LINUX: TelemetryCoverage = {
-  categories: ['process', 'network'],
-  actions: {
-    process: ['exec', 'fork', 'end', 'already_running'],
-    network: ['connection_attempted', 'connection_accepted', 'disconnect_received'],
-  },
-  types: { process: ['start', 'end', 'info'], network: ['start', 'end'] },
-  fields: [...COMMON_FIELDS, ...PROCESS_FIELDS, ...NETWORK_FIELDS],
-};
+function coverage(): TelemetryCoverage {
+  const byCategory = {
+    process: [...COMMON_FIELDS, ...PROCESS_FIELDS],
+    network: [...COMMON_FIELDS, ...NETWORK_FIELDS],
+  };
+  return {
+    categories: ['process', 'network'],
+    actions: {
+      process: ['exec', 'fork', 'end', 'already_running'],
+      network: ['connection_attempted', 'connection_accepted', 'disconnect_received'],
+    },
+    types: { process: ['start', 'end', 'info'], network: ['start', 'end'] },
+    fields: [...new Set([...byCategory.process, ...byCategory.network])],
+    fieldsByCategory: byCategory,
+  };
+}
 
+/**
+ * Linux: eBPF and procfs both produce every listed field (procfs run unprivileged leaves other users'
+ * executable/working_directory empty, and emits disconnect_received when a reported socket goes away).
+ * macOS and Windows share the platform-neutral normalizer, so the same document shapes; their collector
+ * issues narrow these entries if a collector cannot fill a field.
+ */
 export const TELEMETRY_COVERAGE: Readonly<Record<OsType, TelemetryCoverage>> = {
-  linux: LINUX,
-  macos: LINUX,
-  windows: LINUX,
+  linux: coverage(),
+  macos: coverage(),
+  windows: coverage(),
 };
