@@ -194,7 +194,7 @@ export class StatusFileWriter {
 
 // ---------------------------------------------------------------------------------------------- reader
 
-export const STATUS_STATES = ['running', 'stale', 'stopped', 'missing', 'invalid'] as const;
+export const STATUS_STATES = ['running', 'stale', 'stopped', 'missing', 'unreadable', 'invalid'] as const;
 export type StatusState = (typeof STATUS_STATES)[number];
 
 export interface StatusReading {
@@ -247,8 +247,9 @@ export function readStatusFile(path: string, options: ReadStatusOptions = {}): S
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no status file (the agent has not run here)' : `cannot read: ${(err as Error).message}`;
-    return { path, state: code === 'ENOENT' ? 'missing' : 'invalid', reason, status: null, ageMs: null };
+    if (code === 'ENOENT') return { path, state: 'missing', reason: 'no status file (the agent has not run here)', status: null, ageMs: null };
+    const reason = code === 'EACCES' ? 'permission denied (the service\'s status is readable by root and the vigil group)' : `cannot read: ${(err as Error).message}`;
+    return { path, state: 'unreadable', reason, status: null, ageMs: null };
   }
   let doc: unknown;
   try {

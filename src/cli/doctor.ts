@@ -1,13 +1,59 @@
 import type { Command } from 'commander';
+import { join } from 'node:path';
+import { loadConfig } from '../agent/config-loader.js';
+import { runDoctor, type DoctorReport } from '../service/doctor.js';
+import { hostPlatform } from '../service/install-context.js';
+import { serviceState } from '../service/service-state.js';
+import { SYSTEM_DATABASE_PATH, userDatabasePath } from './default-paths.js';
+import { packageRoot } from './package-root.js';
 
-/** Placeholder: the `doctor` command is being built (see the issue that owns it). */
+const MARK = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL', info: 'info' } as const;
+
+export function formatDoctorText(report: DoctorReport, uid: number | null): string {
+  const width = Math.max(...report.checks.map((c) => c.title.length));
+  const lines = [`vigil doctor (${report.platform}, uid ${uid ?? 'unknown'})`];
+  for (const c of report.checks) {
+    lines.push(`  ${MARK[c.status]}  ${c.title.padEnd(width)}  ${c.detail}`);
+    if (c.fix !== null && c.status !== 'ok') lines.push(`  ${' '.repeat(4)}  ${' '.repeat(width)}  fix: ${c.fix}`);
+  }
+  lines.push('');
+  if (report.ebpfUsable) lines.push('eBPF is usable here: `vigil run` collects with eBPF.');
+  else if (report.backend !== null) lines.push(`eBPF is not usable here (${report.fallbackReason}): \`vigil run\` falls back to ${report.backend}, which misses:`, ...report.misses.map((m) => `  - ${m}`));
+  else if (report.platform === 'linux') lines.push('No collector can run here.');
+  const s = report.summary;
+  lines.push(`${s.ok} ok, ${s.warn} warnings, ${s.fail} failures`);
+  return lines.join('\n') + '\n';
+}
+
+/** `vigil doctor [--format text|json] [--config PATH] [--db PATH]`: exit 1 when a check fails, else 0. */
 export function register(program: Command): void {
   program
     .command('doctor')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      process.stderr.write('vigil doctor: not built yet\n');
-      process.exitCode = 2;
+    .description('check what Vigil needs here (privileges, BTF, tracefs, eBPF helper, database, notifications, rules), each with a fix')
+    .option('--format <format>', 'text | json', 'text')
+    .option('--config <path>', 'agent config to check against (rules paths, database, poll interval)')
+    .option('--db <path>', 'alert database to check (default: from the config, else the service\'s when running as root with the service installed, else the per-user one)')
+    .action(async (options: { format: string; config?: string; db?: string }) => {
+      if (options.format !== 'text' && options.format !== 'json') {
+        process.stderr.write(`vigil doctor: --format ${options.format}: expected text or json\n`);
+        process.exitCode = 2;
+        return;
+      }
+      let config;
+      try {
+        config = loadConfig(options.config);
+      } catch (err) {
+        process.stderr.write(`vigil doctor: ${(err as Error).message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const uid = process.geteuid?.() ?? null;
+      const platform = hostPlatform();
+      const serviceInstalled = platform !== null && serviceState(platform).installed;
+      const dbPath = options.db ?? (config.storage.db !== '' ? config.storage.db : uid === 0 && serviceInstalled ? SYSTEM_DATABASE_PATH : userDatabasePath());
+      const rulePaths = config.rules.paths.length > 0 ? config.rules.paths : [join(packageRoot, 'config', 'rules')];
+      const report = await runDoctor({ dbPath, rulePaths, pollIntervalMs: config.collector.poll_interval_ms });
+      process.stdout.write(options.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatDoctorText(report, uid));
+      process.exitCode = report.summary.fail > 0 ? 1 : 0;
     });
 }

@@ -1,13 +1,100 @@
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import {
+  readStatusFile,
+  serviceStateDir,
+  statusFilePath,
+  STATUS_STAGES,
+  userStateDir,
+  type StatusReading,
+} from '../agent/status-file.js';
+import { hostPlatform } from '../service/install-context.js';
+import { serviceState, type ServiceState } from '../service/service-state.js';
 
-/** Placeholder: the `status` command is being built (see the issue that owns it). */
+export interface StatusReport {
+  readonly service: ServiceState | null;
+  /** The reading shown: the running agent, else the most recent one. */
+  readonly agent: StatusReading;
+  /** Seconds since the shown agent started (until it stopped), or null. */
+  readonly uptimeS: number | null;
+  /** Every state dir looked at. */
+  readonly readings: readonly StatusReading[];
+}
+
+const RANK: Readonly<Record<StatusReading['state'], number>> = { running: 0, stale: 1, stopped: 2, unreadable: 3, invalid: 4, missing: 5 };
+
+/** Reads the status of every candidate state dir (the given one, else the service's and the user's). */
+export function statusReport(stateDir: string | undefined, now = Date.now()): StatusReport {
+  const platform = hostPlatform();
+  const dirs = stateDir !== undefined ? [resolve(stateDir)] : [...new Set([userStateDir(), serviceStateDir()])];
+  const readings = dirs.map((d) => readStatusFile(statusFilePath(d), { now }));
+  const best = [...readings].sort((a, b) => RANK[a.state] - RANK[b.state] || (a.ageMs ?? Infinity) - (b.ageMs ?? Infinity))[0]!;
+  const st = best.status;
+  const uptimeS = st === null ? null : Math.round(((st.stopped !== undefined ? Date.parse(st.stopped) : now) - Date.parse(st.started)) / 1000);
+  return { service: platform === null ? null : serviceState(platform), agent: best, uptimeS, readings };
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const parts = d > 0 ? [`${d}d`, `${h}h`, `${m}m`] : h > 0 ? [`${h}h`, `${m}m`, `${s % 60}s`] : m > 0 ? [`${m}m`, `${s % 60}s`] : [`${s}s`];
+  return parts.join(' ');
+}
+
+function serviceLine(s: ServiceState | null): string {
+  if (s === null) return 'not supported on this OS';
+  if (!s.installed) return 'not installed (`sudo vigil install`)';
+  const bits = [s.enabled === true ? 'enabled' : s.enabled === false ? 'disabled' : null, s.managerState, s.detail].filter((b) => b !== null);
+  return `installed: ${s.unit}${bits.length > 0 ? ` (${bits.join('; ')})` : ''}`;
+}
+
+export function formatStatusText(report: StatusReport, now = Date.now()): string {
+  const { agent } = report;
+  const st = agent.status;
+  const lines: string[] = [`service    ${serviceLine(report.service)}`];
+  if (st === null || agent.state === 'missing' || agent.state === 'invalid' || agent.state === 'unreadable') {
+    lines.push(`agent      not running: ${agent.reason ?? agent.state}`);
+    for (const r of report.readings) lines.push(`           ${r.path}: ${r.state}${r.reason ? ` (${r.reason})` : ''}`);
+    return lines.join('\n') + '\n';
+  }
+  const up = formatDuration((st.stopped !== undefined ? Date.parse(st.stopped) : now) - Date.parse(st.started));
+  const state = agent.state === 'running' ? 'running' : `${agent.state.toUpperCase()}: ${agent.reason}`;
+  lines.push(`agent      ${state}`);
+  lines.push(`           pid ${st.pid} (${st.mode}), version ${st.version}, up ${up}, updated ${formatDuration(agent.ageMs ?? 0)} ago`);
+  lines.push(`           status file ${agent.path}`);
+  lines.push(`collector  ${st.backend ?? '(starting)'}${st.fallbackReason !== null ? ` — fallback: ${st.fallbackReason}` : ''}`);
+  lines.push(`rules      ${st.rules.loaded} loaded, ${st.rules.errors} with errors, ${st.rules.skipped} skipped`);
+  lines.push(`alerts     ${st.alerts.total} total${st.alerts.last !== undefined ? `, last ${st.alerts.last}` : ''}; database ${st.db}`);
+  lines.push(`sequences  ${st.sequences.inFlight} in flight`);
+  const lost = STATUS_STAGES.reduce((n, s) => n + (st.stages[s]?.lost ?? 0), 0);
+  lines.push(`lost       ${lost} events`);
+  const cols = ['in', 'out', 'lost', 'late', 'dropped', 'malformed'] as const;
+  const rows = STATUS_STAGES.filter((s) => st.stages[s] !== undefined).map((s) => [s, ...cols.map((c) => String(st.stages[s][c]))]);
+  const table = [['stage', ...cols], ...rows];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+  lines.push('events');
+  for (const r of table) lines.push('  ' + r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+  return lines.join('\n') + '\n';
+}
+
+/** `vigil status [--state-dir DIR] [--format text|json]`: exit 0 when the agent runs, 3 when it does not (as LSB status). */
 export function register(program: Command): void {
   program
     .command('status')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      process.stderr.write('vigil status: not built yet\n');
-      process.exitCode = 2;
+    .description('is the agent installed and running; its backend, rules and counters (from its status file)')
+    .option('--state-dir <dir>', 'the agent state directory to read (default: the per-user one and the service one)')
+    .option('--format <format>', 'text | json', 'text')
+    .action((options: { stateDir?: string; format: string }) => {
+      if (options.format !== 'text' && options.format !== 'json') {
+        process.stderr.write(`vigil status: --format ${options.format}: expected text or json\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const now = Date.now();
+      const report = statusReport(options.stateDir, now);
+      process.stdout.write(options.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatStatusText(report, now));
+      process.exitCode = report.agent.state === 'running' ? 0 : 3;
     });
 }
