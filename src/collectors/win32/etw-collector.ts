@@ -1,0 +1,107 @@
+import type { Collector, CollectorStats, RawEventSink } from '../collector.js';
+import { loadEtwAddon } from './etw-addon.js';
+import { EtwAddonError } from './etw-addon-error.js';
+import type { EtwAddon, EtwRecord, EtwStartOptions } from './etw-record.js';
+import { etwRecordToRaw, ETW_SKIP_REASONS, type EtwSkipReason } from './etw-record-to-raw.js';
+
+export interface EtwCollectorOptions {
+  /** The addon file; default: native/win32/build/vigil_etw.node, then node-gyp's build/Release. */
+  readonly addonPath?: string;
+  /** Passed to the addon's start() (session name, queue capacity, batch size, ...). */
+  readonly session?: EtwStartOptions;
+  readonly log?: (level: 'info' | 'warn' | 'error', msg: string, data?: object) => void;
+}
+
+export interface EtwCollectorStats extends CollectorStats {
+  /** Records that gave no RawEvent, by reason (their sum is `malformed`). */
+  readonly skipped: Readonly<Record<EtwSkipReason, number>>;
+  /** Exceptions thrown by the sink (counted, logged, never allowed into the addon's thread-safe callback). */
+  readonly sinkErrors: number;
+  /** The addon's own counters (queue, decoder, enrichment, ETW's lost events) while it runs. */
+  readonly addon?: ReturnType<EtwAddon['stats']>;
+}
+
+/**
+ * The Windows collector: a real-time ETW session (Microsoft-Windows-Kernel-Process, Microsoft-Windows-Kernel-
+ * Network) run by the native addon, whose records etw-record-to-raw.ts turns into RawEvents. The addon scans
+ * the processes already running right after its session is live and emits them as snapshots, so this backend
+ * needs no separate snapshot pass (select-collector: `snapshotAfterAttach: null`).
+ * `lost` adds the addon's queue drops to what ETW itself reports lost (events and real-time buffers).
+ */
+export class EtwCollector implements Collector {
+  readonly backend = 'etw' as const;
+  readonly #options: EtwCollectorOptions;
+  #addon: EtwAddon | null = null;
+  #sink: RawEventSink | null = null;
+  #events = 0;
+  #sinkErrors = 0;
+  readonly #skipped: Record<EtwSkipReason, number> = Object.fromEntries(ETW_SKIP_REASONS.map((r) => [r, 0])) as Record<EtwSkipReason, number>;
+  #final: ReturnType<EtwAddon['stats']> | undefined;
+
+  constructor(options: EtwCollectorOptions = {}) {
+    this.#options = options;
+  }
+
+  /** null when the collector can run here, else why not (for the fallback chain and `vigil doctor`). */
+  static async probe(addonPath?: string): Promise<string | null> {
+    try {
+      loadEtwAddon(addonPath !== undefined ? { path: addonPath } : {});
+      return null;
+    } catch (err) {
+      return err instanceof EtwAddonError ? err.message : String(err);
+    }
+  }
+
+  async start(sink: RawEventSink): Promise<void> {
+    if (this.#addon !== null) throw new Error('EtwCollector: already started');
+    const addon = loadEtwAddon(this.#options.addonPath !== undefined ? { path: this.#options.addonPath } : {});
+    this.#sink = sink;
+    addon.start(this.#options.session ?? {}, (records) => this.#onRecords(records));
+    this.#addon = addon;
+    this.#options.log?.('info', 'etw: session started', { session: this.#options.session?.sessionName ?? 'Vigil-ETW' });
+  }
+
+  #onRecords(records: readonly EtwRecord[]): void {
+    const sink = this.#sink;
+    if (sink === null) return;
+    for (const record of records) {
+      const mapped = etwRecordToRaw(record);
+      if (!mapped.ok) {
+        this.#skipped[mapped.reason]++;
+        continue;
+      }
+      this.#events++;
+      try {
+        sink(mapped.event);
+      } catch (err) {
+        this.#sinkErrors++;
+        this.#options.log?.('error', 'etw: sink threw', { error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    const addon = this.#addon;
+    if (addon === null) return;
+    addon.stop(); // delivers what is still queued before it returns
+    this.#final = addon.stats();
+    this.#addon = null;
+    this.#sink = null;
+  }
+
+  stats(): EtwCollectorStats {
+    const addon = this.#addon?.stats() ?? this.#final;
+    const malformed = ETW_SKIP_REASONS.reduce((sum, r) => sum + this.#skipped[r], 0);
+    const lost = addon === undefined ? 0 : addon.lost + addon.etwEventsLost + addon.etwRealTimeBuffersLost;
+    return {
+      backend: this.backend,
+      events: this.#events,
+      lost,
+      malformed,
+      restarts: 0,
+      skipped: { ...this.#skipped },
+      sinkErrors: this.#sinkErrors,
+      ...(addon !== undefined ? { addon } : {}),
+    };
+  }
+}

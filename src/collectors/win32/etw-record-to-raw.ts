@@ -1,0 +1,152 @@
+import type { RawEndpoint, RawEvent, RawProcess } from '../raw-event.js';
+import { etwEventInfo, type EtwEventInfo, type EtwEventKind } from './etw-event-table.js';
+import type { EtwRecord, EtwValue } from './etw-record.js';
+import { filetimeToEpochMs } from './filetime.js';
+import { splitWindowsCommandLine } from './windows-command-line.js';
+import { win32PathFromNt, windowsBaseName } from './windows-path.js';
+
+/** Why a record gave no RawEvent (counted as `malformed` by the collector, by reason). */
+export const ETW_SKIP_REASONS = ['unknown_event', 'bad_timestamp', 'missing_pid', 'missing_identity', 'bad_address'] as const;
+export type EtwSkipReason = (typeof ETW_SKIP_REASONS)[number];
+
+export type EtwMapResult = { readonly ok: true; readonly event: RawEvent } | { readonly ok: false; readonly reason: EtwSkipReason };
+
+const BASE = { backend: 'etw', platform: 'windows' } as const;
+
+function num(v: EtwValue | undefined): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+function decimal(v: EtwValue | undefined): string | undefined {
+  if (typeof v === 'string' && /^\d+$/.test(v) && !/^0+$/.test(v)) return v;
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v > 0) return String(v);
+  return undefined;
+}
+
+function text(v: EtwValue | undefined): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/**
+ * startKey (collectors/raw-event.ts, windows): the process sequence number when known, else the create time
+ * as FILETIME ticks. The same rule for the event's own process and its parent, so keys always agree.
+ */
+function startKeyOf(sequence: string | undefined, createTime: string | undefined): string | undefined {
+  return sequence ?? createTime;
+}
+
+/** The process a Kernel-Process event (or a snapshot entry) describes. */
+function describedProcess(r: EtwRecord): RawProcess | EtwSkipReason {
+  const p = r.props;
+  const e = r.enrich;
+  const pid = num(p['ProcessID']);
+  if (pid === undefined) return 'missing_pid';
+  const createTime = decimal(p['CreateTime']) ?? decimal(e.createTime);
+  const startKey = startKeyOf(decimal(p['ProcessSequenceNumber']) ?? decimal(e.processSequenceNumber), createTime);
+  if (startKey === undefined) return 'missing_identity';
+  const imageName = text(p['ImageName']);
+  const executable = text(e.imagePath) ?? (imageName !== undefined && imageName.includes('\\') ? win32PathFromNt(imageName) : undefined);
+  const ppid = num(p['ParentProcessID']);
+  const parentStartKey = startKeyOf(
+    decimal(p['ParentProcessSequenceNumber']) ?? decimal(e.parentSequenceNumber),
+    decimal(e.parentCreateTime),
+  );
+  const commandLine = text(e.commandLine);
+  const extra: Record<string, string | number | boolean> = {};
+  const sessionId = num(p['SessionID']);
+  if (sessionId !== undefined) extra['sessionId'] = sessionId;
+  if (e.userSid !== undefined) extra['userSid'] = e.userSid;
+  if (e.commandLineTruncated === true) extra['commandLineTruncated'] = true;
+  const startTimeMs = createTime === undefined ? undefined : filetimeToEpochMs(createTime);
+  return {
+    pid,
+    startKey,
+    ...(startTimeMs !== undefined ? { startTimeMs } : {}),
+    ...(ppid !== undefined ? { ppid } : {}),
+    ...(parentStartKey !== undefined && ppid !== undefined && ppid > 0 ? { parentStartKey } : {}),
+    ...(imageName !== undefined ? { comm: windowsBaseName(imageName) } : {}),
+    ...(executable !== undefined ? { executable } : {}),
+    ...(commandLine !== undefined ? { commandLine, args: splitWindowsCommandLine(commandLine) } : {}),
+    ...(e.commandLineTruncated === true ? { argsTruncated: true } : {}),
+    ...(e.userName !== undefined ? { userName: e.userName } : {}),
+    ...(e.userDomain !== undefined ? { userDomain: e.userDomain } : {}),
+    ...(Object.keys(extra).length > 0 ? { extra } : {}),
+  };
+}
+
+/** The process behind a Kernel-Network event: its PID plus the identity the addon's pid table knew. */
+function networkProcess(r: EtwRecord): RawProcess | EtwSkipReason {
+  const pid = num(r.props['PID']);
+  if (pid === undefined) return 'missing_pid';
+  const createTime = decimal(r.enrich.createTime);
+  // Unknown to the addon (it could not open the process): an empty key, which normalize does not cache.
+  const startKey = startKeyOf(decimal(r.enrich.processSequenceNumber), createTime) ?? '';
+  const executable = text(r.enrich.imagePath);
+  const startTimeMs = createTime === undefined ? undefined : filetimeToEpochMs(createTime);
+  return {
+    pid,
+    startKey,
+    ...(startTimeMs !== undefined ? { startTimeMs } : {}),
+    ...(executable !== undefined ? { executable, comm: windowsBaseName(executable) } : {}),
+  };
+}
+
+function endpoint(r: EtwRecord, addr: string, port: string): RawEndpoint | undefined {
+  const ip = text(r.props[addr]);
+  const p = num(r.props[port]);
+  if (ip === undefined || p === undefined || p < 0 || p > 65535) return undefined;
+  return { ip, port: p };
+}
+
+type Handler = (r: EtwRecord, info: EtwEventInfo, timeMs: number) => RawEvent | EtwSkipReason;
+
+function processHandler(kind: 'exec' | 'snapshot'): Handler {
+  return (r, _info, timeMs) => {
+    const process = describedProcess(r);
+    return typeof process === 'string' ? process : { ...BASE, kind, timeMs, process };
+  };
+}
+
+function networkHandler(kind: 'connect' | 'accept' | 'disconnect', transport: 'tcp' | 'udp'): Handler {
+  return (r, info, timeMs) => {
+    const process = networkProcess(r);
+    if (typeof process === 'string') return process;
+    // Kernel-Network: saddr/sport is the local end, daddr/dport the remote end, whatever the direction.
+    const local = endpoint(r, 'saddr', 'sport');
+    const remote = endpoint(r, 'daddr', 'dport');
+    if (local === undefined || remote === undefined || info.family === undefined) return 'bad_address';
+    const common = { ...BASE, timeMs, process, transport, family: info.family };
+    // An accept names the remote peer as the source (it initiated), the local listener as the destination.
+    if (kind === 'accept') return { ...common, kind, source: remote, destination: local };
+    // Kernel-Network logs connects once established (failures carry no addresses): the result is success.
+    if (kind === 'connect') return { ...common, kind, source: local, destination: remote, result: 0 };
+    return { ...common, kind, source: local, destination: remote };
+  };
+}
+
+const HANDLERS: Readonly<Record<EtwEventKind, Handler>> = {
+  process_start: processHandler('exec'),
+  process_snapshot: processHandler('snapshot'),
+  process_stop: (r, _info, timeMs) => {
+    const process = describedProcess(r);
+    if (typeof process === 'string') return process;
+    const exitCode = num(r.props['ExitCode']);
+    return { ...BASE, kind: 'exit', timeMs, process, ...(exitCode !== undefined ? { exitCode: exitCode | 0 } : {}) };
+  },
+  tcp_connect: networkHandler('connect', 'tcp'),
+  tcp_accept: networkHandler('accept', 'tcp'),
+  tcp_disconnect: networkHandler('disconnect', 'tcp'),
+  // The addon passes only the first datagram of a UDP flow (native/win32/src/udp-flow-table.h).
+  udp_send: networkHandler('connect', 'udp'),
+  udp_recv: networkHandler('accept', 'udp'),
+};
+
+/** One addon record -> one RawEvent (platform `windows`, backend `etw`), or the reason there is none. Pure. */
+export function etwRecordToRaw(record: EtwRecord): EtwMapResult {
+  const info = etwEventInfo(record.provider, record.eventId);
+  if (info === undefined) return { ok: false, reason: 'unknown_event' };
+  const timeMs = filetimeToEpochMs(record.timestamp);
+  if (timeMs === undefined) return { ok: false, reason: 'bad_timestamp' };
+  const out = HANDLERS[info.kind](record, info, timeMs);
+  return typeof out === 'string' ? { ok: false, reason: out } : { ok: true, event: out };
+}

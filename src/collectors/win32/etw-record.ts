@@ -1,0 +1,123 @@
+/**
+ * What the ETW addon (native/win32) hands to JS: one plain object per event, manifest properties under their
+ * manifest names. This is the seam between the addon and the mapping (etw-record-to-raw.ts); recorded records
+ * (test/fixtures/win32/) have exactly this shape.
+ */
+
+/** Where a record comes from: the ETW session, or the Toolhelp scan of processes running at start. */
+export const ETW_SOURCES = ['etw', 'snapshot'] as const;
+export type EtwSource = (typeof ETW_SOURCES)[number];
+
+/**
+ * `kernel-process`: Microsoft-Windows-Kernel-Process {22fb2cd6-0e7b-422b-a0c7-2fad1fd0e716};
+ * `kernel-network`: Microsoft-Windows-Kernel-Network {7dd42a49-5329-4832-8dfd-43d979153a88};
+ * `snapshot`: not a provider, the addon's scan of running processes (eventId 0).
+ */
+export const ETW_PROVIDERS = ['kernel-process', 'kernel-network', 'snapshot'] as const;
+export type EtwProvider = (typeof ETW_PROVIDERS)[number];
+
+export const ETW_PROVIDER_GUIDS: Readonly<Record<Exclude<EtwProvider, 'snapshot'>, string>> = {
+  'kernel-process': '22fb2cd6-0e7b-422b-a0c7-2fad1fd0e716',
+  'kernel-network': '7dd42a49-5329-4832-8dfd-43d979153a88',
+};
+
+/**
+ * A decoded property. TDH types travel as: 8/16/32-bit integers -> number (win:Port in host order);
+ * 64-bit integers, pointers and FILETIMEs -> decimal string; win:IPv4 / win:IPv6 -> address text;
+ * strings -> UTF-8; SIDs -> `S-1-...`; booleans -> boolean; other binaries -> hex.
+ */
+export type EtwValue = string | number | boolean;
+
+/** What the addon adds that the event lacks (all optional: every live query can fail). */
+export interface EtwEnrichment {
+  /** The PEB's command line (NtQueryInformationProcess), fetched when ProcessStart arrives. */
+  readonly commandLine?: string;
+  readonly commandLineSource?: 'peb';
+  readonly commandLineTruncated?: boolean;
+  /** Win32 image path (ImageName's \Device\HarddiskVolumeN mapped to a drive letter). */
+  readonly imagePath?: string;
+  readonly userSid?: string;
+  readonly userName?: string;
+  readonly userDomain?: string;
+  /** The event's process identity when the event has none (network events, old manifest versions). */
+  readonly processSequenceNumber?: string;
+  /** FILETIME ticks, decimal. */
+  readonly createTime?: string;
+  readonly parentSequenceNumber?: string;
+  readonly parentCreateTime?: string;
+  readonly parentImagePath?: string;
+  /** Extended data of the event header (who logged it: for ProcessStart, the creator). */
+  readonly headerUserSid?: string;
+  readonly headerProcessStartKey?: string;
+}
+
+export interface EtwRecord {
+  readonly source: EtwSource;
+  readonly provider: EtwProvider;
+  readonly eventId: number;
+  readonly version: number;
+  readonly opcode: number;
+  /** Event time: FILETIME ticks (100 ns since 1601-01-01 UTC), decimal string. */
+  readonly timestamp: string;
+  /** EVENT_HEADER.ProcessId / ThreadId: who logged the event (not the subject of a network event). */
+  readonly headerPid: number;
+  readonly headerTid: number;
+  readonly props: Readonly<Record<string, EtwValue>>;
+  readonly enrich: EtwEnrichment;
+}
+
+export interface EtwStartOptions {
+  /** ETW session name; a stale session of this name is stopped at start. Default `Vigil-ETW`. */
+  readonly sessionName?: string;
+  /** Records held between the ETW thread and JS; beyond it they are dropped and counted in `lost`. */
+  readonly queueCapacity?: number;
+  /** Records per JS callback. */
+  readonly batchSize?: number;
+  readonly process?: boolean;
+  readonly network?: boolean;
+  /** Emit the processes running at start (source `snapshot`). */
+  readonly snapshot?: boolean;
+  readonly fetchCommandLine?: boolean;
+  readonly resolveUsers?: boolean;
+}
+
+/** The addon's counters (native/win32/src/addon.cc `stats()`). */
+export interface EtwAddonStats {
+  readonly running: boolean;
+  readonly callbacks: number;
+  readonly emitted: number;
+  readonly delivered: number;
+  readonly lost: number;
+  readonly queueDepth: number;
+  readonly queueHighWater: number;
+  readonly queueCapacity: number;
+  readonly batches: number;
+  readonly callbackErrors: number;
+  readonly unknownEvents: number;
+  readonly decoded: number;
+  readonly schemaErrors: number;
+  readonly propertyErrors: number;
+  readonly skippedProperties: number;
+  readonly commandLineFetched: number;
+  readonly commandLineUnavailable: number;
+  readonly liveQueries: number;
+  readonly pidTableSize: number;
+  readonly pidTableEvictions: number;
+  readonly udpFlows: number;
+  readonly udpSuppressed: number;
+  readonly udpFlowEvictions: number;
+  readonly snapshotProcesses: number;
+  readonly staleSessionsStopped: number;
+  readonly etwEventsLost: number;
+  readonly etwRealTimeBuffersLost: number;
+  readonly processTraceStatus: number;
+}
+
+/** The addon module's exports. */
+export interface EtwAddon {
+  readonly abiVersion: number;
+  start(options: EtwStartOptions, onRecords: (records: EtwRecord[]) => void): void;
+  /** Stops the session; records still queued are delivered to `onRecords` before it returns. */
+  stop(): void;
+  stats(): EtwAddonStats;
+}
