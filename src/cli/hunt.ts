@@ -1,13 +1,167 @@
-import type { Command } from 'commander';
+import { createReadStream } from 'node:fs';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { EcsEvent } from '../ecs/ecs-event.js';
+import { EventReader } from '../ecs/event-reader.js';
+import { compileTimestampReader, sortTimedEvents, type TimedEvent } from '../ecs/event-order.js';
+import { compileFieldGetter } from '../ecs/field-getter.js';
+import { compileQuery, EqlError, type CompiledQuery } from '../eql/index.js';
+import type { Pipe } from '../eql/compiled-query.js';
+import { runSampleBatch, runSequenceBatch } from '../sequence/batch.js';
+import { HUNT_OUTPUTS, hitToJson, renderTable, type HuntHit, type HuntOutput } from './hunt-output.js';
+import { HuntProgress, type ProgressSink } from './hunt-progress.js';
 
-/** Placeholder: the `hunt` command is being built (see the issue that owns it). */
+export interface HuntOptions {
+  readonly query: string;
+  /** A file path, or `-` / undefined for stdin. */
+  readonly events?: string;
+  readonly categoryField?: string;
+  readonly timestampField?: string;
+  readonly tiebreakerField?: string;
+  /** Caps the number of hits; no cap when undefined. */
+  readonly size?: number;
+  readonly maxSamplesPerKey?: number;
+  readonly output?: HuntOutput;
+}
+
+/** Where a hunt reads and writes: the process's streams, or captured ones in tests. */
+export interface HuntIO {
+  readonly stdin: AsyncIterable<Buffer | string>;
+  readonly stdout: { write(s: string): unknown };
+  readonly stderr: ProgressSink;
+}
+
+export interface HuntSummary {
+  readonly exitCode: number;
+  readonly hits: number;
+  readonly events: number;
+  readonly malformed: number;
+  readonly withoutTimestamp: number;
+}
+
+/** Applies `head`/`tail` pipes in order. */
+export function applyPipes<T>(items: T[], pipes: readonly Pipe[]): T[] {
+  let out = items;
+  for (const p of pipes) out = p.kind === 'head' ? out.slice(0, p.count) : out.slice(Math.max(0, out.length - p.count));
+  return out;
+}
+
+/**
+ * Runs one hunt: compile, read and order the events, match, print. The CLI and the conformance tests both
+ * come through here. Exit codes: 0 success (zero hits included), 2 bad query or bad option, 1 unreadable input.
+ */
+export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSummary> {
+  const fail = (code: number, message: string): HuntSummary => {
+    io.stderr.write(`vigil hunt: ${message}\n`);
+    return { exitCode: code, hits: 0, events: 0, malformed: 0, withoutTimestamp: 0 };
+  };
+  const output = options.output ?? 'ndjson';
+  if (!(HUNT_OUTPUTS as readonly string[]).includes(output)) return fail(2, `--output must be one of ${HUNT_OUTPUTS.join(', ')}`);
+  for (const [name, v] of [['--size', options.size], ['--max-samples-per-key', options.maxSamplesPerKey]] as const) {
+    if (v !== undefined && (!Number.isSafeInteger(v) || v < 0)) return fail(2, `${name} must be a non-negative integer`);
+  }
+  const categoryField = options.categoryField ?? 'event.category';
+  const timestampField = options.timestampField ?? '@timestamp';
+  let query: CompiledQuery;
+  try {
+    query = compileQuery(options.query, { categoryField, timestampField });
+  } catch (err) {
+    if (err instanceof EqlError) return fail(2, err.message);
+    throw err;
+  }
+
+  // Events that no stage can match never affect a result: keep only the candidates (bounded by the matches).
+  const stages = query.kind === 'event' ? [query.stage] : query.kind === 'sequence' ? [...query.stages, ...(query.until ? [query.until] : [])] : query.stages;
+  const filters = stages.map((s) => s.filter);
+  const candidate = filters.length === 1 ? filters[0]! : (e: EcsEvent) => filters.some((f) => f(e));
+  const readTime = compileTimestampReader(timestampField);
+  const readTiebreaker = options.tiebreakerField === undefined ? () => undefined : compileFieldGetter(options.tiebreakerField);
+
+  const reader = new EventReader({
+    onMalformed: (m) => io.stderr.write(`vigil hunt: line ${m.line}: skipped malformed input: ${m.reason}\n`),
+  });
+  const progress = new HuntProgress(io.stderr);
+  const kept: TimedEvent[] = [];
+  let withoutTimestamp = 0;
+  let index = 0;
+  let input: AsyncIterable<Buffer | string>;
+  if (options.events === undefined || options.events === '-') input = io.stdin;
+  else input = createReadStream(options.events);
+  try {
+    for await (const event of reader.read(input)) {
+      progress.tick(++index);
+      const timestamp = readTime(event);
+      if (timestamp === null) {
+        withoutTimestamp++;
+        continue;
+      }
+      if (!candidate(event)) continue;
+      kept.push({ event, timestamp, tiebreaker: readTiebreaker(event), index });
+    }
+  } catch (err) {
+    progress.done();
+    return fail(1, `cannot read ${options.events ?? 'stdin'}: ${(err as Error).message}`);
+  }
+  progress.done();
+  sortTimedEvents(kept);
+
+  let hits: HuntHit[];
+  if (query.kind === 'event') {
+    hits = kept.map((t) => ({ kind: 'event', event: t.event }));
+  } else {
+    const times = new Map<EcsEvent, number>();
+    for (const t of kept) times.set(t.event, t.timestamp);
+    const batch = { timestamp: (e: EcsEvent) => times.get(e) ?? Number.NaN, maxSamplesPerKey: options.maxSamplesPerKey };
+    const events = kept.map((t) => t.event);
+    const found = query.kind === 'sequence' ? runSequenceBatch(query, events, batch) : runSampleBatch(query, events, batch);
+    hits = found.map((hit) => ({ kind: 'sequence', hit }));
+  }
+  hits = applyPipes(hits, query.pipes);
+  if (options.size !== undefined) hits = hits.slice(0, options.size);
+
+  if (output === 'ndjson') {
+    for (const h of hits) io.stdout.write(`${JSON.stringify(hitToJson(h))}\n`);
+  } else {
+    io.stdout.write(renderTable(hits, { timestampField, categoryField, fields: query.fields }));
+  }
+  const stats = reader.stats;
+  if (stats.malformed > 0) io.stderr.write(`vigil hunt: skipped ${stats.malformed} malformed line(s)\n`);
+  if (withoutTimestamp > 0) io.stderr.write(`vigil hunt: skipped ${withoutTimestamp} event(s) without a readable ${timestampField}\n`);
+  return { exitCode: 0, hits: hits.length, events: stats.events, malformed: stats.malformed, withoutTimestamp };
+}
+
+function integer(name: string): (v: string) => number {
+  return (v) => {
+    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a non-negative integer, got '${v}'`);
+    return Number(v);
+  };
+}
+
 export function register(program: Command): void {
   program
     .command('hunt')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      process.stderr.write('vigil hunt: not built yet\n');
-      process.exitCode = 2;
+    .description('Run an EQL query (event, sequence or sample) over recorded ECS events (NDJSON or a JSON array).')
+    .argument('<query>', 'the EQL query')
+    .option('--events <path>', 'events file, or - for stdin (default: stdin)')
+    .option('--event-category-field <field>', 'field holding the event category', 'event.category')
+    .option('--timestamp-field <field>', 'event time field (ISO strings, epoch millis, numeric strings)', '@timestamp')
+    .option('--tiebreaker-field <field>', 'orders events with equal timestamps')
+    .option('--size <n>', 'at most this many hits (default: no cap)', integer('--size'))
+    .option('--max-samples-per-key <n>', 'sample queries: samples per join key', integer('--max-samples-per-key'))
+    .option('--output <format>', 'ndjson | table', 'ndjson')
+    .action(async (query: string, opts: Record<string, unknown>) => {
+      const summary = await runHunt(
+        {
+          query,
+          events: opts.events as string | undefined,
+          categoryField: opts.eventCategoryField as string,
+          timestampField: opts.timestampField as string,
+          tiebreakerField: opts.tiebreakerField as string | undefined,
+          size: opts.size as number | undefined,
+          maxSamplesPerKey: opts.maxSamplesPerKey as number | undefined,
+          output: opts.output as HuntOutput,
+        },
+        { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+      );
+      process.exitCode = summary.exitCode;
     });
 }

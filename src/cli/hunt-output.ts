@@ -1,0 +1,67 @@
+import type { EcsEvent } from '../ecs/ecs-event.js';
+import { compileFieldGetter } from '../ecs/field-getter.js';
+import type { SequenceHit } from '../sequence/batch.js';
+
+export const HUNT_OUTPUTS = ['ndjson', 'table'] as const;
+export type HuntOutput = (typeof HUNT_OUTPUTS)[number];
+
+/** A hunt result: an event (event query) or a sequence/sample (events null for missing-event placeholders). */
+export type HuntHit = { readonly kind: 'event'; readonly event: EcsEvent } | { readonly kind: 'sequence'; readonly hit: SequenceHit };
+
+/** One hit as Elasticsearch's EQL response shapes it: `{"_source"}` or `{"join_keys", "events"}`. */
+export function hitToJson(hit: HuntHit): unknown {
+  if (hit.kind === 'event') return { _source: hit.event };
+  return {
+    join_keys: hit.hit.joinKeys,
+    events: hit.hit.events.map((e) => (e === null ? { missing: true } : { _source: e })),
+  };
+}
+
+export interface TableLayout {
+  readonly timestampField: string;
+  readonly categoryField: string;
+  /** Fields the query reads, shown after time and category. */
+  readonly fields: readonly string[];
+}
+
+const MAX_CELL = 48;
+const MAX_EXTRA_COLUMNS = 5;
+
+function cell(v: unknown): string {
+  if (v === undefined || v === null) return '-';
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  const flat = s.replace(/[\r\n\t]+/g, ' ');
+  return flat.length > MAX_CELL ? `${flat.slice(0, MAX_CELL - 1)}…` : flat;
+}
+
+/** Renders hits as an aligned text table for people (sequences as indented groups). */
+export function renderTable(hits: readonly HuntHit[], layout: TableLayout): string {
+  const extra = layout.fields.filter((f) => f !== layout.timestampField && f !== layout.categoryField).slice(0, MAX_EXTRA_COLUMNS);
+  const columns = [layout.timestampField, layout.categoryField, ...extra];
+  const getters = columns.map((c) => compileFieldGetter(c));
+  const rows: string[][] = [];
+  const groups: Array<{ title: string | null; rows: string[][] }> = [];
+  const row = (e: EcsEvent | null): string[] => (e === null ? columns.map((_, i) => (i === 0 ? '(missing event)' : '')) : getters.map((g) => cell(g(e))));
+  hits.forEach((h, i) => {
+    if (h.kind === 'event') {
+      const r = row(h.event);
+      rows.push(r);
+      groups.push({ title: null, rows: [r] });
+    } else {
+      const rs = h.hit.events.map(row);
+      rows.push(...rs);
+      groups.push({ title: `sequence ${i + 1}  join keys: ${JSON.stringify(h.hit.joinKeys)}`, rows: rs });
+    }
+  });
+  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[], indent: string): string => indent + cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const anySeq = groups.some((g) => g.title !== null);
+  const indent = anySeq ? '  ' : '';
+  const out = [line(columns, indent), line(widths.map((w) => '-'.repeat(w)), indent)];
+  for (const g of groups) {
+    if (g.title !== null) out.push(g.title);
+    for (const r of g.rows) out.push(line(r, indent));
+  }
+  out.push(`(${hits.length} ${anySeq ? 'sequence' : 'event'}${hits.length === 1 ? '' : 's'})`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,30 @@
+/** Progress on stderr while a hunt reads its input: only on a terminal, never on a pipe or file. */
+export interface ProgressSink {
+  write(s: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+const INTERVAL_MS = 500;
+
+export class HuntProgress {
+  private readonly started = Date.now();
+  private last = this.started;
+  private shown = false;
+
+  constructor(private readonly sink: ProgressSink) {}
+
+  /** Cheap to call per event: it only looks at the clock every 4096 calls. */
+  tick(count: number): void {
+    if (this.sink.isTTY !== true || (count & 4095) !== 0) return;
+    const now = Date.now();
+    if (now - this.last < INTERVAL_MS) return;
+    this.last = now;
+    const rate = Math.round(count / Math.max((now - this.started) / 1000, 0.001));
+    this.sink.write(`\r\x1b[Kvigil hunt: read ${count.toLocaleString('en-US')} events (${rate.toLocaleString('en-US')}/s)`);
+    this.shown = true;
+  }
+
+  done(): void {
+    if (this.shown) this.sink.write('\r\x1b[K');
+  }
+}
