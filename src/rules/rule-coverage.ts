@@ -4,7 +4,7 @@ import type { CompiledQuery, CompiledStage } from '../eql/compiled-query.js';
 import type { LoadedRule } from './loaded-rule.js';
 import { targetsOs } from './os-list.js';
 import { fieldsByStage, type StageFields } from './required-fields.js';
-import { parseQuery } from '../eql/parser.js';
+import { parseQuery } from '../eql/index.js';
 
 /** Whether Vigil's telemetry on one OS can ever satisfy a compiled rule, and what it lacks if not. */
 export interface RuleCoverage {
