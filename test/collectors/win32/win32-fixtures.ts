@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HostIdentity } from '../../../src/collectors/host-identity.js';
+import { etwRecordToRaw } from '../../../src/collectors/win32/etw-record-to-raw.js';
 import type { EtwRecord } from '../../../src/collectors/win32/etw-record.js';
+import type { EcsEvent } from '../../../src/ecs/ecs-event.js';
+import { deriveAgentId } from '../../../src/normalize/agent-fields.js';
+import { Normalizer } from '../../../src/normalize/normalizer.js';
+import type { UserDirectory } from '../../../src/normalize/user-directory.js';
 
 /** The project root: compiled tests run from dist/test/..., two levels below it. */
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -42,3 +47,24 @@ export const WINDOWS_HOST: HostIdentity = {
     kernel: '10.0.22631.4460 (WinBuild.160101.0800)',
   },
 };
+
+/** Windows reports account names itself (RawProcess.userName): no uid -> name directory is needed. */
+const NO_DIRECTORY: UserDirectory = { userName: () => undefined, groupName: () => undefined };
+
+/** Records -> RawEvents (etw-record-to-raw) -> ECS documents (the real normalizer), in record order. */
+export function normalizeRecords(records: readonly EtwRecord[]): EcsEvent[] {
+  const normalizer = new Normalizer({
+    host: WINDOWS_HOST,
+    agent: { id: deriveAgentId(WINDOWS_HOST.hostId), version: '0.1.0' },
+    users: NO_DIRECTORY,
+    nowMs: () => Date.parse('2026-11-20T10:30:00.000Z'),
+  });
+  const docs: EcsEvent[] = [];
+  for (const record of records) {
+    const mapped = etwRecordToRaw(record);
+    if (!mapped.ok) throw new Error(`fixture record did not map: ${mapped.reason}`);
+    const doc = normalizer.normalize(mapped.event);
+    if (doc !== null) docs.push(doc);
+  }
+  return docs;
+}
