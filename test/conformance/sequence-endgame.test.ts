@@ -1,12 +1,14 @@
 /**
- * Every `sequence` / `sample` spec of the endgame conformance files through the sequence matcher, exactly as
- * `vigil hunt` runs them (compileQuery with category field `event_type`, events ordered by
- * (@timestamp, serial_event_id), head/tail pipes, size default 50). Event-query specs belong to the EQL
+ * Every `sequence` / `sample` spec of the endgame conformance files, twice: through `vigil hunt`'s code path
+ * (runHunt in-process, NDJSON in, NDJSON out, category field `event_type`, tiebreaker `serial_event_id`,
+ * size default 50) and directly through compileQuery + the batch matcher. Event-query specs belong to the EQL
  * harness (test/conformance/eql-*.test.ts). Expected failures are listed with a reason in
  * sequence-expected-failures.ts; a listed spec that passes fails the test, so the list stays honest.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { runHunt } from '../../src/cli/hunt.js';
 import type { EcsEvent } from '../../src/ecs/ecs-event.js';
 import { compileQuery } from '../../src/eql/index.js';
 import type { SequenceHit } from '../../src/sequence/batch.js';
@@ -34,6 +36,41 @@ function runSpec(spec: ConformanceSpec, events: readonly EcsEvent[]): { ids: num
   };
 }
 
+/** The same spec through `vigil hunt` (in-process, captured output). */
+async function huntSpec(spec: ConformanceSpec, ndjson: string): Promise<{ ids: number[]; keys: string[] }> {
+  let out = '';
+  let err = '';
+  const summary = await runHunt(
+    {
+      query: spec.query,
+      events: '-',
+      categoryField: 'event_type',
+      tiebreakerField: 'serial_event_id',
+      size: spec.size ?? 50,
+      ...(spec.maxSamplesPerKey === null ? {} : { maxSamplesPerKey: spec.maxSamplesPerKey }),
+      output: 'ndjson',
+    },
+    { stdin: Readable.from([ndjson]), stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s), isTTY: false } },
+  );
+  if (summary.exitCode !== 0) throw new Error(`hunt exit ${summary.exitCode}: ${err}`);
+  const ids: number[] = [];
+  const keys: string[] = [];
+  for (const line of out.split('\n')) {
+    if (line === '') continue;
+    // ES response shape: {join_keys, events: [{_source} | {missing: true}]}.
+    const hit = JSON.parse(line) as { join_keys?: unknown[]; events?: { _source?: { serial_event_id?: number }; missing?: boolean }[] };
+    for (const e of hit.events ?? []) ids.push(e.missing === true ? -1 : (e._source?.serial_event_id ?? Number.NaN));
+    for (const k of hit.join_keys ?? []) keys.push(String(k));
+  }
+  return { ids, keys };
+}
+
+function verdict(spec: ConformanceSpec, got: { ids: number[]; keys: string[] }): { ok: boolean; detail: string } {
+  const idsOk = spec.expected.some((exp) => exp.length === got.ids.length && exp.every((v, i) => v === got.ids[i]));
+  const keysOk = spec.joinKeys === null || (spec.joinKeys.length === got.keys.length && spec.joinKeys.every((k, i) => k === got.keys[i]));
+  return { ok: idsOk && keysOk, detail: `ids ${JSON.stringify(got.ids)} keys ${JSON.stringify(got.keys)}` };
+}
+
 function passes(spec: ConformanceSpec, events: readonly EcsEvent[]): { ok: boolean; detail: string } {
   try {
     const got = runSpec(spec, events);
@@ -48,6 +85,7 @@ function passes(spec: ConformanceSpec, events: readonly EcsEvent[]): { ok: boole
 const skip = conformancePresent ? false : '../shared/eql-conformance not found';
 const specs = conformancePresent ? loadSpecs(FILES).filter((s) => isSequenceQuery(s.query)) : [];
 const events = conformancePresent ? loadEndgameEvents() : [];
+const ndjson = events.map((e) => JSON.stringify(e)).join('\n') + '\n';
 
 test('endgame sequence specs: found', { skip }, () => {
   assert.ok(specs.length >= 40, `only ${specs.length} sequence/sample specs`);
@@ -55,8 +93,16 @@ test('endgame sequence specs: found', { skip }, () => {
 
 for (const spec of specs) {
   const reason = SEQUENCE_EXPECTED_FAILURES[spec.name];
-  test(`endgame ${spec.file} ${spec.name}`, { skip }, () => {
-    const { ok, detail } = passes(spec, events);
+  test(`endgame ${spec.file} ${spec.name}`, { skip }, async () => {
+    let hunted: { ok: boolean; detail: string };
+    try {
+      hunted = verdict(spec, await huntSpec(spec, ndjson));
+    } catch (err) {
+      hunted = { ok: false, detail: `hunt threw ${(err as Error).message.split('\n')[0]}` };
+    }
+    const direct = passes(spec, events);
+    const ok = hunted.ok && direct.ok;
+    const detail = `hunt: ${hunted.detail}; direct: ${direct.detail}`;
     if (reason !== undefined) {
       assert.ok(!ok, `listed as an expected failure (${reason}) but passes: take it off the list`);
       return;
