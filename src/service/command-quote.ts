@@ -3,7 +3,7 @@
  * Windows command lines (CommandLineToArgvW rules).
  */
 
-const SYSTEMD_PLAIN = /^[A-Za-z0-9_@+=:,./-]+$/;
+const SYSTEMD_PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
 /** One ExecStart= argument: `%` specifiers and `$` expansion escaped; quoted when it holds anything else. */
 export function systemdArg(arg: string): string {

@@ -7,6 +7,7 @@ import { verifySystemdUnits, type VerifyResult } from './systemd-verify.js';
 import { runCommand, type CommandRunner } from './command-runner.js';
 import { ServiceError } from './service-error.js';
 import { resolve } from 'node:path';
+import { launchdJobProblems, parsePlist } from './plist-validate.js';
 
 export interface ServiceCommandOptions {
   readonly dryRun?: boolean;
@@ -51,6 +52,22 @@ export function verifyPlanUnits(plan: InstallPlan): VerifyResult | null {
   return verifySystemdUnits(units.map((f) => ({ name: f.path, content: f.content as string, user: f.path.includes('/systemd/user/') })));
 }
 
+/** Every plist of the plan parsed and held to what launchd needs (plutil does not exist off macOS). */
+export function plistProblems(plan: InstallPlan): string[] {
+  const problems: string[] = [];
+  for (const f of plan.files) {
+    if (!f.path.endsWith('.plist') || typeof f.content !== 'string') continue;
+    try {
+      const parsed = parsePlist(f.content);
+      for (const p of parsed.problems) problems.push(`${f.path}:${p.line}: ${p.message}`);
+      for (const p of launchdJobProblems(parsed.value)) problems.push(`${f.path}: ${p}`);
+    } catch (err) {
+      problems.push(`${f.path}: ${(err as Error).message}`);
+    }
+  }
+  return problems;
+}
+
 function context(options: ServiceCommandOptions, env: ServiceCommandEnv) {
   const platform = parsePlatform(options.platform);
   const notifier = parseNotifier(options.notifier);
@@ -75,6 +92,8 @@ export function installCommand(options: ServiceCommandOptions, env: ServiceComma
       if (!v.ok && options.dryRun !== true) throw new ServiceError('SVC_VERIFY_FAILED', 'systemd-analyze verify rejected the generated units (see above)');
     }
   }
+  const plists = plistProblems(plan);
+  if (plists.length > 0) throw new ServiceError('SVC_VERIFY_FAILED', `generated plists are invalid: ${plists.join('; ')}`);
   if (options.dryRun === true) {
     env.out(formatInstallPlan(plan, root));
     return 0;
