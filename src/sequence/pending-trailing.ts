@@ -58,6 +58,18 @@ export class PendingTrailing {
     }
   }
 
+  /** Removes and returns the pending sequence with the earliest deadline (cap eviction). */
+  evictEarliest(): Sequence | undefined {
+    for (;;) {
+      const top = this.byDeadline.pop();
+      if (top === undefined) return undefined;
+      if (top.state === 'pending') {
+        this.live--;
+        return top;
+      }
+    }
+  }
+
   /** Everything still pending (end of stream), oldest deadline first. */
   drain(out: Sequence[]): void {
     this.due(Infinity, out);

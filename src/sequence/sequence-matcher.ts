@@ -175,7 +175,7 @@ export class SequenceMatcher {
     return { ...this.stats_ };
   }
 
-  /** Partial sequences waiting for a stage, plus sequences waiting for a trailing verdict. */
+  /** Partial sequences waiting for a stage, plus sequences waiting for a trailing verdict (each capped at maxInFlight). */
   get inFlight(): number {
     return this.inFlight_ + this.pending.size;
   }
@@ -239,6 +239,13 @@ export class SequenceMatcher {
       }
       s.deadline = trailingDeadline(plan, this.maxspanMs, this.horizonMs, s);
       this.pending.add(s);
+      // Eviction rule: over the cap, the pending sequence whose verdict is furthest along goes first (dropped).
+      while (this.pending.size > this.maxInFlight) {
+        const oldest = this.pending.evictEarliest();
+        if (oldest === undefined) break;
+        oldest.state = 'dead';
+        this.stats_.evicted++;
+      }
       return;
     }
     if (plan.hasLeading && !missingVerdict(plan, this.maxspanMs, s)) {

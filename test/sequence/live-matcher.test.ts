@@ -92,3 +92,13 @@ test('live: maxspan rejection and until are counted', () => {
   assert.equal(m.inFlight, 0);
   m.checkInvariants();
 });
+
+test('live: sequences waiting for a trailing verdict are capped too (earliest deadline evicted, counted)', () => {
+  const q = sequenceQuery([stage({ filter: tagIs('A'), keys: ['k'] }), stage({ filter: tagIs('M'), keys: ['k'], missing: true })], { maxspanMs: 1000 });
+  const m = new SequenceMatcher(q, { timestamp: tsOf, maxInFlight: 2 });
+  for (let i = 1; i <= 4; i++) m.push(ev(i, 'A', { k: `p${i}` }));
+  assert.equal(m.sizes().pending, 2);
+  assert.equal(m.stats().evicted, 2);
+  assert.deepEqual(ids(m.advance(5000)), [[3, -1], [4, -1]]);
+  assert.equal(m.inFlight, 0);
+});
