@@ -137,7 +137,7 @@ export class EventReader {
     } catch (err) {
       const msg = (err as Error).message;
       const pos = /position (\d+)/.exec(msg);
-      this.malformed(pos === null ? 1 : lineAt(text, Number(pos[1])), `invalid JSON array: ${msg}`);
+      this.malformed(pos === null ? (/end of JSON/.test(msg) ? countLines(text.trimEnd()) : 1) : lineAt(text, Number(pos[1])), `invalid JSON array: ${msg}`);
       return;
     }
     if (!Array.isArray(v)) {

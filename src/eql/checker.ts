@@ -61,6 +61,13 @@ export function checkQuery(text: string, query: QueryNode): void {
   }
 }
 
+/** Checks a lone expression (function fold tests, tooling). Throws one EqlError listing every problem. */
+export function checkExpression(text: string, expr: Expr): void {
+  const problems: EqlDiagnostic[] = [];
+  walkExpr(expr, (node) => checkNode(node, (code, message, offset) => problems.push(diagnosticAt(text, code, message, offset))));
+  if (problems.length > 0) throw eqlErrorOf(text, problems.sort((a, b) => a.offset - b.offset));
+}
+
 type Report = (code: string, message: string, offset: number) => void;
 
 function checkNode(e: Expr, report: Report): void {

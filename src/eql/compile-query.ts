@@ -1,13 +1,13 @@
 import type { EcsEvent } from '../ecs/ecs-event.js';
 import type { EventFilterNode, Expr, QueryNode, StageNode } from './ast.js';
-import { checkQuery } from './checker.js';
+import { checkExpression, checkQuery } from './checker.js';
 import { CompileContext } from './compile-context.js';
 import { compileCondition, compileValue } from './compile-expression.js';
 import {
   DEFAULT_COMPILE_OPTIONS, type CompiledQuery, type CompiledStage, type CompileOptions, type EventPredicate, type KeyGetter,
 } from './compiled-query.js';
 import { extractConstraints } from './constraints.js';
-import { parseQuery } from './parser.js';
+import { parseExpression, parseQuery } from './parser.js';
 import { renderExpr } from './renderer.js';
 
 /** Parses, checks and compiles a query. Throws EqlError (code, line, column, caret) on any problem. */
@@ -15,6 +15,17 @@ export function compileQuery(text: string, options: Partial<CompileOptions> = {}
   const query = parseQuery(text);
   checkQuery(text, query);
   return compileAst(text, query, options);
+}
+
+/**
+ * Parses, checks and compiles a lone expression into a value evaluator (null = null; arrays = multi-valued).
+ * Used by the function fold tests and tooling; queries go through compileQuery.
+ */
+export function compileExpression(text: string, options: Partial<CompileOptions> = {}): (event: EcsEvent) => unknown {
+  const expr = parseExpression(text);
+  checkExpression(text, expr);
+  const opts = { ...DEFAULT_COMPILE_OPTIONS, ...options };
+  return compileValue(expr, new CompileContext(text, opts.categoryField, opts.timestampField ?? '@timestamp'));
 }
 
 /** Compiles an already parsed and checked query. */

@@ -11,6 +11,8 @@ import { LEGACY_PIPES, unsupported } from './unsupported-features.js';
 const COMPARISONS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const MATCH_OPERATORS: ReadonlySet<string> = new Set([':', 'like', 'like~', 'regex', 'regex~']);
 const MAX_DEPTH = 200;
+/** Binary operators per query: bounds the depth of left-nested and/or/arithmetic chains (the call stack). */
+const MAX_OPERATORS = 2500;
 const MAX_RUNS = 100;
 
 /** Parses a whole EQL statement (query plus pipes). Throws a positioned EqlError; does not type-check. */
@@ -30,6 +32,7 @@ class Parser {
   private readonly tokens: Token[];
   private pos = 0;
   private depth = 0;
+  private operators = 0;
 
   constructor(private readonly text: string) {
     this.tokens = tokenize(text);
@@ -71,6 +74,9 @@ class Parser {
   expectEnd(): void {
     const t = this.peek();
     if (t.kind !== 'eof') this.fail(`unexpected ${this.describe(t)}`);
+  }
+  private operator(): void {
+    if (++this.operators > MAX_OPERATORS) this.fail(`query has more than ${MAX_OPERATORS} operators`, this.tokens[this.pos - 1]);
   }
   private enter(): void {
     if (++this.depth > MAX_DEPTH) this.fail(`expression nested deeper than ${MAX_DEPTH} levels`);
@@ -255,6 +261,7 @@ class Parser {
     let left = this.and();
     while (this.isKw('or')) {
       this.next();
+      this.operator();
       left = ast.logic('or', left, this.and());
     }
     return left;
@@ -264,6 +271,7 @@ class Parser {
     let left = this.not();
     while (this.isKw('and')) {
       this.next();
+      this.operator();
       left = ast.logic('and', left, this.not());
     }
     return left;
@@ -300,6 +308,7 @@ class Parser {
     let left = this.multiplicative();
     while (this.isOp('+') || this.isOp('-')) {
       const op = this.next().value as '+' | '-';
+      this.operator();
       left = ast.arithmetic(op, left, this.multiplicative());
     }
     return left;
@@ -309,6 +318,7 @@ class Parser {
     let left = this.unary();
     while (this.isOp('*') || this.isOp('/') || this.isOp('%')) {
       const op = this.next().value as '*' | '/' | '%';
+      this.operator();
       left = ast.arithmetic(op, left, this.unary());
     }
     return left;
