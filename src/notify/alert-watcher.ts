@@ -19,6 +19,8 @@ export interface AlertWatcherStats {
   readonly alerts: number;
   /** The last alert id handed over (the cursor). */
   readonly cursor: number;
+  /** Polls that failed (logged when the reason changes). */
+  readonly errors: number;
   readonly opened: boolean;
 }
 
@@ -38,8 +40,10 @@ export class AlertWatcher {
   #next: BetterSqlite3.Statement | null = null;
   #dataVersion = -1;
   #timer: NodeJS.Timeout | null = null;
-  #stats = { polls: 0, alerts: 0, cursor: 0 };
+  #stats = { polls: 0, alerts: 0, cursor: 0, errors: 0 };
   #waitingLogged = false;
+  #behind = false;
+  #lastError = '';
 
   constructor(path: string, onAlerts: (alerts: Alert[]) => void, options: AlertWatcherOptions = {}) {
     this.#path = path;
@@ -103,12 +107,14 @@ export class AlertWatcher {
       this.#onAlerts(rows.map(alertFromRow));
       return rows.length;
     } catch (err) {
-      this.#log('warn', 'alert database poll failed; retrying', { db: this.#path, error: (err as Error).message });
+      // Logged when the reason changes, not every poll.
+      const message = (err as Error).message;
+      if (message !== this.#lastError) this.#log('warn', 'alert database poll failed; retrying', { db: this.#path, error: message });
+      this.#lastError = message;
+      this.#stats.errors++;
       return 0;
     }
   }
-
-  #behind = false;
 
   stats(): AlertWatcherStats {
     return { ...this.#stats, opened: this.#db !== null };
