@@ -27,19 +27,15 @@ PROCESSINFOCLASS InfoClass(int value) {
 uint64_t Ticks(const FILETIME& ft) { return (static_cast<uint64_t>(ft.dwHighDateTime) << 32) | ft.dwLowDateTime; }
 
 void QueryCommandLine(HANDLE h, ProcessFacts* f) {
+  // A command line is at most 32767 UTF-16 units (a UNICODE_STRING's 65535-byte limit), so the second
+  // attempt, sized by the first's answer, always fits it whole.
   std::vector<BYTE> buffer(4096);
-  for (int attempt = 0; attempt < 3; attempt++) {
+  for (int attempt = 0; attempt < 2; attempt++) {
     ULONG need = 0;
-    const NTSTATUS status = NtQueryInformationProcess(h, InfoClass(kProcessCommandLineInformation),
-                                                      buffer.data(), static_cast<ULONG>(buffer.size()), &need);
+    const NTSTATUS status = NtQueryInformationProcess(h, InfoClass(kProcessCommandLineInformation), buffer.data(),
+                                                      static_cast<ULONG>(buffer.size()), &need);
     if (status == kStatusInfoLengthMismatch || status == kStatusBufferOverflow || status == kStatusBufferTooSmall) {
-      if (need <= buffer.size()) return;
-      const ULONG cap = static_cast<ULONG>(sizeof(UNICODE_STRING)) + kMaxCommandLineBytes;
-      if (need > cap) {
-        // Too long to fetch whole: fetch through PEB reading would be needed; report it cut.
-        f->commandLineTruncated = true;
-        need = cap;
-      }
+      if (need <= buffer.size() || need > kMaxCommandLineQueryBytes) return;
       buffer.resize(need);
       continue;
     }

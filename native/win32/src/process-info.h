@@ -15,7 +15,6 @@ namespace vigil {
 struct ProcessFacts {
   bool opened = false;
   bool hasCommandLine = false;
-  bool commandLineTruncated = false;
   std::string commandLine;
   std::string imagePath;
   bool hasCreateTime = false;
@@ -45,8 +44,8 @@ class AccountCache {
   uint64_t evictions_ = 0;
 };
 
-// Command lines longer than this (bytes of UTF-16) are cut and flagged truncated.
-inline constexpr ULONG kMaxCommandLineBytes = 64 * 1024;
+// The most a ProcessCommandLineInformation answer can need: a UNICODE_STRING header and 65535 bytes.
+inline constexpr ULONG kMaxCommandLineQueryBytes = 64 * 1024 + 64;
 
 ProcessFacts QueryProcess(uint32_t pid, bool wantCommandLine, bool wantUser, AccountCache* accounts);
 

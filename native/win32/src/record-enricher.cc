@@ -102,7 +102,6 @@ void RecordEnricher::ProcessStart(EtwRecord* record) {
   if (facts.hasCommandLine) {
     record->enrich.push_back(EtwValue::String("commandLine", facts.commandLine));
     record->enrich.push_back(EtwValue::String("commandLineSource", "peb"));
-    if (facts.commandLineTruncated) record->enrich.push_back(EtwValue::Bool("commandLineTruncated", true));
   }
   if (id.imagePath.empty()) id.imagePath = facts.imagePath;
   if (!id.imagePath.empty()) record->enrich.push_back(EtwValue::String("imagePath", id.imagePath));

@@ -56,7 +56,6 @@ function describedProcess(r: EtwRecord): RawProcess | EtwSkipReason {
   const sessionId = num(p['SessionID']);
   if (sessionId !== undefined) extra['sessionId'] = sessionId;
   if (e.userSid !== undefined) extra['userSid'] = e.userSid;
-  if (e.commandLineTruncated === true) extra['commandLineTruncated'] = true;
   const startTimeMs = createTime === undefined ? undefined : filetimeToEpochMs(createTime);
   return {
     pid,
@@ -67,7 +66,6 @@ function describedProcess(r: EtwRecord): RawProcess | EtwSkipReason {
     ...(imageName !== undefined ? { comm: windowsBaseName(imageName) } : {}),
     ...(executable !== undefined ? { executable } : {}),
     ...(commandLine !== undefined ? { commandLine, args: splitWindowsCommandLine(commandLine) } : {}),
-    ...(e.commandLineTruncated === true ? { argsTruncated: true } : {}),
     ...(e.userName !== undefined ? { userName: e.userName } : {}),
     ...(e.userDomain !== undefined ? { userDomain: e.userDomain } : {}),
     ...(Object.keys(extra).length > 0 ? { extra } : {}),

@@ -30,10 +30,12 @@ export type EtwValue = string | number | boolean;
 
 /** What the addon adds that the event lacks (all optional: every live query can fail). */
 export interface EtwEnrichment {
-  /** The PEB's command line (NtQueryInformationProcess), fetched when ProcessStart arrives. */
+  /**
+   * The PEB's command line (NtQueryInformationProcess), fetched when ProcessStart arrives: whole (Windows caps
+   * command lines at 32767 characters), or absent when the process had already exited or could not be opened.
+   */
   readonly commandLine?: string;
   readonly commandLineSource?: 'peb';
-  readonly commandLineTruncated?: boolean;
   /** Win32 image path (ImageName's \Device\HarddiskVolumeN mapped to a drive letter). */
   readonly imagePath?: string;
   readonly userSid?: string;
