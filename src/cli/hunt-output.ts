@@ -1,4 +1,5 @@
 import type { EcsEvent } from '../ecs/ecs-event.js';
+import { parseTimestamp } from '../ecs/event-order.js';
 import { compileFieldGetter } from '../ecs/field-getter.js';
 import type { SequenceHit } from '../sequence/batch.js';
 
@@ -29,7 +30,8 @@ const MAX_EXTRA_COLUMNS = 5;
 
 function cell(v: unknown): string {
   if (v === undefined || v === null) return '-';
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  const scalars = Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object');
+  const s = typeof v === 'string' ? v : scalars ? (v as unknown[]).join(',') : JSON.stringify(v);
   const flat = s.replace(/[\r\n\t]+/g, ' ');
   return flat.length > MAX_CELL ? `${flat.slice(0, MAX_CELL - 1)}…` : flat;
 }
@@ -41,7 +43,12 @@ export function renderTable(hits: readonly HuntHit[], layout: TableLayout): stri
   const getters = columns.map((c) => compileFieldGetter(c));
   const rows: string[][] = [];
   const groups: Array<{ title: string | null; rows: string[][] }> = [];
-  const row = (e: EcsEvent | null): string[] => (e === null ? columns.map((_, i) => (i === 0 ? '(missing event)' : '')) : getters.map((g) => cell(g(e))));
+  const time = (v: unknown): string => {
+    const ms = typeof v === 'number' ? parseTimestamp(v) : null;
+    return ms === null ? cell(v) : new Date(ms).toISOString();
+  };
+  const row = (e: EcsEvent | null): string[] =>
+    e === null ? columns.map((_, i) => (i === 0 ? '(missing event)' : '')) : getters.map((g, i) => (i === 0 ? time(g(e)) : cell(g(e))));
   hits.forEach((h, i) => {
     if (h.kind === 'event') {
       const r = row(h.event);
