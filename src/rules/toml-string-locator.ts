@@ -71,13 +71,13 @@ class Scanner {
     const s = this.s;
     const c = s[this.i];
     if (c === '"' || c === "'") {
-      this.readString();
+      this.skipString();
     } else if (c === '[' || c === '{') {
       let depth = 0;
       while (this.i < s.length) {
         const d = s[this.i]!;
         if (d === '"' || d === "'") {
-          this.readString();
+          this.skipString();
           continue;
         }
         if (d === '#') {
@@ -91,6 +91,37 @@ class Scanner {
       }
     }
     this.skipLine();
+  }
+
+  /** Moves past the string starting at the cursor without decoding it (values nobody asked for). */
+  skipString(): void {
+    const s = this.s;
+    const q = s[this.i]!;
+    const triple = s.startsWith(q + q + q, this.i);
+    if (!triple) {
+      let j = this.i + 1;
+      while (j < s.length && s[j] !== q && s[j] !== '\n') j += q === '"' && s[j] === '\\' ? 2 : 1;
+      this.i = Math.min(s.length, j + 1);
+      return;
+    }
+    let j = this.i + 3;
+    for (;;) {
+      const end = s.indexOf(q + q + q, j);
+      if (end < 0) {
+        this.i = s.length;
+        return;
+      }
+      let slashes = 0;
+      while (q === '"' && s[end - 1 - slashes] === '\\') slashes++;
+      if (slashes % 2 === 1) {
+        j = end + 1;
+        continue;
+      }
+      let k = end + 3;
+      while (s[k] === q && k < end + 5) k++;
+      this.i = k;
+      return;
+    }
   }
 
   /** Reads the string starting at the cursor, recording the source offset of every decoded unit. */
