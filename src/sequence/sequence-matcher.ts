@@ -1,12 +1,10 @@
 import type { EcsEvent } from '../ecs/ecs-event.js';
 import type { CompiledSequenceQuery } from '../eql/compiled-query.js';
 import type { SequenceHit } from './batch.js';
-import { KeyToLeadingMissing } from './key-to-leading-missing.js';
 import { KeyToSequences } from './key-to-sequences.js';
 import { DEFAULT_GROUP_CAP, DEFAULT_LIFETIME_MS, DEFAULT_MAX_IN_FLIGHT, type MatcherOptions } from './matcher-options.js';
 import { emptyStats, type MatcherStats } from './matcher-stats.js';
-import { missingVerdict, trailingDeadline } from './missing-verdict.js';
-import { PendingTrailing } from './pending-trailing.js';
+import { MissingEventStages } from './missing-event-stages.js';
 import { Sequence } from './sequence.js';
 import { SequenceError } from './sequence-error.js';
 import { sequenceKeysOf, type SequenceKey } from './sequence-key.js';
@@ -28,9 +26,9 @@ export interface CompletedSequence extends SequenceHit {
  * stages `![...]` (leading, middle, trailing) reject a sequence when such an event does occur. The same
  * object serves `vigil hunt` (sorted batch input, `seq` = position) and the live agent (`push` + `advance`).
  *
- * State: KeyToSequences (partial sequences), StartOrderQueue (expiry and eviction order), PendingTrailing
- * (trailing missing-event verdicts), KeyToLeadingMissing (leading missing-event times). All of it is expired
- * by the clock (maxspan, or `defaultLifetimeMs`) and capped by `maxInFlight`.
+ * State: KeyToSequences (partial sequences), StartOrderQueue (expiry and eviction order), and
+ * MissingEventStages (PendingTrailing verdicts, KeyToLeadingMissing times). All of it is expired by the clock
+ * (maxspan, or `defaultLifetimeMs`) and capped by `maxInFlight`.
  */
 export class SequenceMatcher {
   readonly plan: StagePlan;
@@ -43,8 +41,7 @@ export class SequenceMatcher {
 
   private readonly keyToSequences: KeyToSequences;
   private readonly startOrder = new StartOrderQueue();
-  private readonly pending = new PendingTrailing();
-  private readonly leadingMissing: KeyToLeadingMissing;
+  private readonly missingStages: MissingEventStages;
 
   private readonly stats_: MatcherStats = emptyStats();
   private inFlight_ = 0;
@@ -63,7 +60,15 @@ export class SequenceMatcher {
     this.maxInFlight = Math.max(1, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
     this.timestampOf = options.timestamp;
     this.keyToSequences = new KeyToSequences(this.plan.size, Math.max(1, options.groupCap ?? DEFAULT_GROUP_CAP));
-    this.leadingMissing = new KeyToLeadingMissing(Math.max(1, options.maxLeadingKeys ?? this.maxInFlight));
+    this.missingStages = new MissingEventStages(
+      this.plan,
+      this.maxspanMs,
+      this.horizonMs,
+      this.maxInFlight,
+      Math.max(1, options.maxLeadingKeys ?? this.maxInFlight),
+      this.stats_,
+      (s) => this.report(s),
+    );
   }
 
   /** Live mode: one event (ordered by the reorder buffer); returns the sequences it completed, each once. */
@@ -80,7 +85,7 @@ export class SequenceMatcher {
 
   /** End of stream: every pending trailing verdict is decided as if nothing else will come. */
   flush(): CompletedSequence[] {
-    this.drainPending();
+    this.missingStages.drain();
     return this.take();
   }
 
@@ -106,7 +111,7 @@ export class SequenceMatcher {
       }
       for (const stage of plan.expandedOf[i]!) {
         for (const key of keys) {
-          if (plan.missing[stage]) this.missingEvent(stage, key, ts);
+          if (plan.missing[stage]) this.missingStages.onMissingEvent(stage, key.id, ts, this.keyToSequences);
           else this.match(stage, key, ts, seq, event);
         }
       }
@@ -136,8 +141,8 @@ export class SequenceMatcher {
     if (stage === plan.firstPositive) {
       const s = new Sequence(plan, key.id, key.values, this.nextId++, stage, ts, seq, event);
       stats.started++;
-      if (plan.hasLeading) s.leadingTs = this.leadingMissing.before(key.id, ts);
-      if (stage === plan.lastPositive) this.tryComplete(s);
+      this.missingStages.onStart(s, key.id, ts);
+      if (stage === plan.lastPositive) this.missingStages.complete(s);
       else this.track(stage, s, true);
       return;
     }
@@ -166,7 +171,7 @@ export class SequenceMatcher {
     if (s.poisonTs < ts) s.doomed = true;
     s.poisonTs = Infinity;
     s.putMatch(stage, ts, seq, event);
-    if (stage === plan.lastPositive) this.tryComplete(s);
+    if (stage === plan.lastPositive) this.missingStages.complete(s);
     else this.track(stage, s, false);
   }
 
@@ -177,16 +182,16 @@ export class SequenceMatcher {
 
   /** Partial sequences waiting for a stage, plus sequences waiting for a trailing verdict (each capped at maxInFlight). */
   get inFlight(): number {
-    return this.inFlight_ + this.pending.size;
+    return this.inFlight_ + this.missingStages.pendingCount;
   }
 
   /** The size of every collection (for tests and health reports). */
   sizes(): { partial: number; pending: number; keys: number; leadingKeys: number; startOrder: number } {
     return {
       partial: this.inFlight_,
-      pending: this.pending.size,
+      pending: this.missingStages.pendingCount,
       keys: this.keyToSequences.keys,
-      leadingKeys: this.leadingMissing.size,
+      leadingKeys: this.missingStages.leadingKeys,
       startOrder: this.startOrder.length,
     };
   }
@@ -225,69 +230,10 @@ export class SequenceMatcher {
     if (this.inFlight_ > this.stats_.peakInFlight) this.stats_.peakInFlight = this.inFlight_;
   }
 
-  private tryComplete(s: Sequence): void {
-    const plan = this.plan;
-    if (s.doomed) {
-      s.state = 'dead';
-      this.stats_.rejectedMissing++;
-      return;
-    }
-    if (plan.hasTrailing) {
-      if (plan.hasLeading && s.leadingTs === null) {
-        this.report(s);
-        return;
-      }
-      s.deadline = trailingDeadline(plan, this.maxspanMs, this.horizonMs, s);
-      this.pending.add(s);
-      // Eviction rule: over the cap, the pending sequence whose verdict is furthest along goes first (dropped).
-      while (this.pending.size > this.maxInFlight) {
-        const oldest = this.pending.evictEarliest();
-        if (oldest === undefined) break;
-        oldest.state = 'dead';
-        this.stats_.evicted++;
-      }
-      return;
-    }
-    if (plan.hasLeading && !missingVerdict(plan, this.maxspanMs, s)) {
-      s.state = 'dead';
-      this.stats_.rejectedMissing++;
-      return;
-    }
-    this.report(s);
-  }
-
   private report(s: Sequence): void {
     s.state = 'done';
     this.stats_.completed++;
     this.out.push({ joinKeys: s.keyValues, events: s.events, lastTs: s.lastTs, lastSeq: s.lastSeq, id: s.id });
-  }
-
-  /** An event matched a missing-event stage `![...]` with this key. */
-  private missingEvent(stage: number, key: SequenceKey, ts: number): void {
-    const role = this.plan.role[stage];
-    if (role === 'leading') {
-      this.leadingMissing.add(key.id, ts);
-      this.stats_.evictedLeadingKeys = this.leadingMissing.evicted;
-      return;
-    }
-    if (role === 'trailing') {
-      for (const s of this.pending.forKey(key.id)) {
-        if (!(s.lastTs < ts)) continue;
-        if (s.trailingTs === null || ts < s.trailingTs) s.trailingTs = ts;
-        // The first trailing event decides the verdict.
-        this.pending.resolved();
-        if (missingVerdict(this.plan, this.maxspanMs, s)) this.report(s);
-        else {
-          s.state = 'dead';
-          this.stats_.rejectedMissing++;
-        }
-      }
-      return;
-    }
-    // Middle: poisons the partial sequences of the key waiting at the previous positive stage.
-    const group = this.keyToSequences.groupIfPresent(this.plan.previousPositive[stage]!, key.id);
-    if (group === undefined) return;
-    for (const s of group.entries()) if (s.lastTs < ts && ts < s.poisonTs) s.poisonTs = ts;
   }
 
   /** An `until` event: the partial sequences of its key whose last match is at or before it are dropped. */
@@ -317,31 +263,8 @@ export class SequenceMatcher {
         this.startOrder.shift();
         this.kill(oldest, 'expired');
       }
-      this.leadingMissing.expire(now - horizon);
     }
-    if (this.pending.size > 0) {
-      const due = this.scratch;
-      this.pending.due(now, due);
-      for (const s of due) this.acceptPending(s);
-      due.length = 0;
-    }
-  }
-
-  private drainPending(): void {
-    const due = this.scratch;
-    this.pending.drain(due);
-    for (const s of due) this.acceptPending(s);
-    due.length = 0;
-  }
-
-  /** No trailing event came in time: the verdict with T = none. */
-  private acceptPending(s: Sequence): void {
-    this.pending.resolved();
-    if (missingVerdict(this.plan, this.maxspanMs, s)) this.report(s);
-    else {
-      s.state = 'dead';
-      this.stats_.rejectedMissing++;
-    }
+    this.missingStages.advance(now);
   }
 
   private kill(s: Sequence, reason: 'expired' | 'evicted'): void {
