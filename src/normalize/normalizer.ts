@@ -18,6 +18,9 @@ import { isoTime } from './set-defined.js';
 import { userFields } from './user-fields.js';
 import { PasswdUserDirectory, type UserDirectory } from './user-directory.js';
 
+/** Exited processes are expired at most this often (retention is seconds; per-event checks would be waste). */
+const EXPIRE_EVERY_MS = 100;
+
 /** ECS version Vigil's documents follow. */
 export const ECS_VERSION = '8.17.0';
 
@@ -78,6 +81,7 @@ export class Normalizer {
   readonly #now: () => number;
   readonly #idPrefix: string;
   #sequence = 0;
+  #lastExpireMs = -Infinity;
   #out = 0;
   readonly #in: Record<RawEventKind, number> = { exec: 0, fork: 0, exit: 0, snapshot: 0, connect: 0, accept: 0, disconnect: 0 };
 
@@ -97,7 +101,11 @@ export class Normalizer {
   /** Normalizes one raw event; null when it produces no document (a snapshot merged into a live entity). */
   normalize(raw: RawEvent): EcsEvent | null {
     this.#in[raw.kind]++;
-    this.cache.expire(this.#now());
+    const now = this.#now();
+    if (now - this.#lastExpireMs >= EXPIRE_EVERY_MS) {
+      this.#lastExpireMs = now;
+      this.cache.expire(now);
+    }
     const doc = (HANDLERS[raw.kind] as Handler<RawEventKind>)(this, raw as never);
     if (doc !== null) this.#out++;
     return doc;

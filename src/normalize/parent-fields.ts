@@ -1,6 +1,7 @@
 import type { EcsObject } from '../ecs/ecs-event.js';
 import type { ProcessEntry } from './process-entry.js';
-import { isoTime, setDefined } from './set-defined.js';
+import { startIso } from './entry-memo.js';
+import { setDefined } from './set-defined.js';
 
 /**
  * `process.parent.*`: the full set from the cached parent; only entity id and pid when the parent was never
@@ -15,11 +16,11 @@ export function parentFields(e: ProcessEntry, parent: ProcessEntry | undefined):
   setDefined(p, 'name', parent.name);
   setDefined(p, 'executable', parent.executable);
   if (parent.args !== undefined) {
-    p['args'] = parent.args;
+    p['args'] = parent.args as string[];
     p['args_count'] = parent.args.length;
   }
   setDefined(p, 'command_line', parent.commandLine);
   setDefined(p, 'working_directory', parent.workingDirectory);
-  setDefined(p, 'start', parent.startTimeMs === undefined ? undefined : isoTime(parent.startTimeMs));
+  setDefined(p, 'start', startIso(parent));
   return p;
 }

@@ -9,7 +9,7 @@ export interface ProcessEntry {
   ancestry: string[];
   name?: string;
   executable?: string;
-  args?: string[];
+  args?: readonly string[];
   commandLine?: string;
   workingDirectory?: string;
   startTimeMs?: number;
@@ -21,6 +21,10 @@ export interface ProcessEntry {
   groupName?: string;
   groupLeaderPid?: number;
   sessionLeaderPid?: number;
+  /** Memo of `process.start` as ISO text (derived from startTimeMs). */
+  startIso?: string;
+  /** Memo of resolved names, keyed by the ids they were resolved for; dropped when an id changes. */
+  names?: { readonly ids: string; readonly user?: string; readonly group?: string; readonly realUser?: string; readonly realGroup?: string };
   /** Set by a live event (exec/fork/exit/network), as opposed to only a startup snapshot. */
   live: boolean;
   /** Epoch ms of the exit, once seen; the entry is then kept `exitRetentionMs` for late events. */

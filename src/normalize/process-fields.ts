@@ -3,6 +3,7 @@ import { leaderFields } from './leader-fields.js';
 import { parentFields } from './parent-fields.js';
 import type { ProcessCache } from './process-cache.js';
 import type { ProcessEntry } from './process-entry.js';
+import { startIso } from './entry-memo.js';
 import { isoTime, setDefined } from './set-defined.js';
 import { processUserFields } from './user-fields.js';
 import type { UserDirectory } from './user-directory.js';
@@ -18,12 +19,12 @@ export function processFields(e: ProcessEntry, cache: ProcessCache, users: UserD
   setDefined(p, 'name', e.name);
   setDefined(p, 'executable', e.executable);
   if (e.args !== undefined) {
-    p['args'] = e.args;
+    p['args'] = e.args as string[];
     p['args_count'] = e.args.length;
   }
   setDefined(p, 'command_line', e.commandLine);
   setDefined(p, 'working_directory', e.workingDirectory);
-  setDefined(p, 'start', e.startTimeMs === undefined ? undefined : isoTime(e.startTimeMs));
+  setDefined(p, 'start', startIso(e));
   if (end !== undefined) {
     p['end'] = isoTime(end.endMs);
     setDefined(p, 'exit_code', end.exitCode);

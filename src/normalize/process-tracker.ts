@@ -23,27 +23,27 @@ type Mode = 'replace' | 'fill';
 
 /** Copies what the collector knows into the entry: `replace` overwrites (exec), `fill` only fills gaps. */
 function apply(e: ProcessEntry, p: RawProcess, mode: Mode, startMs: number | undefined): void {
-  const set = <K extends keyof ProcessEntry>(k: K, v: ProcessEntry[K] | undefined): void => {
-    if (v === undefined) return;
-    if (mode === 'replace' || e[k] === undefined) e[k] = v;
-  };
-  set('executable', p.executable);
-  if (p.executable !== undefined && p.executable !== '') set('name', baseName(p.executable));
-  else set('name', p.comm);
-  if (p.args !== undefined) {
-    set('args', [...p.args]);
-    set('commandLine', p.args.join(' '));
+  const r = mode === 'replace';
+  if (p.executable !== undefined && (r || e.executable === undefined)) e.executable = p.executable;
+  const name = p.executable !== undefined && p.executable !== '' ? baseName(p.executable) : p.comm;
+  if (name !== undefined && (r || e.name === undefined)) e.name = name;
+  if (p.args !== undefined && (r || e.args === undefined)) {
+    e.args = p.args;
+    e.commandLine = p.args.join(' ');
   }
-  set('workingDirectory', p.cwd);
-  set('startTimeMs', startMs);
-  set('uid', p.uid);
-  set('gid', p.gid);
-  set('euid', p.euid);
-  set('egid', p.egid);
-  set('userName', p.userName);
-  set('groupName', p.groupName);
-  set('groupLeaderPid', p.groupLeaderPid);
-  set('sessionLeaderPid', p.sessionLeaderPid);
+  if (p.cwd !== undefined && (r || e.workingDirectory === undefined)) e.workingDirectory = p.cwd;
+  if (startMs !== undefined && (r || e.startTimeMs === undefined)) {
+    if (e.startTimeMs !== startMs) e.startIso = undefined;
+    e.startTimeMs = startMs;
+  }
+  if (p.uid !== undefined && (r || e.uid === undefined)) e.uid = p.uid;
+  if (p.gid !== undefined && (r || e.gid === undefined)) e.gid = p.gid;
+  if (p.euid !== undefined && (r || e.euid === undefined)) e.euid = p.euid;
+  if (p.egid !== undefined && (r || e.egid === undefined)) e.egid = p.egid;
+  if (p.userName !== undefined && (r || e.userName === undefined)) e.userName = p.userName;
+  if (p.groupName !== undefined && (r || e.groupName === undefined)) e.groupName = p.groupName;
+  if (p.groupLeaderPid !== undefined && (r || e.groupLeaderPid === undefined)) e.groupLeaderPid = p.groupLeaderPid;
+  if (p.sessionLeaderPid !== undefined && (r || e.sessionLeaderPid === undefined)) e.sessionLeaderPid = p.sessionLeaderPid;
 }
 
 /**
