@@ -11,6 +11,7 @@
             "src/addon.cc",
             "src/device-path-map.cc",
             "src/etw-session.cc",
+            "src/ip-format.cc",
             "src/pid-table.cc",
             "src/process-info.cc",
             "src/record-enricher.cc",

@@ -39,43 +39,6 @@ std::string AnsiToUtf8(const char* text, size_t bytes) {
   return WideToUtf8(wide);
 }
 
-std::string FormatIpv4(const uint8_t* b) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-  return buf;
-}
-
-std::string FormatIpv6(const uint8_t* b) {
-  uint16_t words[8];
-  for (int i = 0; i < 8; i++) words[i] = static_cast<uint16_t>((b[2 * i] << 8) | b[2 * i + 1]);
-  // IPv4-mapped (::ffff:a.b.c.d) keeps the dotted tail, as RFC 5952 section 5 recommends.
-  bool mapped = words[5] == 0xffff;
-  for (int i = 0; i < 5; i++) mapped = mapped && words[i] == 0;
-  if (mapped) return "::ffff:" + FormatIpv4(b + 12);
-  // Longest run of two or more zero words (first one on ties) becomes "::".
-  int bestStart = -1, bestLen = 0;
-  for (int i = 0; i < 8;) {
-    if (words[i] != 0) { i++; continue; }
-    int j = i;
-    while (j < 8 && words[j] == 0) j++;
-    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
-    i = j;
-  }
-  std::string out;
-  char buf[8];
-  for (int i = 0; i < 8; i++) {
-    if (i == bestStart) {
-      out += "::";
-      i += bestLen - 1;
-      continue;
-    }
-    if (!out.empty() && out.back() != ':') out += ':';
-    std::snprintf(buf, sizeof buf, "%x", words[i]);
-    out += buf;
-  }
-  return out;
-}
-
 std::string FormatGuid(const GUID& g) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%08lx-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", static_cast<unsigned long>(g.Data1),

@@ -1,4 +1,4 @@
-// Text conversions for records: UTF-16 and ANSI to UTF-8, IP addresses, GUIDs, SIDs.
+// Text conversions for records: UTF-16 and ANSI to UTF-8, GUIDs, SIDs (IP addresses: ip-format.h).
 #pragma once
 
 #include <windows.h>
@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+
+#include "ip-format.h"
 
 namespace vigil {
 
@@ -15,10 +17,6 @@ std::string WideToUtf8(const std::wstring& text);
 std::wstring Utf8ToWide(const std::string& text);
 // Text in the system ANSI code page to UTF-8.
 std::string AnsiToUtf8(const char* text, size_t bytes);
-// Four bytes in network order, as dotted decimal.
-std::string FormatIpv4(const uint8_t* bytes);
-// Sixteen bytes in network order, RFC 5952 text (lowercase, longest zero run compressed, IPv4-mapped tail).
-std::string FormatIpv6(const uint8_t* bytes);
 std::string FormatGuid(const GUID& guid);
 // A SID as S-1-5-21-...; empty when invalid.
 std::string FormatSid(const void* sid);

@@ -2,7 +2,7 @@
 
 namespace vigil {
 
-bool UdpFlowTable::IsNewFlow(const std::string& key, ULONGLONG nowMs) {
+bool UdpFlowTable::IsNewFlow(const std::string& key, uint64_t nowMs) {
   auto it = lastSeen_.find(key);
   if (it != lastSeen_.end()) {
     const bool idle = nowMs - it->second > idleMs_;

@@ -3,8 +3,6 @@
 // the oldest flow goes first when full. Used on the ETW thread only.
 #pragma once
 
-#include <windows.h>
-
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -20,16 +18,16 @@ struct UdpFlowStats {
 
 class UdpFlowTable {
  public:
-  UdpFlowTable(size_t capacity, ULONGLONG idleMs) : capacity_(capacity), idleMs_(idleMs) {}
+  UdpFlowTable(size_t capacity, uint64_t idleMs) : capacity_(capacity), idleMs_(idleMs) {}
   // True when this datagram opens a flow (or reopens one idle longer than the window).
-  bool IsNewFlow(const std::string& key, ULONGLONG nowMs);
+  bool IsNewFlow(const std::string& key, uint64_t nowMs);
   void Clear();
   UdpFlowStats Stats() const;
 
  private:
   size_t capacity_;
-  ULONGLONG idleMs_;
-  std::unordered_map<std::string, ULONGLONG> lastSeen_;
+  uint64_t idleMs_;
+  std::unordered_map<std::string, uint64_t> lastSeen_;
   std::deque<std::string> order_;
   UdpFlowStats stats_;
 };
