@@ -59,8 +59,13 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): B
   } catch (err) {
     throw new AlertDatabaseError('ALERTS_DB_OPEN', `cannot open ${path}: ${(err as Error).message}`, path);
   }
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`);
-  db.pragma('foreign_keys = ON');
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`);
+  } catch (err) {
+    // SQLite opens a file it may not write read-only without saying so; the first write tells.
+    db.close();
+    throw new AlertDatabaseError('ALERTS_DB_OPEN', `cannot open ${path} for writing: ${(err as Error).message}`, path);
+  }
   return db;
 }

@@ -174,7 +174,22 @@ export class SqliteAlertStore implements AlertStore {
     return { ...this.#stats };
   }
 
+  /**
+   * Closes the database. A writable store first leaves WAL mode (`journal_mode = DELETE`, which
+   * checkpoints): a read-only reader of another user (the service's 0640 file read by `vigil alerts` or
+   * `vigil notify`) cannot create the -shm file itself, and without a writer running there is none. If a
+   * reader is busy at that moment the file just stays in WAL mode (still correct). The next open returns
+   * to WAL.
+   */
   close(): void {
-    if (this.#db.open) this.#db.close();
+    if (!this.#db.open) return;
+    if (!this.#readonly) {
+      try {
+        this.#db.pragma('journal_mode = DELETE');
+      } catch {
+        // SQLITE_BUSY: a reader holds the WAL; staying in WAL mode is fine.
+      }
+    }
+    this.#db.close();
   }
 }
