@@ -89,8 +89,19 @@ function networkProcess(r: EtwRecord): RawProcess | EtwSkipReason {
   };
 }
 
+/**
+ * An address property as text. The addon formats win:IPv4 / win:IPv6 itself; a UInt32 whose manifest lacks the
+ * IPv4 out type arrives as a number holding the four network-order bytes read little-endian.
+ */
+function address(v: EtwValue | undefined): string | undefined {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff) {
+    return [v & 255, (v >>> 8) & 255, (v >>> 16) & 255, v >>> 24].join('.');
+  }
+  return text(v);
+}
+
 function endpoint(r: EtwRecord, addr: string, port: string): RawEndpoint | undefined {
-  const ip = text(r.props[addr]);
+  const ip = address(r.props[addr]);
   const p = num(r.props[port]);
   if (ip === undefined || p === undefined || p < 0 || p > 65535) return undefined;
   return { ip, port: p };

@@ -126,6 +126,14 @@ test('records that cannot be mapped say why', () => {
   }
 });
 
+test('an IPv4 address decoded as a plain UInt32 is still read in network byte order', () => {
+  const [accept] = loadRecords('network-accept');
+  // 192.168.1.77 as TDH hands a UInt32 without the win:IPv4 out type: bytes c0 a8 01 4d read little-endian
+  const m = etwRecordToRaw({ ...accept!, props: { ...accept!.props, daddr: 0x4d01a8c0 } });
+  assert.ok(m.ok);
+  if (m.ok && m.event.kind === 'accept') assert.deepEqual(m.event.source, { ip: '192.168.1.77', port: 51544 });
+});
+
 test('a network event for a process the addon could not identify keeps an empty start key', () => {
   const base = loadRecords('network-ipv6-connect')[0]!;
   const m = etwRecordToRaw({ ...base, enrich: {} });
