@@ -13,7 +13,7 @@ export const WINDOWS_GROUP = 'VigilReaders';
  * node.exe does not speak the Service Control Manager protocol (SCM would kill it after 30 s, error 1053), so
  * the service runs a small wrapper, vigil-service.exe (config/windows/vigil-service.c), that reports to SCM,
  * starts `node main.js run` in a job object, stops it on SERVICE_CONTROL_STOP, and exits non-zero when node
- * dies so that the `sc.exe failure` actions restart it.
+ * dies so that the `sc.exe failure` actions restart it. It is cross-built by windows-wrapper-build.ts.
  */
 export function windowsWrapperPath(ctx: InstallContext): string {
   return win32.join(ctx.packageRoot, 'dist', 'src', 'service', 'vigil-service.exe');
@@ -56,7 +56,8 @@ export function windowsFiles(ctx: InstallContext): PlannedFile[] {
 /** The exact command lines, as argv arrays (shown joined with Windows quoting by --dry-run). */
 export function windowsInstallCommands(ctx: InstallContext): PlannedCommand[] {
   const paths = winPaths(ctx);
-  const binPath = windowsCommand([windowsWrapperPath(ctx), ctx.nodePath, ctx.cliPath, 'run', '--config', paths.config]);
+  const wrapper = [windowsWrapperPath(ctx), '--name', WINDOWS_SERVICE, '--log', win32.join(ctx.logsDir, 'agent.log'), '--'];
+  const binPath = windowsCommand([...wrapper, ctx.nodePath, ctx.cliPath, 'run', '--config', paths.config]);
   return [
     {
       argv: ['icacls', ctx.stateDir, '/inheritance:r', '/grant:r', '*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F', `${WINDOWS_GROUP}:(OI)(CI)RX`],
