@@ -32,6 +32,7 @@ export interface NormalizerOptions {
   /** Process cache bounds (see ProcessCache). */
   readonly cacheCapacity?: number;
   readonly exitRetentionMs?: number;
+  readonly cacheMaxBytes?: number;
   /** Wall clock for event.created and cache expiry. */
   readonly nowMs?: () => number;
 }
@@ -89,6 +90,7 @@ export class Normalizer {
     this.cache = new ProcessCache({
       ...(options.cacheCapacity !== undefined ? { capacity: options.cacheCapacity } : {}),
       ...(options.exitRetentionMs !== undefined ? { exitRetentionMs: options.exitRetentionMs } : {}),
+      ...(options.cacheMaxBytes !== undefined ? { maxBytes: options.cacheMaxBytes } : {}),
     });
     this.tracker = new ProcessTracker(this.cache, entityIdFor(options.host.hostId, options.host.bootId), options.host);
     this.#users = options.users ?? new PasswdUserDirectory();

@@ -5,14 +5,27 @@ export interface ProcessCacheOptions {
   readonly capacity?: number;
   /** How long an exited process stays, so late network events still enrich (default 5000 ms). */
   readonly exitRetentionMs?: number;
+  /** Approximate bytes of strings held (argv, command lines, paths), all entries together (default 64 MiB). */
+  readonly maxBytes?: number;
+}
+
+/** Rough UTF-16 footprint of an entry: fixed overhead plus its strings (argv counted with its command line). */
+export function entryBytes(e: ProcessEntry): number {
+  let n = 256 + e.entityId.length * 2;
+  if (e.commandLine !== undefined) n += e.commandLine.length * 4 + (e.args?.length ?? 0) * 16;
+  if (e.executable !== undefined) n += e.executable.length * 2;
+  if (e.workingDirectory !== undefined) n += e.workingDirectory.length * 2;
+  return n;
 }
 
 export interface ProcessCacheStats {
   readonly size: number;
   readonly capacity: number;
+  readonly bytes: number;
+  readonly maxBytes: number;
   readonly hits: number;
   readonly misses: number;
-  /** Entries removed because the cache was full (exited ones first, then the least recently inserted). */
+  /** Entries removed because the cache was full, by count or bytes (exited first, then least recently inserted). */
   readonly evictions: number;
   /** Exited entries removed after `exitRetentionMs`. */
   readonly expired: number;
@@ -24,13 +37,18 @@ function keyOf(pid: number, startKey: string): string {
 
 /**
  * Process instances by (pid, startKey), plus an index of the current instance of each pid. Bounded:
- * - `capacity` caps all entries; on overflow the oldest exited entry goes first, else the least recently
- *   inserted one (Map insertion order; `put` re-inserts), counted in `evictions`;
+ * - `capacity` caps all entries and `maxBytes` their approximate size (entryBytes, measured at `put`); on
+ *   overflow the oldest exited entry goes first, else the least recently inserted one (Map insertion order;
+ *   `put` re-inserts), counted in `evictions`;
  * - exited entries are dropped `exitRetentionMs` after their exit by `expire(now)`, counted in `expired`.
  */
 export class ProcessCache {
   readonly #capacity: number;
   readonly #retentionMs: number;
+  readonly #maxBytes: number;
+  /** Bytes per key, as measured at the last put. */
+  readonly #sizes = new Map<string, number>();
+  #bytes = 0;
   readonly #byKey = new Map<string, ProcessEntry>();
   readonly #byPid = new Map<number, ProcessEntry>();
   /** Keys of exited entries in exit order (may hold stale keys; checked on use). */
@@ -44,6 +62,7 @@ export class ProcessCache {
   constructor(options: ProcessCacheOptions = {}) {
     this.#capacity = Math.max(1, options.capacity ?? 32768);
     this.#retentionMs = options.exitRetentionMs ?? 5000;
+    this.#maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   }
 
   /** The instance (pid, startKey); with an empty startKey, the current instance of pid. Counts hit/miss. */
@@ -65,7 +84,10 @@ export class ProcessCache {
     this.#byKey.delete(key);
     this.#byKey.set(key, entry);
     this.#byPid.set(entry.pid, entry);
-    while (this.#byKey.size > this.#capacity) this.#evictOne();
+    const size = entryBytes(entry);
+    this.#bytes += size - (this.#sizes.get(key) ?? 0);
+    this.#sizes.set(key, size);
+    while (this.#byKey.size > this.#capacity || (this.#bytes > this.#maxBytes && this.#byKey.size > 1)) this.#evictOne();
   }
 
   /** Marks an entry exited at `atMs`; it stays findable until `expire` passes `atMs + exitRetentionMs`. */
@@ -99,6 +121,8 @@ export class ProcessCache {
 
   #remove(key: string, e: ProcessEntry): void {
     this.#byKey.delete(key);
+    this.#bytes -= this.#sizes.get(key) ?? 0;
+    this.#sizes.delete(key);
     if (this.#byPid.get(e.pid) === e) this.#byPid.delete(e.pid);
   }
 
@@ -127,6 +151,8 @@ export class ProcessCache {
     return {
       size: this.#byKey.size,
       capacity: this.#capacity,
+      bytes: this.#bytes,
+      maxBytes: this.#maxBytes,
       hits: this.#hits,
       misses: this.#misses,
       evictions: this.#evictions,

@@ -65,3 +65,24 @@ test('bounded under churn: 100k processes through a 1000-entry cache', () => {
   assert.ok(c.size <= 1000);
   assert.equal(c.stats().expired + c.stats().evictions + c.size, 100_000);
 });
+
+test('bounded by bytes too: huge argv evicts old entries, and the byte count follows puts and removals', () => {
+  const c = new ProcessCache({ capacity: 1000, maxBytes: 200_000 });
+  const big = (pid: number): ProcessEntry => {
+    const args = ['x'.repeat(16_000)];
+    return { ...entry(pid, String(pid)), args, commandLine: args.join(' ') };
+  };
+  for (let i = 0; i < 20; i++) c.put(big(i));
+  const s = c.stats();
+  assert.ok(s.bytes <= 200_000, `bytes ${s.bytes}`);
+  assert.ok(s.size < 20 && s.size > 0);
+  assert.equal(s.evictions, 20 - s.size);
+  assert.ok(c.get(19, '19'), 'the newest stays');
+  // re-putting an entry that shrank releases bytes
+  const e = c.get(19, '19')!;
+  e.args = ['y'];
+  e.commandLine = 'y';
+  const before = c.stats().bytes;
+  c.put(e);
+  assert.ok(c.stats().bytes < before - 50_000);
+});
