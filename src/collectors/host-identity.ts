@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { arch, hostname, release } from 'node:os';
 import { join } from 'node:path';
 import type { Platform } from './raw-event.js';
+import { readWindowsHostIdentity } from './win32/windows-host-identity.js';
 
 /**
  * Who this host is and when it booted: the inputs of `process.entity_id` (normalize/entity-id.ts) and of
@@ -107,7 +108,7 @@ function unsupported(platform: Platform): () => HostIdentity {
 const READERS: Readonly<Record<Platform, (options: HostIdentityOptions) => HostIdentity>> = {
   linux: readLinux,
   macos: unsupported('macos'),
-  windows: unsupported('windows'),
+  windows: (o) => readWindowsHostIdentity(o.nowMs ? { nowMs: o.nowMs } : {}),
 };
 
 /** Node's `process.platform` as a Vigil platform (null when Vigil has no backend for it). */

@@ -4,15 +4,17 @@ import { EbpfCollector, type EbpfCollectorOptions } from './linux/ebpf-collector
 import { ProcfsCollector, type ProcfsCollectorOptions } from './linux/procfs-collector.js';
 import { scanProcfsSnapshot } from './linux/procfs-snapshot.js';
 import type { Backend, Platform } from './raw-event.js';
+import { EtwCollector, type EtwCollectorOptions } from './win32/etw-collector.js';
 
 /** What `--backend` accepts: `auto` walks the platform's chain; a backend name tries only that one. */
-export const BACKEND_CHOICES = ['auto', 'ebpf', 'procfs'] as const;
+export const BACKEND_CHOICES = ['auto', 'ebpf', 'procfs', 'etw'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 export interface CollectorOptions {
   readonly host: HostIdentity;
   readonly ebpf?: EbpfCollectorOptions;
   readonly procfs?: ProcfsCollectorOptions;
+  readonly etw?: EtwCollectorOptions;
   readonly log?: (level: 'info' | 'warn' | 'error', msg: string, data?: object) => void;
 }
 
@@ -43,14 +45,22 @@ const PROCFS: Candidate = {
   snapshotAfterAttach: null,
 };
 
+const ETW: Candidate = {
+  backend: 'etw',
+  probe: (o) => EtwCollector.probe(o.etw?.addonPath),
+  create: (o) => new EtwCollector({ ...o.etw, ...(o.log ? { log: o.log } : {}) }),
+  // the addon scans running processes itself once its session is live
+  snapshotAfterAttach: null,
+};
+
 /**
  * The fallback chain per platform, best first (quark's `bpf_queue_open() != 0 && kprobe_queue_open() != 0`).
- * darwin (eslogger, then ps + lsof) and win32 (etw) plug in here.
+ * darwin (eslogger, then ps + lsof) plugs in here.
  */
 const CHAINS: Readonly<Record<Platform, readonly Candidate[]>> = {
   linux: [EBPF, PROCFS],
   macos: [],
-  windows: [],
+  windows: [ETW],
 };
 
 export interface FallbackReason {

@@ -65,7 +65,7 @@ const badArgs: Array<[string[], RegExp]> = [
 ];
 for (const [args, message] of badArgs) {
   test(`vigil collect rejects ${args.join(' ')}`, () => {
-    const r = spawnSync(process.execPath, [cli, 'collect', ...args], { encoding: 'utf8', timeout: 10000 });
+    const r = spawnSync(process.execPath, [cli, 'collect', ...args], { encoding: 'utf8', timeout: 30000 });
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, message);
     assert.equal(r.stdout, '');
