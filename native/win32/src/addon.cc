@@ -199,6 +199,7 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   o.Set("batches", n(s.batches));
   o.Set("callbackErrors", n(s.callbackErrors));
   o.Set("unknownEvents", n(st.unknownEvents));
+  o.Set("handlerErrors", n(st.handlerErrors));
   o.Set("decoded", n(st.decoder.decoded));
   o.Set("schemaErrors", n(st.decoder.schemaErrors));
   o.Set("propertyErrors", n(st.decoder.propertyErrors));

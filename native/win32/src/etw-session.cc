@@ -63,14 +63,19 @@ ULONG EtwSession::Enable(const GUID& provider, ULONGLONG keywords, const USHORT*
   params.EnableProperty = properties;
   params.EnableFilterDesc = &desc;
   params.FilterDescCount = 1;
-  ULONG status = EnableTraceEx2(session_, &provider, EVENT_CONTROL_CODE_ENABLE_PROVIDER, TRACE_LEVEL_INFORMATION,
-                                keywords, 0, 0, &params);
-  if (status == ERROR_NOT_SUPPORTED || status == ERROR_INVALID_PARAMETER) {
-    // Before Windows 8.1 event-id filters do not exist: enable unfiltered, Handle() filters instead.
-    params.EnableFilterDesc = nullptr;
-    params.FilterDescCount = 0;
+  // Older Windows lacks event-id filters (before 8.1) or the process start key property (before 10): step down
+  // to what it supports; Handle() filters event ids itself and the enricher fills identities from its table.
+  ULONG status = ERROR_INVALID_PARAMETER;
+  for (int attempt = 0; attempt < 3; attempt++) {
+    if (attempt == 1) {
+      params.EnableFilterDesc = nullptr;
+      params.FilterDescCount = 0;
+    } else if (attempt == 2) {
+      params.EnableProperty = 0;
+    }
     status = EnableTraceEx2(session_, &provider, EVENT_CONTROL_CODE_ENABLE_PROVIDER, TRACE_LEVEL_INFORMATION, keywords,
                             0, 0, &params);
+    if (status != ERROR_NOT_SUPPORTED && status != ERROR_INVALID_PARAMETER) break;
   }
   return status;
 }
@@ -95,6 +100,7 @@ ULONG EtwSession::Start(const SessionOptions& options, Signal signal, std::strin
   callbacks_ = 0;
   emitted_ = 0;
   unknown_ = 0;
+  handlerErrors_ = 0;
   snapshotProcesses_ = 0;
   staleStopped_ = 0;
   etwLost_ = 0;
@@ -161,7 +167,15 @@ ULONG EtwSession::Start(const SessionOptions& options, Signal signal, std::strin
   });
   // The session is live before the scan: a process starting now is seen by one or the other (or both; the
   // JS side merges by entity id).
-  if (options_.snapshot) snapshotter_ = std::thread([this]() { RunSnapshot(); });
+  if (options_.snapshot) {
+    snapshotter_ = std::thread([this]() {
+      try {
+        RunSnapshot();
+      } catch (...) {
+        handlerErrors_++;
+      }
+    });
+  }
   return ERROR_SUCCESS;
 }
 
@@ -197,7 +211,13 @@ void EtwSession::Stop() {
 }
 
 void WINAPI EtwSession::OnEvent(PEVENT_RECORD record) {
-  static_cast<EtwSession*>(record->UserContext)->Handle(record);
+  auto* self = static_cast<EtwSession*>(record->UserContext);
+  // Nothing may unwind into ETW's thread: an allocation failure costs this one event, counted.
+  try {
+    self->Handle(record);
+  } catch (...) {
+    self->handlerErrors_++;
+  }
 }
 
 void EtwSession::Emit(EtwRecord&& record) {
@@ -291,6 +311,7 @@ SessionStats EtwSession::Stats() {
   s.callbacks = callbacks_.load();
   s.emitted = emitted_.load();
   s.unknownEvents = unknown_.load();
+  s.handlerErrors = handlerErrors_.load();
   s.snapshotProcesses = snapshotProcesses_.load();
   s.staleSessionsStopped = staleStopped_;
   s.etwEventsLost = etwLost_;

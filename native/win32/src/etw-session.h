@@ -36,6 +36,7 @@ struct SessionStats {
   uint64_t callbacks = 0;      // events ETW delivered
   uint64_t emitted = 0;        // records queued
   uint64_t unknownEvents = 0;  // other providers / event ids (should stay 0 with the filters)
+  uint64_t handlerErrors = 0;  // events dropped because handling threw (allocation failure)
   uint64_t snapshotProcesses = 0;
   uint64_t staleSessionsStopped = 0;
   uint64_t etwEventsLost = 0;          // EVENT_TRACE_PROPERTIES.EventsLost
@@ -85,7 +86,7 @@ class EtwSession {
   std::thread snapshotter_;
   std::atomic<bool> running_{false};
   std::atomic<bool> stopping_{false};
-  std::atomic<uint64_t> callbacks_{0}, emitted_{0}, unknown_{0}, snapshotProcesses_{0};
+  std::atomic<uint64_t> callbacks_{0}, emitted_{0}, unknown_{0}, snapshotProcesses_{0}, handlerErrors_{0};
   uint64_t staleStopped_ = 0;
   uint64_t etwLost_ = 0, etwBuffersLost_ = 0;
   std::atomic<ULONG> processTraceStatus_{0};

@@ -96,6 +96,8 @@ export interface EtwAddonStats {
   readonly batches: number;
   readonly callbackErrors: number;
   readonly unknownEvents: number;
+  /** Events dropped because handling them threw in the addon (allocation failure). */
+  readonly handlerErrors: number;
   readonly decoded: number;
   readonly schemaErrors: number;
   readonly propertyErrors: number;
