@@ -26,7 +26,8 @@ export interface EtwCollectorStats extends CollectorStats {
  * Network) run by the native addon, whose records etw-record-to-raw.ts turns into RawEvents. The addon scans
  * the processes already running right after its session is live and emits them as snapshots, so this backend
  * needs no separate snapshot pass (select-collector: `snapshotAfterAttach: null`).
- * `lost` adds the addon's queue drops to what ETW itself reports lost (events and real-time buffers).
+ * `lost` adds the addon's queue drops to what ETW itself reports lost (events and real-time buffers);
+ * `malformed` counts records the mapping refused (by reason in `skipped`) and events TDH could not decode.
  */
 export class EtwCollector implements Collector {
   readonly backend = 'etw' as const;
@@ -91,8 +92,10 @@ export class EtwCollector implements Collector {
 
   stats(): EtwCollectorStats {
     const addon = this.#addon?.stats() ?? this.#final;
-    const malformed = ETW_SKIP_REASONS.reduce((sum, r) => sum + this.#skipped[r], 0);
-    const lost = addon === undefined ? 0 : addon.lost + addon.etwEventsLost + addon.etwRealTimeBuffersLost;
+    // malformed: records the mapping refused, plus events TDH could not decode in the addon
+    const malformed = ETW_SKIP_REASONS.reduce((sum, r) => sum + this.#skipped[r], 0) + (addon?.schemaErrors ?? 0);
+    // lost: the addon's queue overflow, events ETW itself dropped (and whole real-time buffers), handler failures
+    const lost = addon === undefined ? 0 : addon.lost + addon.etwEventsLost + addon.etwRealTimeBuffersLost + addon.handlerErrors;
     return {
       backend: this.backend,
       events: this.#events,
