@@ -165,5 +165,7 @@ test('RuleSet.load skips rules declared for other systems only', () => {
   const set = RuleSet.load([join(root, 'os')], { os: 'linux' });
   assert.deepEqual(set.rules.map((r) => r.source.file.split('/').pop()), ['linux.toml', 'none.eql']);
   assert.deepEqual(set.skipped.map((s) => s.reason?.code), ['SKIP_OTHER_OS']);
+  assert.equal(set.byId(set.rules[1]!.meta.id), set.rules[1]);
+  assert.equal(set.byId('no-such-rule'), undefined);
   assert.equal(RuleSet.load([join(root, 'os')], { os: 'macos' }).rules.length, 2);
 });
