@@ -85,17 +85,20 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   let index = 0;
   let input: AsyncIterable<Buffer | string>;
   if (options.events === undefined || options.events === '-') input = io.stdin;
-  else input = createReadStream(options.events);
+  else input = createReadStream(options.events, { highWaterMark: 1 << 20 });
   try {
-    for await (const event of reader.read(input)) {
-      progress.tick(++index);
-      const timestamp = readTime(event);
-      if (timestamp === null) {
-        withoutTimestamp++;
-        continue;
+    for await (const batch of reader.batches(input)) {
+      for (const event of batch) {
+        index++;
+        if (!candidate(event)) continue;
+        const timestamp = readTime(event);
+        if (timestamp === null) {
+          withoutTimestamp++;
+          continue;
+        }
+        kept.push({ event, timestamp, tiebreaker: readTiebreaker(event), index });
       }
-      if (!candidate(event)) continue;
-      kept.push({ event, timestamp, tiebreaker: readTiebreaker(event), index });
+      progress.tick(index);
     }
   } catch (err) {
     progress.done();

@@ -13,6 +13,11 @@ export function parseTimestamp(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : null;
   if (Array.isArray(value)) return value.length === 1 ? parseTimestamp(value[0]) : null;
   if (typeof value !== 'string') return null;
+  // Fast path: the exact shape Defend and Date#toISOString write (YYYY-MM-DDTHH:MM:SS.sssZ).
+  if (value.length === 24 && value.charCodeAt(23) === 90 && value.charCodeAt(10) === 84 && value.charCodeAt(19) === 46) {
+    const ms = Date.parse(value);
+    if (!Number.isNaN(ms)) return ms;
+  }
   const s = value.trim();
   if (NUMERIC.test(s)) return Math.trunc(Number(s));
   const m = ISO.exec(s);

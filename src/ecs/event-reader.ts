@@ -1,4 +1,3 @@
-import { StringDecoder } from 'node:string_decoder';
 import type { EcsEvent } from './ecs-event.js';
 
 /** A line (NDJSON) or element (JSON array) that was not a JSON object: reported, counted, skipped. */
@@ -20,8 +19,8 @@ export interface EventReaderStats {
   lines: number;
   events: number;
   malformed: number;
-  /** Characters consumed so far. */
-  chars: number;
+  /** Bytes consumed so far. */
+  bytes: number;
   format: 'ndjson' | 'json-array' | 'empty';
 }
 
@@ -33,7 +32,7 @@ const DEFAULT_MAX_LINE = 64 * 1024 * 1024;
  * counted with their line numbers and skipped. `stats` is live while iterating.
  */
 export class EventReader {
-  readonly stats: EventReaderStats = { lines: 0, events: 0, malformed: 0, chars: 0, format: 'empty' };
+  readonly stats: EventReaderStats = { lines: 0, events: 0, malformed: 0, bytes: 0, format: 'empty' };
   private readonly maxLine: number;
 
   constructor(private readonly options: EventReaderOptions = {}) {
@@ -45,79 +44,106 @@ export class EventReader {
     this.options.onMalformed?.({ line, reason });
   }
 
+  /** Events one at a time (convenience over `batches`). */
   async *read(input: AsyncIterable<Buffer | string>): AsyncGenerator<EcsEvent> {
-    const decoder = new StringDecoder('utf8');
-    let pending = '';
+    for await (const batch of this.batches(input)) yield* batch;
+  }
+
+  /**
+   * Events in batches, one per input chunk: the fast path (one await per chunk, not per event). Each batch
+   * holds the complete lines of the chunk; a partial line waits for the next chunk.
+   */
+  async *batches(input: AsyncIterable<Buffer | string>): AsyncGenerator<EcsEvent[]> {
+    // Lines are cut on raw bytes (a newline byte never occurs inside a UTF-8 sequence), so each chunk's
+    // complete lines decode in one call and only the partial last line is carried over.
+    let rest: Buffer | null = null;
     let mode: 'unknown' | 'ndjson' | 'array' = 'unknown';
+    const whole: Buffer[] = []; // JSON array mode: the file, read whole
     let skipping = false; // inside an over-long line
-    let lineNo = 0;
     for await (const chunk of input) {
-      const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
-      this.stats.chars += text.length;
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      this.stats.bytes += bytes.length;
       if (mode === 'unknown') {
-        pending += text;
-        const first = pending.search(/\S/);
-        if (first < 0) continue;
-        mode = pending[first] === '[' ? 'array' : 'ndjson';
+        const first = firstNonSpace(bytes);
+        if (first < 0) {
+          whole.push(bytes);
+          continue;
+        }
+        mode = bytes[first] === 0x5b ? 'array' : 'ndjson';
         this.stats.format = mode === 'array' ? 'json-array' : 'ndjson';
-        if (mode === 'array') continue;
-        const all = pending;
-        pending = '';
-        yield* this.lines(all, () => ++lineNo, (rest) => (pending = rest), false);
-        continue;
+        if (mode === 'ndjson') {
+          rest = whole.length > 0 ? Buffer.concat(whole) : null;
+          whole.length = 0;
+        }
       }
       if (mode === 'array') {
-        pending += text;
+        whole.push(bytes);
         continue;
       }
-      let buf = pending + text;
+      let data: Buffer = rest === null || rest.length === 0 ? bytes : Buffer.concat([rest, bytes]);
+      rest = null;
       if (skipping) {
-        const nl = buf.indexOf('\n');
+        const nl = data.indexOf(10);
         if (nl < 0) continue;
-        buf = buf.slice(nl + 1);
+        data = data.subarray(nl + 1);
         skipping = false;
       }
-      pending = '';
-      yield* this.lines(buf, () => ++lineNo, (rest) => (pending = rest), false);
-      if (pending.length > this.maxLine) {
+      const lastNl = data.lastIndexOf(10);
+      const out: EcsEvent[] = [];
+      if (lastNl >= 0) {
+        const text = data.toString('utf8', 0, lastNl + 1);
+        this.lines(text, text.length - 1, out);
+      }
+      rest = lastNl >= 0 ? data.subarray(lastNl + 1) : data;
+      if (rest.length > this.maxLine) {
         this.stats.lines++;
-        this.malformed(++lineNo, `line longer than ${this.maxLine} characters`);
-        pending = '';
+        this.malformed(++this.lineNo, `line longer than ${this.maxLine} bytes`);
+        rest = null;
         skipping = true;
       }
+      if (out.length > 0) yield out;
     }
-    const tail = pending + (mode === 'unknown' ? '' : decoder.end());
-    if (mode === 'array' || (mode === 'unknown' && tail.trimStart().startsWith('['))) {
-      this.stats.format = 'json-array';
-      yield* this.array(tail);
-    } else if (!skipping && tail.length > 0) {
-      yield* this.lines(tail, () => ++lineNo, () => undefined, true);
+    if (mode !== 'ndjson') {
+      const text = Buffer.concat(whole).toString('utf8');
+      if (mode === 'array') {
+        const out = [...this.array(text)];
+        if (out.length > 0) yield out;
+      } else if (text.length > 0) this.lines(text + '\n', text.length, []);
+      return;
+    }
+    if (!skipping && rest !== null && rest.length > 0) {
+      const text = rest.toString('utf8');
+      const out: EcsEvent[] = [];
+      this.lines(text + '\n', text.length, out);
+      if (out.length > 0) yield out;
     }
   }
 
-  private *lines(buf: string, nextLine: () => number, keep: (rest: string) => void, final: boolean): Generator<EcsEvent> {
+  private lineNo = 0;
+
+  /** Parses the lines of buf[0, end) (end is a newline position) into out. */
+  private lines(buf: string, end: number, out: EcsEvent[]): void {
     let start = 0;
-    for (;;) {
-      const nl = buf.indexOf('\n', start);
-      if (nl < 0) {
-        if (final) {
-          if (start < buf.length) yield* this.line(buf.slice(start), nextLine());
-        } else keep(buf.slice(start));
-        return;
-      }
-      yield* this.line(buf.slice(start, nl), nextLine());
+    while (start <= end) {
+      let nl = buf.indexOf('\n', start);
+      if (nl < 0 || nl > end) nl = end;
+      this.line(buf, start, nl, out);
       start = nl + 1;
     }
   }
 
-  private *line(raw: string, lineNo: number): Generator<EcsEvent> {
+  private line(buf: string, start: number, nl: number, out: EcsEvent[]): void {
     this.stats.lines++;
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.length === 0 || line.trim().length === 0) return;
+    const lineNo = ++this.lineNo;
+    let stop = nl;
+    if (stop > start && buf.charCodeAt(stop - 1) === 13) stop--;
+    if (stop === start) return;
+    const line = buf.slice(start, stop);
     let v: unknown;
     try {
       v = JSON.parse(line);
     } catch (err) {
+      if (line.trim().length === 0) return;
       this.malformed(lineNo, (err as Error).message);
       return;
     }
@@ -126,7 +152,7 @@ export class EventReader {
       return;
     }
     this.stats.events++;
-    yield v as EcsEvent;
+    out.push(v as EcsEvent);
   }
 
   private *array(text: string): Generator<EcsEvent> {
@@ -153,6 +179,14 @@ export class EventReader {
       yield item as EcsEvent;
     }
   }
+}
+
+function firstNonSpace(b: Buffer): number {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09 && c !== 0xef && c !== 0xbb && c !== 0xbf) return i;
+  }
+  return -1;
 }
 
 function countLines(text: string): number {

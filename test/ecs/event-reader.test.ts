@@ -68,7 +68,7 @@ test('the reader streams: events come before the input ends', async () => {
   const it = reader.read(slow());
   const first = await it.next();
   assert.deepEqual(first.value, { n: 1 });
-  assert.equal(reader.stats.chars, 8);
+  assert.equal(reader.stats.bytes, 8);
   const rest: unknown[] = [];
   for await (const e of it) rest.push(e);
   assert.deepEqual(rest, [{ n: 2 }]);
