@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { loadConfig } from '../agent/config-loader.js';
 import { createLogger } from '../agent/logger.js';
 import { AlertNotifier } from '../notify/alert-notifier.js';
 import { AlertWatcher } from '../notify/alert-watcher.js';
@@ -7,8 +8,9 @@ import { readerDatabasePath } from './default-paths.js';
 
 interface NotifyOptions {
   db?: string;
+  config?: string;
   intervalMs: string;
-  perRulePerMinute: string;
+  perRulePerMinute?: string;
   burst?: string;
 }
 
@@ -27,14 +29,20 @@ export function register(program: Command): void {
   program
     .command('notify')
     .description('watch the alert database (read-only) and show desktop notifications for new alerts')
-    .option('--db <path>', 'alert database (default: the per-user database, else /var/lib/vigil/alerts.db)')
+    .option('--db <path>', 'alert database (default: storage.db of --config, else the per-user database, else /var/lib/vigil/alerts.db)')
+    .option('--config <path>', 'agent config (TOML): storage.db and notifications.per_rule_per_minute are used')
     .option('--interval-ms <ms>', 'poll interval', '1000')
-    .option('--per-rule-per-minute <n>', 'notifications per rule per minute before they are summarized', '5')
+    .option('--per-rule-per-minute <n>', 'notifications per rule per minute before they are summarized (default: config, else 5)')
     .option('--burst <n>', 'notifications a rule may raise at once (default: per-rule-per-minute)')
     .action(async (opts: NotifyOptions) => {
       const log = createLogger();
-      const db = opts.db ?? readerDatabasePath();
-      const perMinute = positiveInt('per-rule-per-minute', opts.perRulePerMinute);
+      const config = loadConfig(opts.config);
+      if (!config.notifications.enabled) {
+        log('info', 'notifications are disabled in the config (notifications.enabled = false); vigil notify exits', { config: opts.config });
+        return;
+      }
+      const db = opts.db ?? (config.storage.db !== '' ? config.storage.db : readerDatabasePath());
+      const perMinute = opts.perRulePerMinute === undefined ? config.notifications.per_rule_per_minute : positiveInt('per-rule-per-minute', opts.perRulePerMinute);
       const notifier = new AlertNotifier(new NodeNotifierNotifier({ log }), {
         perRulePerMinute: perMinute,
         perRuleBurst: opts.burst === undefined ? perMinute : positiveInt('burst', opts.burst),

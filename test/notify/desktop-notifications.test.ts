@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Alert } from '../../src/alerts/alert.js';
@@ -91,7 +92,10 @@ test('`vigil notify` watches a database and notifies new alerts only; SIGTERM ex
   const path = join(tmp.dir, 'companion.db');
   const store = SqliteAlertStore.open(path);
   storedAlert(store, 1, 'Old Alert Rule');
-  const child = spawn(process.execPath, [main, 'notify', '--db', path, '--interval-ms', '100'], {
+  // The database comes from the agent config, as the systemd user unit would run it.
+  const config = join(tmp.dir, 'vigil.toml');
+  writeFileSync(config, `[storage]\ndb = ${JSON.stringify(path)}\n[notifications]\nper_rule_per_minute = 2\n`);
+  const child = spawn(process.execPath, [main, 'notify', '--config', config, '--interval-ms', '100'], {
     env: { ...process.env, ...session.env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -119,4 +123,12 @@ test('`vigil notify` watches a database and notifies new alerts only; SIGTERM ex
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     store.close();
   }
+});
+
+test('`vigil notify` exits 0 at once when the config disables notifications', () => {
+  const config = join(tmp.dir, 'off.toml');
+  writeFileSync(config, '[notifications]\nenabled = false\n');
+  const r = spawnSync(process.execPath, [main, 'notify', '--config', config], { encoding: 'utf8', timeout: 15_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /notifications are disabled/);
 });
