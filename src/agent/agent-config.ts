@@ -57,7 +57,7 @@ export interface AgentConfig {
 }
 
 export const DEFAULT_CONFIG: AgentConfig = {
-  collector: { backend: 'auto', poll_interval_ms: 500, ring_buffer_bytes: 8 * 1024 * 1024 },
+  collector: { backend: 'auto', poll_interval_ms: 100, ring_buffer_bytes: 8 * 1024 * 1024 },
   engine: { reorder_hold_ms: 250, reorder_max_events: 100_000, max_sequences_per_rule: 10_000, default_sequence_lifetime_s: 300 },
   rules: { paths: [] },
   storage: { db: '', retention_days: 90, retention_max_alerts: 100_000 },

@@ -1,0 +1,245 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AlertHost } from '../alerts/alert-match.js';
+import type { AlertStore } from '../alerts/alert-store.js';
+import { NdjsonAlertLog } from '../alerts/ndjson-alert-log.js';
+import { SqliteAlertStore } from '../alerts/sqlite-alert-store.js';
+import type { Collector } from '../collectors/collector.js';
+import { currentPlatform, readHostIdentity, type HostIdentity } from '../collectors/host-identity.js';
+import type { Platform } from '../collectors/raw-event.js';
+import { describeCollector, openCollector, type BackendChoice as CollectorChoice } from '../collectors/select-collector.js';
+import type { EcsEvent, OsType } from '../ecs/ecs-event.js';
+import { compileTimestampReader } from '../ecs/event-order.js';
+import { deriveAgentId } from '../normalize/agent-fields.js';
+import { Normalizer } from '../normalize/normalizer.js';
+import { AlertNotifier } from '../notify/alert-notifier.js';
+import { NodeNotifierNotifier } from '../notify/node-notifier-notifier.js';
+import { RuleSet } from '../rules/rule-set.js';
+import type { AgentConfig } from './agent-config.js';
+import { EventLog } from './event-log.js';
+import type { LogFn } from './logger.js';
+import { LostWindow } from './lost-window.js';
+import { Pipeline, type AlertSink } from './pipeline.js';
+import { agentStatus, type StatusSources } from './agent-status.js';
+import { StatusFileWriter, statusFilePath, type AgentMode } from './status-file.js';
+
+export interface AgentOptions {
+  readonly config: AgentConfig;
+  /** Resolved paths (CLI flags over config over defaults). */
+  readonly dbPath: string;
+  readonly rulePaths: readonly string[];
+  readonly stateDir: string;
+  readonly mode: AgentMode;
+  readonly version: string;
+  /** Notify directly (a desktop session); the service leaves it to `vigil notify`. */
+  readonly notify: boolean;
+  readonly log: LogFn;
+}
+
+const READ_TIMESTAMP = compileTimestampReader('@timestamp');
+/** Event time for the engine; an unreadable one becomes NaN, which the pipeline counts and skips. */
+export const eventTime = (event: EcsEvent): number => READ_TIMESTAMP(event) ?? Number.NaN;
+
+/** How often the live agent releases held events and expires sequence state when no event arrives. */
+const TICK_MS = 25;
+
+/**
+ * The agent: opens the store and the rules, builds the pipeline, attaches a collector (or replays a file),
+ * keeps health counters and writes them to status.json. `start` resolves once events flow; `stop` drains.
+ */
+export class Agent {
+  readonly #o: AgentOptions;
+  readonly host: HostIdentity;
+  readonly ruleSet: RuleSet;
+  readonly store: AlertStore;
+  readonly pipeline: Pipeline;
+  readonly #lost = new LostWindow();
+  readonly #notifier: AlertNotifier | null;
+  readonly #alertLog: NdjsonAlertLog | null;
+  readonly #eventLog: EventLog | null;
+  readonly #status: StatusFileWriter;
+  readonly #started = new Date();
+  readonly #normalizer: Normalizer;
+  #collector: Collector | null = null;
+  #backend: string = 'starting';
+  #fallbackReason: string | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #normalizeErrors = 0;
+  #eventLogFlushedMs = 0;
+  #stopped = false;
+
+  constructor(options: AgentOptions, platform: Platform = currentPlatform() ?? 'linux') {
+    this.#o = options;
+    const { config, log } = options;
+    this.host = readHostIdentity(platform);
+    this.ruleSet = RuleSet.load(options.rulePaths, {
+      os: platform as OsType,
+      log: (line) => log('error', 'rule load error', { diagnostic: line }),
+    });
+    mkdirSync(dirname(options.dbPath), { recursive: true, mode: 0o700 });
+    this.store = SqliteAlertStore.open(options.dbPath, {
+      retention: { maxAgeDays: config.storage.retention_days, maxCount: config.storage.retention_max_alerts },
+    });
+    this.#normalizer = new Normalizer({ host: this.host, agent: { id: deriveAgentId(this.host.hostId), version: options.version } });
+    this.#notifier =
+      options.notify && config.notifications.enabled
+        ? new AlertNotifier(new NodeNotifierNotifier({ log }), { perRulePerMinute: config.notifications.per_rule_per_minute })
+        : null;
+    this.#alertLog = config.outputs.alerts_ndjson !== '' ? new NdjsonAlertLog(config.outputs.alerts_ndjson, { agentVersion: options.version }) : null;
+    this.#eventLog = config.outputs.events_ndjson !== '' ? new EventLog(config.outputs.events_ndjson) : null;
+    const sinks: AlertSink[] = [];
+    if (this.#alertLog !== null) {
+      const alertLog = this.#alertLog;
+      sinks.push((r) => {
+        try {
+          alertLog.append(r.alert);
+        } catch (err) {
+          log('error', 'alert log write failed', { path: alertLog.path, error: String(err) });
+        }
+      });
+    }
+    if (this.#notifier !== null) {
+      const notifier = this.#notifier;
+      sinks.push((r) => notifier.alert(r.alert));
+    }
+    const alertHost: AlertHost = { name: this.host.hostname, id: this.host.hostId, os: this.host.os.type };
+    this.pipeline = new Pipeline({
+      ruleSet: this.ruleSet,
+      store: this.store,
+      host: alertHost,
+      holdMs: config.engine.reorder_hold_ms,
+      maxHeld: config.engine.reorder_max_events,
+      maxSequencesPerRule: config.engine.max_sequences_per_rule,
+      defaultLifetimeMs: config.engine.default_sequence_lifetime_s * 1000,
+      timestamp: eventTime,
+      lost: this.#lost,
+      sinks,
+      log,
+    });
+    mkdirSync(options.stateDir, { recursive: true, mode: 0o750 });
+    this.#status = new StatusFileWriter(statusFilePath(options.stateDir));
+  }
+
+  /** Attaches the collector (the configured backend or the fallback chain) and starts the clock. */
+  async start(choice: CollectorChoice | 'auto'): Promise<void> {
+    const { log, config } = this.#o;
+    const opened = await openCollector(choice as CollectorChoice, this.host.platform, (raw) => this.#onRaw(raw), {
+      host: this.host,
+      ebpf: { ringBufferBytes: config.collector.ring_buffer_bytes },
+      procfs: { intervalMs: config.collector.poll_interval_ms, host: this.host },
+      log: (level, msg, data) => log(level, msg, data as Record<string, unknown> | undefined),
+    });
+    this.#collector = opened.collector;
+    this.#backend = opened.backend;
+    this.#fallbackReason = opened.fallbacks.length > 0 ? describeCollector(opened) : null;
+    this.pipeline.setCollector(opened.backend);
+    this.#timer = setInterval(() => this.#tick(), TICK_MS);
+    this.#startStatus();
+    log('info', `ready: collecting with ${describeCollector(opened)}, ${this.ruleSet.rules.length} rules loaded`, {
+      backend: opened.backend,
+      rules: this.ruleSet.rules.length,
+      rule_errors: this.ruleSet.errors.length,
+      rules_skipped: this.ruleSet.skipped.length,
+      db: this.#o.dbPath,
+      snapshot_events: opened.snapshotEvents,
+      fallbacks: opened.fallbacks,
+    });
+  }
+
+  #onRaw(raw: Parameters<Normalizer['normalize']>[0]): void {
+    let doc: EcsEvent | null;
+    try {
+      doc = this.#normalizer.normalize(raw);
+    } catch (err) {
+      if (this.#normalizeErrors++ === 0) this.#o.log('error', 'normalization failed (further failures counted)', { kind: raw.kind, error: String(err) });
+      return;
+    }
+    if (doc === null) return;
+    this.#eventLog?.write(doc);
+    this.pipeline.ingest(doc, Date.now());
+  }
+
+  #tick(): void {
+    const now = Date.now();
+    if (this.#eventLog !== null && now - this.#eventLogFlushedMs >= 1000) {
+      this.#eventLogFlushedMs = now;
+      this.#eventLog.flush();
+    }
+    if (this.#collector !== null) this.#lost.record(now, this.#collector.stats().lost);
+    this.pipeline.tick(now);
+  }
+
+  /**
+   * Replays recorded ECS events through the same pipeline (instead of a collector), with the clock driven by
+   * event time, then drains. Events must be in time order within the reorder hold (as `vigil collect` writes
+   * them); older ones are processed as late and counted.
+   */
+  async replay(events: AsyncIterable<EcsEvent>): Promise<void> {
+    this.#backend = 'replay';
+    this.pipeline.setCollector('replay');
+    this.#startStatus();
+    this.#o.log('info', `ready: replaying events, ${this.ruleSet.rules.length} rules loaded`, {
+      backend: 'replay',
+      rules: this.ruleSet.rules.length,
+      rule_errors: this.ruleSet.errors.length,
+      db: this.#o.dbPath,
+    });
+    for await (const event of events) {
+      const ts = eventTime(event);
+      this.#eventLog?.write(event);
+      this.pipeline.ingest(event, Number.isFinite(ts) ? ts : 0);
+      if (Number.isFinite(ts)) this.pipeline.tick(ts);
+    }
+    this.pipeline.finish();
+  }
+
+  #startStatus(): void {
+    this.#status.every(this.#o.config.status.interval_s * 1000, () => this.status());
+  }
+
+  /** The health counters as status.json holds them. */
+  status(): ReturnType<typeof agentStatus> {
+    const sources: StatusSources = {
+      started: this.#started,
+      intervalMs: this.#o.config.status.interval_s * 1000,
+      version: this.#o.version,
+      mode: this.#o.mode,
+      hostname: this.host.hostname,
+      backend: this.#backend,
+      fallbackReason: this.#fallbackReason,
+      ruleSet: this.ruleSet,
+      collector: this.#collector?.stats() ?? null,
+      normalizer: this.#normalizer.stats(),
+      normalizeErrors: this.#normalizeErrors,
+      reorder: this.pipeline.reorderStats(),
+      engine: this.pipeline.engine.stats(),
+      inFlight: this.pipeline.engine.inFlight(),
+      pipeline: this.pipeline.stats(),
+      alertsTotal: this.store.count(),
+      notifier: this.#notifier?.stats() ?? null,
+      db: this.#o.dbPath,
+    };
+    return agentStatus(sources);
+  }
+
+  /** Stops collecting, drains the reorder buffer and the engine, flushes outputs, closes the database. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    if (this.#timer !== null) clearInterval(this.#timer);
+    if (this.#collector !== null) {
+      try {
+        await this.#collector.stop();
+      } catch (err) {
+        this.#o.log('warn', 'collector stop failed', { error: String(err) });
+      }
+    }
+    this.pipeline.finish();
+    await this.#notifier?.close();
+    this.#eventLog?.close();
+    this.#alertLog?.close();
+    this.#status.cancel(this.status());
+    this.store.close();
+    this.#o.log('info', 'stopped', { ...this.pipeline.stats() });
+  }
+}

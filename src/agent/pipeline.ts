@@ -1,0 +1,136 @@
+import type { EcsEvent } from '../ecs/ecs-event.js';
+import type { AlertMatch, AlertHost } from '../alerts/alert-match.js';
+import type { AlertStore, InsertResult } from '../alerts/alert-store.js';
+import { ReorderBuffer, type ReorderBufferStats } from '../normalize/reorder-buffer.js';
+import { DetectionEngine, type EngineMatch } from './detection-engine.js';
+import type { RuleSet } from '../rules/rule-set.js';
+import type { LogFn } from './logger.js';
+import type { LostWindow } from './lost-window.js';
+
+/** Where a stored alert goes next (desktop notifier, NDJSON alert log); failures are counted by the sink. */
+export type AlertSink = (result: InsertResult) => void;
+
+export interface PipelineOptions {
+  readonly ruleSet: RuleSet;
+  readonly store: AlertStore;
+  readonly host: AlertHost;
+  readonly holdMs: number;
+  readonly maxHeld: number;
+  readonly maxSequencesPerRule: number;
+  readonly defaultLifetimeMs: number;
+  readonly timestamp: (event: EcsEvent) => number;
+  readonly lost: LostWindow;
+  readonly sinks: readonly AlertSink[];
+  readonly log: LogFn;
+}
+
+export interface PipelineStats {
+  /** ECS events handed to the pipeline. */
+  events: number;
+  /** Events whose timestamp could not be read (counted, skipped). */
+  badTimestamp: number;
+  matches: number;
+  alertsInserted: number;
+  alertsDuplicate: number;
+  /** Store failures (logged; the agent keeps running). */
+  alertsFailed: number;
+}
+
+/**
+ * ECS events -> reorder buffer -> rules engine -> alert store -> sinks. The one place these stages meet.
+ * Time is passed in (`nowMs`), so the live agent drives it with the wall clock and a replay with event time.
+ */
+export class Pipeline {
+  readonly engine: DetectionEngine;
+  readonly #reorder: ReorderBuffer<EcsEvent>;
+  readonly #options: PipelineOptions;
+  #collector = 'starting';
+  readonly #stats: PipelineStats = { events: 0, badTimestamp: 0, matches: 0, alertsInserted: 0, alertsDuplicate: 0, alertsFailed: 0 };
+
+  constructor(options: PipelineOptions) {
+    this.#options = options;
+    this.#reorder = new ReorderBuffer<EcsEvent>({ timestamp: options.timestamp, holdMs: options.holdMs, maxEvents: options.maxHeld });
+    this.engine = new DetectionEngine(
+      options.ruleSet,
+      { timestamp: options.timestamp, maxSequencesPerRule: options.maxSequencesPerRule, defaultLifetimeMs: options.defaultLifetimeMs },
+      (rule, err) => options.log('error', 'rule evaluation failed', { rule: rule.meta.name, file: rule.source.file, error: String(err) }),
+    );
+  }
+
+  /** Names the collector backend recorded on every alert (`ebpf`, `procfs`, `replay`, ...). */
+  setCollector(backend: string): void {
+    this.#collector = backend;
+  }
+
+  /** One normalized event arrives at `nowMs`. */
+  ingest(event: EcsEvent, nowMs: number): void {
+    this.#stats.events++;
+    if (!Number.isFinite(this.#options.timestamp(event))) {
+      this.#stats.badTimestamp++;
+      return;
+    }
+    this.#run(this.#reorder.push(event, nowMs));
+  }
+
+  /** The clock moved: releases held events that are due and expires sequence state up to what was released. */
+  tick(nowMs: number): void {
+    this.#run(this.#reorder.release(nowMs));
+    this.#store(this.engine.advance(nowMs - this.#options.holdMs));
+  }
+
+  /** End of input: releases everything held, then lets the engine decide what it still can. */
+  finish(): void {
+    this.#run(this.#reorder.flush());
+    this.#store(this.engine.flush());
+  }
+
+  #run(events: readonly EcsEvent[]): void {
+    for (const event of events) this.#store(this.engine.process(event));
+  }
+
+  #store(matches: readonly EngineMatch[]): void {
+    for (const m of matches) {
+      this.#stats.matches++;
+      const times = m.events.filter((e): e is EcsEvent => e !== null).map(this.#options.timestamp);
+      const first = Math.min(...times);
+      const last = Math.max(...times);
+      const match: AlertMatch = {
+        rule: m.rule.meta,
+        events: m.events,
+        joinKeys: m.joinKeys,
+        host: this.#options.host,
+        collector: this.#collector,
+        lostEvents: this.#options.lost.lostSince(first - this.#options.holdMs),
+        timeMs: last,
+      };
+      let result: InsertResult;
+      try {
+        result = this.#options.store.insert(match);
+      } catch (err) {
+        this.#stats.alertsFailed++;
+        this.#options.log('error', 'alert store insert failed', { rule: m.rule.meta.name, error: String(err) });
+        continue;
+      }
+      if (!result.inserted) {
+        this.#stats.alertsDuplicate++;
+        continue;
+      }
+      this.#stats.alertsInserted++;
+      this.#options.log('warn', `alert: ${m.rule.meta.name}`, { alert_id: result.id, rule_id: m.rule.meta.id, severity: m.rule.meta.severity });
+      for (const sink of this.#options.sinks) sink(result);
+    }
+  }
+
+  reorderStats(): ReorderBufferStats {
+    return this.#reorder.stats();
+  }
+
+  /** When (epoch ms) the reorder buffer next has an event due, or null when it holds nothing. */
+  nextDueMs(): number | null {
+    return this.#reorder.nextDueMs();
+  }
+
+  stats(): Readonly<PipelineStats> {
+    return this.#stats;
+  }
+}
