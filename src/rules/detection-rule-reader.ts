@@ -1,9 +1,8 @@
 import type { ReadResult } from './read-result.js';
-import type { RuleMeta } from './rule-meta.js';
 import { osFromTags } from './os-list.js';
-import { defaultRiskScore } from './severity.js';
+import { tomlRuleMeta } from './toml-rule-meta.js';
 import type { TomlSource } from './toml-source.js';
-import { asNumber, asString, asStringList, asTable, asTableList, toPlainJson, type TomlTableLike } from './toml-values.js';
+import { asString, asStringList, asTable, asTableList, toPlainJson, type TomlTableLike } from './toml-values.js';
 
 /**
  * Elastic detection-rules TOML: `[metadata]` (maturity, dates) and `[rule]` (name, rule_id, type, language,
@@ -40,22 +39,7 @@ export function readDetectionRule(doc: TomlTableLike, src: TomlSource, deprecate
     };
   }
   const query = asString(rule['query'])!;
-  const severity = (asString(rule['severity']) ?? 'medium').toLowerCase();
   const tags = asStringList(rule['tags']) ?? [];
-  const osList = osFromTags(tags);
-  const version = asNumber(rule['version']) ?? asString(rule['version']);
-  const description = asString(rule['description']);
-  const meta: RuleMeta = {
-    id,
-    name,
-    severity,
-    riskScore: asNumber(rule['risk_score']) ?? defaultRiskScore(severity),
-    tags,
-    threat: asTableList(rule['threat']).map(toPlainJson),
-    file: src.file,
-    ...(description !== undefined ? { description: description.trim() } : {}),
-    ...(version !== undefined ? { version: String(version) } : {}),
-    ...(osList !== undefined ? { osList } : {}),
-  };
+  const meta = tomlRuleMeta(rule, src.file, { id, name, tags, threat: asTableList(rule['threat']).map(toPlainJson), osList: osFromTags(tags) });
   return { kind: 'rule', format: 'detection-rules', meta, query, position: src.queryPositions([['rule', 'query']], query, 'rule') };
 }

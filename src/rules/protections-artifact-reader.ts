@@ -1,9 +1,8 @@
 import type { ReadResult } from './read-result.js';
-import type { RuleMeta } from './rule-meta.js';
 import { normalizeOs } from './os-list.js';
-import { defaultRiskScore } from './severity.js';
+import { tomlRuleMeta } from './toml-rule-meta.js';
 import type { TomlSource } from './toml-source.js';
-import { asNumber, asString, asStringList, asTable, asTableList, toPlainJson, type TomlTableLike } from './toml-values.js';
+import { asString, asStringList, asTable, asTableList, toPlainJson, type TomlTableLike } from './toml-values.js';
 
 /**
  * Elastic protections-artifacts TOML (endpoint behavior rules): `[rule]` with id, name, os_list, query,
@@ -33,21 +32,7 @@ export function readProtectionsArtifact(doc: TomlTableLike, src: TomlSource, dep
     ...asTableList(doc['actions']),
     ...[...asTableList(rule['optional_actions']), ...asTableList(doc['optional_actions'])].map((a) => ({ ...a, optional: true })),
   ].map(toPlainJson);
-  const severity = (asString(rule['severity']) ?? 'medium').toLowerCase();
-  const version = asString(rule['version']) ?? asNumber(rule['version']);
-  const description = asString(rule['description']);
-  const meta: RuleMeta = {
-    id,
-    name,
-    severity,
-    riskScore: asNumber(rule['risk_score']) ?? defaultRiskScore(severity),
-    tags: asStringList(rule['tags']) ?? [],
-    threat: [...asTableList(doc['threat']), ...asTableList(rule['threat'])].map(toPlainJson),
-    file: src.file,
-    ...(description !== undefined ? { description: description.trim() } : {}),
-    ...(version !== undefined ? { version: String(version) } : {}),
-    ...(osList.length > 0 ? { osList } : {}),
-    ...(actions.length > 0 ? { actions } : {}),
-  };
+  const threat = [...asTableList(doc['threat']), ...asTableList(rule['threat'])].map(toPlainJson);
+  const meta = tomlRuleMeta(rule, src.file, { id, name, tags: asStringList(rule['tags']) ?? [], threat, osList, actions });
   return { kind: 'rule', format: 'protections-artifacts', meta, query, position: src.queryPositions([['rule', 'query']], query, 'rule') };
 }
