@@ -199,31 +199,33 @@ function compileComparison(e: ComparisonNode, ctx: CompileContext): Condition {
 
 function compileIn(e: InNode, ctx: CompileContext): Condition {
   const value = compileValue(e.value, ctx);
-  let test: (x: unknown, ev: Parameters<Condition>[0]) => boolean;
+  const negate = (r: boolean | null): boolean | null => (r === null ? null : !r);
   if (e.list.every((item) => item.kind === 'literal')) {
     const consts = e.list.map((item) => (item.kind === 'literal' ? item.value : null)).filter((v) => v !== null);
     // Cross-type twins (1 and "1", true and "true") so one Set lookup covers scalarEquals' coercions.
     const set = new Set<unknown>();
     for (const c of consts) {
-      const k = e.insensitive && typeof c === 'string' ? c.toLowerCase() : c;
-      set.add(k);
+      set.add(e.insensitive && typeof c === 'string' ? c.toLowerCase() : c);
       if (typeof c === 'number' || typeof c === 'boolean') set.add(String(c));
       if (typeof c === 'string' && c.trim() === c && c !== '' && !Number.isNaN(Number(c))) set.add(Number(c));
       if (c === 'true' || c === 'false') set.add(c === 'true');
     }
-    test = e.insensitive ? (x) => set.has(typeof x === 'string' ? x.toLowerCase() : x) : (x) => set.has(x);
-  } else {
-    const items = e.list.map((item) => compileValue(item, ctx));
-    const eq = e.insensitive
-      ? (x: unknown, y: unknown): boolean => (typeof x === 'string' && typeof y === 'string' ? x.toLowerCase() === y.toLowerCase() : scalarEquals(x, y))
-      : scalarEquals;
-    test = (x, ev) => items.some((item) => anyOf(item(ev), (y) => eq(x, y)) === true);
+    const test = e.insensitive ? (x: unknown): boolean => set.has(typeof x === 'string' ? x.toLowerCase() : x) : (x: unknown): boolean => set.has(x);
+    const holds: Condition = (ev) => {
+      const v = value(ev);
+      return typeof v === 'string' ? test(v) : anyOf(v, test);
+    };
+    return e.negated ? (ev) => negate(holds(ev)) : holds;
   }
-  if (!e.negated) return (ev) => anyOf(value(ev), (x) => test(x, ev));
-  return (ev) => {
-    const r = anyOf(value(ev), (x) => test(x, ev));
-    return r === null ? null : !r;
+  const items = e.list.map((item) => compileValue(item, ctx));
+  const eq = e.insensitive
+    ? (x: unknown, y: unknown): boolean => (typeof x === 'string' && typeof y === 'string' ? x.toLowerCase() === y.toLowerCase() : scalarEquals(x, y))
+    : scalarEquals;
+  const holds: Condition = (ev) => {
+    const values = items.map((item) => item(ev));
+    return anyOf(value(ev), (x) => values.some((vs) => anyOf(vs, (y) => eq(x, y)) === true));
   };
+  return e.negated ? (ev) => negate(holds(ev)) : holds;
 }
 
 function compileMatch(e: MatchNode, ctx: CompileContext): Condition {

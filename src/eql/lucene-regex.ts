@@ -167,6 +167,7 @@ class Translator {
         break;
       }
       first = false;
+      const at = this.i;
       let lo = this.classChar();
       if (lo.shorthand !== undefined) {
         body += lo.shorthand;
@@ -176,7 +177,7 @@ class Translator {
         this.i++;
         const hi = this.classChar();
         if (hi.shorthand !== undefined) throw new LuceneRegexError('a class shorthand cannot end a range', this.i);
-        if (hi.char < lo.char) throw new LuceneRegexError(`invalid range ${lo.char}-${hi.char} in regex class`, this.i);
+        if (hi.char < lo.char) throw new LuceneRegexError(`invalid range ${lo.char}-${hi.char} in regex class`, at);
         body += `${escClassChar(lo.char)}-${escClassChar(hi.char)}`;
         if (this.lower) body += this.foldRange(lo.char, hi.char);
         continue;
