@@ -79,6 +79,8 @@ export class Agent {
     mkdirSync(dirname(options.dbPath), { recursive: true, mode: 0o700 });
     this.store = SqliteAlertStore.open(options.dbPath, {
       retention: { maxAgeDays: config.storage.retention_days, maxCount: config.storage.retention_max_alerts },
+      // The service's database is readable by the `vigil` group (the installer sets the group); a user's is private.
+      fileMode: options.mode === 'service' ? 0o640 : 0o600,
     });
     this.#normalizer = new Normalizer({ host: this.host, agent: { id: deriveAgentId(this.host.hostId), version: options.version } });
     this.#notifier =
