@@ -161,7 +161,9 @@ class Parser {
     }
     const stages: StageNode[] = [];
     while (this.isOp('[') || this.isOp('![')) stages.push(this.stage(true));
-    if (stages.length < 2) this.fail(`a sequence needs at least 2 stages, found ${stages.length}`, this.peek());
+    // `with runs=N` repeats a stage, so one stage with runs >= 2 is a sequence too (as in Elasticsearch).
+    const expanded = stages.reduce((n, s) => n + (s.runs ?? 1), 0);
+    if (expanded < 2) this.fail(`a sequence needs at least 2 stages (counting runs), found ${expanded}`, this.peek());
     let until: StageNode | null = null;
     if (this.isKw('until')) {
       this.next();

@@ -111,6 +111,11 @@ test('sequence: keys, maxspan, runs, missing stages and until compile', () => {
   assert.deepEqual(q.pipes, [{ kind: 'tail', count: 3 }]);
 });
 
+test('sequence: one stage with runs >= 2 is a sequence (detection-rules use it)', () => {
+  const q = compileQuery('sequence by host.id with maxspan=1m [process where process.name : "pbpaste"] with runs = 5');
+  assert.equal(q.kind === 'sequence' && q.stages[0]!.runs, 5);
+});
+
 test('sample: stages and keys compile', () => {
   const q = compileQuery('sample by host [any where a == 1] [any where b == 2] | head 2');
   assert.equal(q.kind, 'sample');
