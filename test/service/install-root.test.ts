@@ -6,6 +6,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serviceState } from '../../src/service/service-state.js';
 import { installCommand, uninstallCommand } from '../../src/service/install-command.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -106,9 +107,18 @@ test('linux: the staged tree holds the units, the enable links and the manifest;
     assert.equal(s['/etc/systemd/user/graphical-session.target.wants/vigil-notify.service'], 'link -> /etc/systemd/user/vigil-notify.service');
     assert.match(s['/etc/systemd/system/vigil.service']!, /^file 644 /);
     assert.match(s['/etc/vigil/install-manifest.json']!, /^file 644 /);
+    assert.deepEqual(serviceState('linux', dir), {
+      platform: 'linux',
+      installed: true,
+      unit: '/etc/systemd/system/vigil.service',
+      enabled: true,
+      managerState: null,
+      detail: 'systemd is not PID 1 here: the unit cannot run now',
+    });
     const manifest = JSON.parse(readFileSync(join(dir, 'etc/vigil/install-manifest.json'), 'utf8')) as { files: { path: string }[] };
     assert.deepEqual(manifest.files.map((f) => f.path).sort(), ['/etc/systemd/system/vigil.service', '/etc/systemd/user/vigil-notify.service', '/etc/vigil/vigil.toml']);
     vigil('uninstall', '--root', dir);
+    assert.equal(serviceState('linux', dir).installed, false);
   });
 });
 
