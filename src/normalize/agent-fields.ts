@@ -15,7 +15,9 @@ export function deriveAgentId(hostId: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** The `agent.*` field set (built once, shared frozen). */
-export function agentFields(agent: AgentInfo): EcsObject {
-  return Object.freeze({ id: agent.id, type: agent.type ?? 'endpoint', version: agent.version });
+/** The `agent.*` field set, as a factory: a fresh object per document. */
+export function agentFields(agent: AgentInfo): () => EcsObject {
+  const { id, version } = agent;
+  const type = agent.type ?? 'endpoint';
+  return () => ({ id, type, version });
 }

@@ -2,23 +2,18 @@ import type { EcsObject } from '../ecs/ecs-event.js';
 import type { HostIdentity } from '../collectors/host-identity.js';
 import { setDefined } from './set-defined.js';
 
-function deepFreeze<T extends object>(o: T): T {
-  for (const v of Object.values(o)) if (v !== null && typeof v === 'object') deepFreeze(v as object);
-  return Object.freeze(o);
-}
-
-/** The `host.*` field set: built once per host and shared (frozen) by every document. */
-export function hostFields(host: HostIdentity): EcsObject {
+/**
+ * The `host.*` field set, as a factory: the values are computed once per host, and every document gets its
+ * own copy (later stages may annotate a document; no document shares a mutable object with another).
+ */
+export function hostFields(host: HostIdentity): () => EcsObject {
   const os: EcsObject = { type: host.os.type, family: host.os.family, kernel: host.os.kernel };
   setDefined(os, 'name', host.os.name);
   setDefined(os, 'platform', host.os.platform);
   setDefined(os, 'version', host.os.version);
   setDefined(os, 'full', host.os.full);
-  return deepFreeze({
-    id: host.hostId,
-    name: host.hostname,
-    hostname: host.hostname,
-    architecture: host.architecture,
-    os,
-  });
+  const id = host.hostId;
+  const name = host.hostname;
+  const architecture = host.architecture;
+  return () => ({ id, name, hostname: name, architecture, os: { ...os } });
 }

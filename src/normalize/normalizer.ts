@@ -76,9 +76,8 @@ export class Normalizer {
   readonly cache: ProcessCache;
   readonly tracker: ProcessTracker;
   readonly #users: UserDirectory;
-  readonly #host: EcsObject;
-  readonly #agent: EcsObject;
-  readonly #ecs: EcsObject = Object.freeze({ version: ECS_VERSION });
+  readonly #host: () => EcsObject;
+  readonly #agent: () => EcsObject;
   readonly #now: () => number;
   readonly #idPrefix: string;
   #sequence = 0;
@@ -117,10 +116,10 @@ export class Normalizer {
     const seq = ++this.#sequence;
     return {
       '@timestamp': isoTime(raw.timeMs),
-      agent: this.#agent,
-      ecs: this.#ecs,
+      agent: this.#agent(),
+      ecs: { version: ECS_VERSION },
       event: eventFields(EVENT_SHAPES[raw.kind], `${this.#idPrefix}${seq.toString(36)}`, seq, this.#now(), outcome),
-      host: this.#host,
+      host: this.#host(),
     };
   }
 

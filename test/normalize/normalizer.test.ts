@@ -202,3 +202,17 @@ test('every document has a unique event.id and increasing event.sequence; stats 
   assert.equal(n.stats().in.exec, 50);
   assert.equal(n.stats().out, 50);
 });
+
+test('documents share no mutable object: annotating one leaves the next untouched', (t) => {
+  const etc = fixtureEtc();
+  t.after(etc.dispose);
+  const n = makeNormalizer(etc.dir);
+  const a = n.normalize({ ...base, kind: 'exec', timeMs: T0, process: proc(60, '60', { executable: '/bin/a', args: ['a'] }) }) as Record<string, any>;
+  a['agent'].collector = 'procfs';
+  a['host'].os.name = 'changed';
+  a['event'].category.push('x');
+  const b = n.normalize({ ...base, kind: 'exec', timeMs: T0, process: proc(61, '61', { executable: '/bin/b', args: ['b'] }) });
+  assert.equal(get(b, 'agent.collector'), undefined);
+  assert.equal(get(b, 'host.os.name'), HOST.os.name);
+  assert.deepEqual(get(b, 'event.category'), ['process']);
+});
