@@ -1,5 +1,4 @@
 import { ast, type ComparisonOp, type Expr, type LiteralNode, type MatchOp, type PathPart, type Span } from './ast.js';
-import type { Token } from './token.js';
 import { TokenStream } from './token-stream.js';
 import { unsupported } from './unsupported-features.js';
 
