@@ -49,10 +49,13 @@ const NETWORK_FIELDS = [
   'network.transport', 'network.type', 'network.direction',
 ] as const;
 
-function coverage(): TelemetryCoverage {
+/** Windows only: the collector reports the account domain (user.id is then the SID). */
+const WINDOWS_FIELDS = ['user.domain'] as const;
+
+function coverage(extra: readonly string[] = []): TelemetryCoverage {
   const byCategory = {
-    process: [...COMMON_FIELDS, ...PROCESS_FIELDS],
-    network: [...COMMON_FIELDS, ...NETWORK_FIELDS],
+    process: [...COMMON_FIELDS, ...PROCESS_FIELDS, ...extra],
+    network: [...COMMON_FIELDS, ...NETWORK_FIELDS, ...extra],
   };
   return {
     categories: ['process', 'network'],
@@ -75,5 +78,5 @@ function coverage(): TelemetryCoverage {
 export const TELEMETRY_COVERAGE: Readonly<Record<OsType, TelemetryCoverage>> = {
   linux: coverage(),
   macos: coverage(),
-  windows: coverage(),
+  windows: coverage(WINDOWS_FIELDS),
 };

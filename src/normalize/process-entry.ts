@@ -19,6 +19,9 @@ export interface ProcessEntry {
   egid?: number;
   userName?: string;
   groupName?: string;
+  /** The platform's own user id text when it is not a number (Windows SID, from RawProcess.extra.userSid). */
+  userId?: string;
+  userDomain?: string;
   groupLeaderPid?: number;
   sessionLeaderPid?: number;
   /** Memo of `process.start` as ISO text (derived from startTimeMs). */

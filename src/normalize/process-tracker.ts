@@ -42,6 +42,9 @@ function apply(e: ProcessEntry, p: RawProcess, mode: Mode, startMs: number | und
   if (p.egid !== undefined && (r || e.egid === undefined)) e.egid = p.egid;
   if (p.userName !== undefined && (r || e.userName === undefined)) e.userName = p.userName;
   if (p.groupName !== undefined && (r || e.groupName === undefined)) e.groupName = p.groupName;
+  if (p.userDomain !== undefined && (r || e.userDomain === undefined)) e.userDomain = p.userDomain;
+  const sid = p.extra?.['userSid'];
+  if (typeof sid === 'string' && (r || e.userId === undefined)) e.userId = sid;
   if (p.groupLeaderPid !== undefined && (r || e.groupLeaderPid === undefined)) e.groupLeaderPid = p.groupLeaderPid;
   if (p.sessionLeaderPid !== undefined && (r || e.sessionLeaderPid === undefined)) e.sessionLeaderPid = p.sessionLeaderPid;
 }

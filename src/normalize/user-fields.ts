@@ -4,18 +4,22 @@ import type { ProcessEntry } from './process-entry.js';
 import { setDefined } from './set-defined.js';
 import type { UserDirectory } from './user-directory.js';
 
-function idName(id: number | undefined, name: string | undefined): EcsObject | undefined {
+function idName(id: number | string | undefined, name: string | undefined, domain?: string): EcsObject | undefined {
   if (id === undefined && name === undefined) return undefined;
   const o: EcsObject = {};
   setDefined(o, 'id', id === undefined ? undefined : String(id));
   setDefined(o, 'name', name);
+  setDefined(o, 'domain', domain);
   return o;
 }
 
-/** The top-level `user.*` and `group.*` field sets (effective user/group, as Defend writes them). */
+/**
+ * The top-level `user.*` and `group.*` field sets (effective user/group, as Defend writes them; on Windows the
+ * SID as user.id and the account domain as user.domain).
+ */
 export function userFields(e: ProcessEntry, users: UserDirectory): { user?: EcsObject; group?: EcsObject } {
   const n = resolvedNames(e, users);
-  const user = idName(e.euid ?? e.uid, n.user);
+  const user = idName(e.userId ?? e.euid ?? e.uid, n.user, e.userDomain);
   const group = idName(e.egid ?? e.gid, n.group);
   const out: { user?: EcsObject; group?: EcsObject } = {};
   if (user) out.user = user;

@@ -166,3 +166,22 @@ test('multi-valued fields are arrays', () => {
     if (p['args'] !== undefined) assert.ok(Array.isArray(p['args']));
   }
 });
+
+test('windows: the SID becomes user.id and the account domain user.domain, both listed for windows only', () => {
+  const etc = fixtureEtc();
+  try {
+    const n = makeNormalizer(etc.dir);
+    const doc = n.normalize({
+      kind: 'exec', backend: 'etw', platform: 'windows', timeMs: T0,
+      process: proc(4, '77', { startTimeMs: T0, executable: 'C:\\Windows\\System32\\cmd.exe', args: ['cmd.exe'], userName: 'SYSTEM', userDomain: 'NT AUTHORITY', extra: { userSid: 'S-1-5-18' } }),
+    })!;
+    const paths = new Map<string, unknown[]>();
+    leaves(doc, '', paths);
+    const allowed = new Set(TELEMETRY_COVERAGE.windows.fieldsByCategory!['process']);
+    for (const p of paths.keys()) assert.ok(allowed.has(p), p);
+    assert.deepEqual(doc['user'], { id: 'S-1-5-18', name: 'SYSTEM', domain: 'NT AUTHORITY' });
+    assert.ok(!TELEMETRY_COVERAGE.linux.fields.includes('user.domain'));
+  } finally {
+    etc.dispose();
+  }
+});
