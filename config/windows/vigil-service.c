@@ -10,7 +10,10 @@
  *     so the `sc.exe failure` actions restart the service (`sc.exe failureflag Vigil 1`).
  * Run from a console (not by SCM) it runs the command in the foreground, for debugging.
  *
- * Usage: vigil-service.exe [--name Vigil] [--log FILE] [--stop-timeout-ms 15000] -- node.exe main.js run ...
+ * With --state-dir it sets VIGIL_STATE_DIR for node (the agent then knows it runs as a service and where
+ * status.json goes).
+ *
+ * Usage: vigil-service.exe [--name Vigil] [--log FILE] [--state-dir DIR] [--stop-timeout-ms 15000] -- node.exe main.js run ...
  * Build: x86_64-w64-mingw32-gcc -municode -O2 -Wall -Wextra -Werror -static -o vigil-service.exe
  *        vigil-service.c -ladvapi32
  */
@@ -163,7 +166,7 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv) {
 }
 
 static int usage(void) {
-    fwprintf(stderr, L"usage: vigil-service.exe [--name NAME] [--log FILE] [--stop-timeout-ms MS] -- COMMAND [ARGS...]\n");
+    fwprintf(stderr, L"usage: vigil-service.exe [--name NAME] [--log FILE] [--state-dir DIR] [--stop-timeout-ms MS] -- COMMAND [ARGS...]\n");
     return 2;
 }
 
@@ -180,6 +183,8 @@ int wmain(int argc, wchar_t **argv) {
             g_name[255] = L'\0';
         } else if (wcscmp(argv[i], L"--log") == 0) {
             g_log = argv[++i];
+        } else if (wcscmp(argv[i], L"--state-dir") == 0) {
+            SetEnvironmentVariableW(L"VIGIL_STATE_DIR", argv[++i]);
         } else if (wcscmp(argv[i], L"--stop-timeout-ms") == 0) {
             g_stop_timeout_ms = (DWORD)wcstoul(argv[++i], NULL, 10);
         } else {

@@ -56,7 +56,7 @@ export function windowsFiles(ctx: InstallContext): PlannedFile[] {
 /** The exact command lines, as argv arrays (shown joined with Windows quoting by --dry-run). */
 export function windowsInstallCommands(ctx: InstallContext): PlannedCommand[] {
   const paths = winPaths(ctx);
-  const wrapper = [windowsWrapperPath(ctx), '--name', WINDOWS_SERVICE, '--log', win32.join(ctx.logsDir, 'agent.log'), '--'];
+  const wrapper = [windowsWrapperPath(ctx), '--name', WINDOWS_SERVICE, '--log', win32.join(ctx.logsDir, 'agent.log'), '--state-dir', ctx.stateDir, '--'];
   const binPath = windowsCommand([...wrapper, ctx.nodePath, ctx.cliPath, 'run', '--config', paths.config]);
   return [
     {

@@ -15,7 +15,7 @@ test('the Windows service and its failure actions, as exact command lines', () =
   const lines = plan.after.map((c) => windowsCommand(c.argv));
   assert.deepEqual(lines, [
     'icacls C:\\ProgramData\\Vigil /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F VigilReaders:(OI)(CI)RX',
-    'sc.exe create Vigil binPath= "\\"C:\\Program Files\\Vigil\\dist\\src\\service\\vigil-service.exe\\" --name Vigil --log C:\\ProgramData\\Vigil\\logs\\agent.log -- \\"C:\\Program Files\\nodejs\\node.exe\\" \\"C:\\Program Files\\Vigil\\dist\\src\\cli\\main.js\\" run --config C:\\ProgramData\\Vigil\\vigil.toml" start= auto obj= LocalSystem DisplayName= "Vigil endpoint detection agent"',
+    'sc.exe create Vigil binPath= "\\"C:\\Program Files\\Vigil\\dist\\src\\service\\vigil-service.exe\\" --name Vigil --log C:\\ProgramData\\Vigil\\logs\\agent.log --state-dir C:\\ProgramData\\Vigil -- \\"C:\\Program Files\\nodejs\\node.exe\\" \\"C:\\Program Files\\Vigil\\dist\\src\\cli\\main.js\\" run --config C:\\ProgramData\\Vigil\\vigil.toml" start= auto obj= LocalSystem DisplayName= "Vigil endpoint detection agent"',
     'sc.exe description Vigil "Vigil: live endpoint detection with Elastic EQL rules; alerts in C:\\ProgramData\\Vigil\\alerts.db"',
     'sc.exe failure Vigil reset= 86400 actions= restart/5000/restart/10000/restart/60000',
     'sc.exe failureflag Vigil 1',
@@ -29,7 +29,7 @@ test('the Windows service and its failure actions, as exact command lines', () =
 test('sc.exe takes binPath as one argument whose inner quotes survive', () => {
   const create = plan.after.find((c) => c.argv[1] === 'create')!;
   const binPath = create.argv[create.argv.indexOf('binPath=') + 1]!;
-  assert.equal(binPath, '"C:\\Program Files\\Vigil\\dist\\src\\service\\vigil-service.exe" --name Vigil --log C:\\ProgramData\\Vigil\\logs\\agent.log -- "C:\\Program Files\\nodejs\\node.exe" "C:\\Program Files\\Vigil\\dist\\src\\cli\\main.js" run --config C:\\ProgramData\\Vigil\\vigil.toml');
+  assert.equal(binPath, '"C:\\Program Files\\Vigil\\dist\\src\\service\\vigil-service.exe" --name Vigil --log C:\\ProgramData\\Vigil\\logs\\agent.log --state-dir C:\\ProgramData\\Vigil -- "C:\\Program Files\\nodejs\\node.exe" "C:\\Program Files\\Vigil\\dist\\src\\cli\\main.js" run --config C:\\ProgramData\\Vigil\\vigil.toml');
 });
 
 function child(e: XmlElement, ...path: string[]): XmlElement {
