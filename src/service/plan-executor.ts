@@ -14,6 +14,8 @@ export interface ExecuteOptions {
   readonly version: string;
   readonly run: CommandRunner;
   readonly out: (line: string) => void;
+  /** Run the plan's system commands; default: only on the live system (root null). */
+  readonly runCommands?: boolean;
   /** Overrides the clock in the manifest (tests). */
   readonly now?: () => Date;
 }
@@ -79,7 +81,8 @@ export function executeInstall(plan: InstallPlan, options: ExecuteOptions): Exec
   const previous = readManifest(p(plan.manifestPath));
   const createdStaged: string[] = [];
 
-  if (root === null) runAll(plan.before, plan.platform, options, commands);
+  const live = options.runCommands ?? root === null;
+  if (live) runAll(plan.before, plan.platform, options, commands);
   else if (plan.before.length + plan.after.length > 0) options.out(`(--root: ${plan.before.length + plan.after.length} system commands not run)`);
 
   for (const dir of plan.dirs) makeDirs(p(dir.path), dir.mode, createdStaged);
@@ -134,7 +137,7 @@ export function executeInstall(plan: InstallPlan, options: ExecuteOptions): Exec
   };
   writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n', { mode: 0o644 });
 
-  if (root === null) runAll(plan.after, plan.platform, options, commands);
+  if (live) runAll(plan.after, plan.platform, options, commands);
   for (const note of plan.notes) options.out(`note: ${note}`);
   return { written, kept, removed: [], commands };
 }
@@ -162,7 +165,8 @@ export function executeUninstall(plan: UninstallPlan, options: ExecuteOptions): 
   const manifest = readManifest(p(plan.manifestPath));
   if (manifest === null) options.out(`(no install manifest at ${plan.manifestPath}: removing the known files, keeping config)`);
 
-  if (root === null) runAll(plan.before, plan.platform, options, commands);
+  const live = options.runCommands ?? root === null;
+  if (live) runAll(plan.before, plan.platform, options, commands);
   else if (plan.before.length + plan.after.length > 0) options.out(`(--root: ${plan.before.length + plan.after.length} system commands not run)`);
 
   const links = manifest?.links ?? plan.links.map((path) => ({ path, target: '' }));
@@ -210,7 +214,7 @@ export function executeUninstall(plan: UninstallPlan, options: ExecuteOptions): 
     }
   }
 
-  if (root === null) runAll(plan.after, plan.platform, options, commands);
+  if (live) runAll(plan.after, plan.platform, options, commands);
   for (const note of plan.notes) options.out(`note: ${note}`);
   return { written: [], kept, removed, commands };
 }
