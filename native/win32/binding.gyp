@@ -9,6 +9,7 @@
         ["OS=='win'", {
           "sources": [
             "src/addon.cc",
+            "src/command-line-cache.cc",
             "src/device-path-map.cc",
             "src/etw-session.cc",
             "src/ip-format.cc",

@@ -151,6 +151,7 @@ Napi::Value Start(const Napi::CallbackInfo& info) {
   options.process = OptBool(o, "process", true);
   options.network = OptBool(o, "network", true);
   options.snapshot = OptBool(o, "snapshot", true);
+  options.kernelCommandLines = OptBool(o, "kernelCommandLines", true);
   options.enrich.fetchCommandLine = OptBool(o, "fetchCommandLine", true);
   options.enrich.resolveUsers = OptBool(o, "resolveUsers", true);
 
@@ -204,6 +205,12 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   o.Set("schemaErrors", n(st.decoder.schemaErrors));
   o.Set("propertyErrors", n(st.decoder.propertyErrors));
   o.Set("skippedProperties", n(st.decoder.skippedProperties));
+  o.Set("systemLogger", Napi::Boolean::New(env, st.systemLogger));
+  o.Set("commandLineFromKernel", n(st.enricher.commandLineFromKernel));
+  o.Set("kernelCommandLinesStored", n(st.kernelCommandLines.stored));
+  o.Set("kernelCommandLineMisses", n(st.kernelCommandLines.misses));
+  o.Set("kernelCommandLineEvictions", n(st.kernelCommandLines.evictions));
+  o.Set("pendingStartsHighWater", n(st.pendingStartsHighWater));
   o.Set("commandLineFetched", n(st.enricher.commandLineFetched));
   o.Set("commandLineUnavailable", n(st.enricher.commandLineUnavailable));
   o.Set("liveQueries", n(st.enricher.liveQueries));

@@ -27,6 +27,12 @@ inline constexpr GUID kKernelProcessGuid = {0x22fb2cd6, 0x0e7b, 0x422b, {0xa0, 0
 // Microsoft-Windows-Kernel-Network {7dd42a49-5329-4832-8dfd-43d979153a88}
 inline constexpr GUID kKernelNetworkGuid = {0x7dd42a49, 0x5329, 0x4832, {0x8d, 0xfd, 0x43, 0xd9, 0x79, 0x15, 0x3a, 0x88}};
 
+// The kernel's classic Process event class (MSNT_SystemTrace Process, {3d6fa8d0-fe05-11d0-9dda-00c04fd7ba7c}),
+// delivered to a system-logger-mode session with EVENT_TRACE_FLAG_PROCESS. Its Start (opcode 1) carries the
+// CommandLine that the Kernel-Process ProcessStart lacks, captured in the kernel at creation.
+inline constexpr GUID kKernelProcessClassGuid = {0x3d6fa8d0, 0xfe05, 0x11d0, {0x9d, 0xda, 0x00, 0xc0, 0x4f, 0xd7, 0xba, 0x7c}};
+inline constexpr UCHAR kClassicProcessStartOpcode = 1;
+
 // Kernel-Process keyword WINEVENT_KEYWORD_PROCESS; events ProcessStart (1) and ProcessStop (2).
 inline constexpr ULONGLONG kKeywordProcess = 0x10;
 inline constexpr USHORT kProcessEventIds[] = {1, 2};

@@ -29,7 +29,7 @@ uint64_t Ticks(const LARGE_INTEGER& t) { return static_cast<uint64_t>(t.QuadPart
 
 }  // namespace
 
-std::vector<BYTE> EtwSession::Properties() const {
+std::vector<BYTE> EtwSession::Properties(bool systemLogger) const {
   // EVENT_TRACE_PROPERTIES followed by room for the logger name, as StartTrace/ControlTrace expect.
   const size_t size = sizeof(EVENT_TRACE_PROPERTIES) + (kMaxNameChars + 1) * sizeof(wchar_t);
   std::vector<BYTE> buffer(size, 0);
@@ -41,6 +41,10 @@ std::vector<BYTE> EtwSession::Properties() const {
   p->MinimumBuffers = 8;
   p->MaximumBuffers = 64;
   p->LogFileMode = EVENT_TRACE_REAL_TIME_MODE;
+  if (systemLogger) {
+    p->LogFileMode |= EVENT_TRACE_SYSTEM_LOGGER_MODE;
+    p->EnableFlags = EVENT_TRACE_FLAG_PROCESS;
+  }
   p->FlushTimer = 1;  // seconds: a process start reaches JS within about a second
   p->LoggerNameOffset = sizeof(EVENT_TRACE_PROPERTIES);
   return buffer;
@@ -107,22 +111,37 @@ ULONG EtwSession::Start(const SessionOptions& options, Signal signal, std::strin
   etwBuffersLost_ = 0;
   stopping_ = false;
 
+  {
+    std::lock_guard<std::mutex> lock(startsMu_);
+    commandLines_.Clear();
+    pending_.clear();
+    pendingHighWater_ = 0;
+  }
+
   // A session of the same name left by a crashed agent would make StartTrace fail: stop it first.
-  std::vector<BYTE> props = Properties();
+  std::vector<BYTE> props = Properties(false);
   ULONG status = ControlTraceW(0, options_.name.c_str(), reinterpret_cast<EVENT_TRACE_PROPERTIES*>(props.data()),
                                EVENT_TRACE_CONTROL_STOP);
   if (status == ERROR_SUCCESS) staleStopped_++;
-  for (int attempt = 0; attempt < 2; attempt++) {
-    props = Properties();
+  // System-logger mode first (kernel command lines), then a plain real-time session if Windows refuses it
+  // (before Windows 8, or all system logger slots taken).
+  systemLogger_ = options_.kernelCommandLines;
+  for (int attempt = 0; attempt < 3; attempt++) {
+    props = Properties(systemLogger_);
     auto* p = reinterpret_cast<EVENT_TRACE_PROPERTIES*>(props.data());
     std::memcpy(props.data() + p->LoggerNameOffset, options_.name.c_str(), (options_.name.size() + 1) * sizeof(wchar_t));
     status = StartTraceW(&session_, options_.name.c_str(), p);
-    if (status != ERROR_ALREADY_EXISTS) break;
-    props = Properties();
-    if (ControlTraceW(0, options_.name.c_str(), reinterpret_cast<EVENT_TRACE_PROPERTIES*>(props.data()),
-                      EVENT_TRACE_CONTROL_STOP) == ERROR_SUCCESS) {
-      staleStopped_++;
+    if (status == ERROR_SUCCESS) break;
+    if (status == ERROR_ALREADY_EXISTS) {
+      props = Properties(false);
+      if (ControlTraceW(0, options_.name.c_str(), reinterpret_cast<EVENT_TRACE_PROPERTIES*>(props.data()),
+                        EVENT_TRACE_CONTROL_STOP) == ERROR_SUCCESS) {
+        staleStopped_++;
+      }
+      continue;
     }
+    if (!systemLogger_ || status == ERROR_ACCESS_DENIED) break;
+    systemLogger_ = false;
   }
   if (status != ERROR_SUCCESS) {
     *step = "StartTrace";
@@ -152,6 +171,7 @@ ULONG EtwSession::Start(const SessionOptions& options, Signal signal, std::strin
   logfile.LoggerName = const_cast<LPWSTR>(options_.name.c_str());
   logfile.ProcessTraceMode = PROCESS_TRACE_MODE_REAL_TIME | PROCESS_TRACE_MODE_EVENT_RECORD;
   logfile.EventRecordCallback = &EtwSession::OnEvent;
+  logfile.BufferCallback = &EtwSession::OnBuffer;
   logfile.Context = this;
   trace_ = OpenTraceW(&logfile);
   if (trace_ == INVALID_PROCESSTRACE_HANDLE) {
@@ -164,6 +184,11 @@ ULONG EtwSession::Start(const SessionOptions& options, Signal signal, std::strin
   consumer_ = std::thread([this]() {
     TRACEHANDLE handle = trace_;
     processTraceStatus_ = ProcessTrace(&handle, 1, nullptr, nullptr);
+    try {
+      FlushPending();  // starts still waiting when the session ended
+    } catch (...) {
+      handlerErrors_++;
+    }
   });
   // The session is live before the scan: a process starting now is seen by one or the other (or both; the
   // JS side merges by entity id).
@@ -181,7 +206,7 @@ ULONG EtwSession::Start(const SessionOptions& options, Signal signal, std::strin
 
 void EtwSession::QueryLost() {
   if (session_ == 0) return;
-  std::vector<BYTE> props = Properties();
+  std::vector<BYTE> props = Properties(false);
   auto* p = reinterpret_cast<EVENT_TRACE_PROPERTIES*>(props.data());
   if (ControlTraceW(session_, nullptr, p, EVENT_TRACE_CONTROL_QUERY) == ERROR_SUCCESS) {
     etwLost_ = p->EventsLost;
@@ -193,7 +218,7 @@ void EtwSession::Stop() {
   stopping_ = true;
   if (snapshotter_.joinable()) snapshotter_.join();
   if (session_ != 0) {
-    std::vector<BYTE> props = Properties();
+    std::vector<BYTE> props = Properties(false);
     auto* p = reinterpret_cast<EVENT_TRACE_PROPERTIES*>(props.data());
     if (ControlTraceW(session_, nullptr, p, EVENT_TRACE_CONTROL_STOP) == ERROR_SUCCESS) {
       etwLost_ = p->EventsLost;
@@ -220,6 +245,51 @@ void WINAPI EtwSession::OnEvent(PEVENT_RECORD record) {
   }
 }
 
+ULONG WINAPI EtwSession::OnBuffer(PEVENT_TRACE_LOGFILEW logfile) {
+  auto* self = static_cast<EtwSession*>(logfile->Context);
+  try {
+    self->FlushPending();
+  } catch (...) {
+    self->handlerErrors_++;
+  }
+  return TRUE;  // keep processing
+}
+
+namespace {
+// The kernel's Process Start and the Kernel-Process ProcessStart of one process are logged together; the
+// window only guards against a reused pid.
+constexpr uint64_t kCommandLineBefore = 10000000;      // 1 s of FILETIME ticks
+constexpr uint64_t kCommandLineAfter = 5 * 10000000;   // 5 s
+}  // namespace
+
+void EtwSession::StartProcess(EtwRecord&& record, bool mayWait) {
+  const uint32_t pid = ValueU32(record.props, "ProcessID", 0);
+  uint64_t created = 0;
+  if (!ValueU64(record.props, "CreateTime", &created)) created = record.timestamp;
+  std::string commandLine;
+  bool found = false;
+  {
+    std::lock_guard<std::mutex> lock(startsMu_);
+    if (systemLogger_) found = commandLines_.Take(pid, created, kCommandLineBefore, kCommandLineAfter, &commandLine);
+    if (!found && systemLogger_ && mayWait && pending_.size() < kMaxPending) {
+      pending_.push_back(std::move(record));
+      if (pending_.size() > pendingHighWater_) pendingHighWater_ = pending_.size();
+      return;
+    }
+  }
+  enricher_.ProcessStart(&record, found ? &commandLine : nullptr);
+  Emit(std::move(record));
+}
+
+void EtwSession::FlushPending() {
+  std::vector<EtwRecord> waiting;
+  {
+    std::lock_guard<std::mutex> lock(startsMu_);
+    waiting.swap(pending_);
+  }
+  for (EtwRecord& r : waiting) StartProcess(std::move(r), false);
+}
+
 void EtwSession::Emit(EtwRecord&& record) {
   bool wasEmpty = false;
   if (queue_.Push(std::move(record), &wasEmpty)) {
@@ -233,6 +303,21 @@ void EtwSession::Handle(PEVENT_RECORD raw) {
   const EVENT_HEADER& h = raw->EventHeader;
   const USHORT id = h.EventDescriptor.Id;
   EtwRecord record;
+  if (SameGuid(h.ProviderId, kKernelProcessClassGuid)) {
+    // The kernel's own Process event: only its command line is kept, for the ProcessStart that follows.
+    if (h.EventDescriptor.Opcode != kClassicProcessStartOpcode) return;
+    std::vector<EtwValue> values;
+    {
+      std::lock_guard<std::mutex> lock(decoderMu_);
+      if (!decoder_.Decode(raw, &values)) return;
+    }
+    const EtwValue* commandLine = FindValue(values, "CommandLine");
+    const uint32_t pid = ValueU32(values, "ProcessId", 0);
+    if (commandLine == nullptr || commandLine->kind != EtwValue::Kind::kString || pid == 0) return;
+    std::lock_guard<std::mutex> lock(startsMu_);
+    commandLines_.Put(pid, commandLine->text, Ticks(h.TimeStamp));
+    return;
+  }
   if (SameGuid(h.ProviderId, kKernelProcessGuid) && Contains(kProcessEventIds, Count(kProcessEventIds), id)) {
     record.provider = Provider::kKernelProcess;
   } else if (SameGuid(h.ProviderId, kKernelNetworkGuid) && Contains(kNetworkEventIds, Count(kNetworkEventIds), id)) {
@@ -264,8 +349,12 @@ void EtwSession::Handle(PEVENT_RECORD raw) {
     }
   }
   if (record.provider == Provider::kKernelProcess) {
-    if (id == 1) enricher_.ProcessStart(&record);
-    else enricher_.ProcessStop(&record);
+    if (id == 1) {
+      StartProcess(std::move(record), true);
+      return;
+    }
+    FlushPending();  // a start waiting for its command line goes out before any stop
+    enricher_.ProcessStop(&record);
   } else if (!enricher_.Network(&record)) {
     return;
   }
@@ -317,6 +406,12 @@ SessionStats EtwSession::Stats() {
   s.etwEventsLost = etwLost_;
   s.etwRealTimeBuffersLost = etwBuffersLost_;
   s.processTraceStatus = processTraceStatus_.load();
+  s.systemLogger = systemLogger_;
+  {
+    std::lock_guard<std::mutex> lock(startsMu_);
+    s.kernelCommandLines = commandLines_.Stats();
+    s.pendingStartsHighWater = pendingHighWater_;
+  }
   {
     std::lock_guard<std::mutex> lock(decoderMu_);
     s.decoder = decoder_.Stats();

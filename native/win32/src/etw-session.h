@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "command-line-cache.h"
 #include "record-enricher.h"
 #include "record-queue.h"
 #include "tdh-decoder.h"
@@ -28,6 +29,9 @@ struct SessionOptions {
   bool process = true;
   bool network = true;
   bool snapshot = true;
+  // Run the session in system-logger mode with the kernel's Process events, for command lines captured at
+  // creation (Windows 8+; when refused, the session runs without and command lines come from the PEB).
+  bool kernelCommandLines = true;
   EnricherOptions enrich;
 };
 
@@ -38,6 +42,9 @@ struct SessionStats {
   uint64_t unknownEvents = 0;  // other providers / event ids (should stay 0 with the filters)
   uint64_t handlerErrors = 0;  // events dropped because handling threw (allocation failure)
   uint64_t snapshotProcesses = 0;
+  bool systemLogger = false;       // the session got the kernel's Process events
+  uint64_t pendingStartsHighWater = 0;
+  CommandLineCacheStats kernelCommandLines;
   uint64_t staleSessionsStopped = 0;
   uint64_t etwEventsLost = 0;          // EVENT_TRACE_PROPERTIES.EventsLost
   uint64_t etwRealTimeBuffersLost = 0; // EVENT_TRACE_PROPERTIES.RealTimeBuffersLost
@@ -67,11 +74,14 @@ class EtwSession {
 
  private:
   static void WINAPI OnEvent(PEVENT_RECORD record);
+  static ULONG WINAPI OnBuffer(PEVENT_TRACE_LOGFILEW logfile);
+  void StartProcess(EtwRecord&& record, bool mayWait);
+  void FlushPending();
   void Handle(PEVENT_RECORD record);
   void Emit(EtwRecord&& record);
   void RunSnapshot();
   ULONG Enable(const GUID& provider, ULONGLONG keywords, const USHORT* ids, size_t count, ULONG properties);
-  std::vector<BYTE> Properties() const;
+  std::vector<BYTE> Properties(bool systemLogger) const;
   void QueryLost();
 
   SessionOptions options_;
@@ -79,6 +89,15 @@ class EtwSession {
   RecordQueue queue_;
   std::mutex decoderMu_;  // the ETW thread decodes, JS reads the decoder's counters
   TdhDecoder decoder_;
+  // Consumer thread only, but read by Stats(): guarded.
+  std::mutex startsMu_;
+  CommandLineCache commandLines_{4096};
+  // Kernel-Process starts whose kernel command line has not arrived yet; released at the end of the ETW buffer
+  // (both events are logged together, so they are delivered in the same buffer). Bounded.
+  std::vector<EtwRecord> pending_;
+  static constexpr size_t kMaxPending = 1024;
+  uint64_t pendingHighWater_ = 0;
+  bool systemLogger_ = false;
   RecordEnricher enricher_;
   TRACEHANDLE session_ = 0;
   TRACEHANDLE trace_ = INVALID_PROCESSTRACE_HANDLE;

@@ -83,7 +83,7 @@ void RecordEnricher::AddIdentity(EtwRecord* record, const char* prefix, uint32_t
   if (!id.imagePath.empty()) record->enrich.push_back(EtwValue::String(names.imagePath, id.imagePath));
 }
 
-void RecordEnricher::ProcessStart(EtwRecord* record) {
+void RecordEnricher::ProcessStart(EtwRecord* record, const std::string* kernelCommandLine) {
   const uint32_t pid = ValueU32(record->props, "ProcessID", 0);
   const uint32_t ppid = ValueU32(record->props, "ParentProcessID", 0);
   PidIdentity id;
@@ -91,15 +91,20 @@ void RecordEnricher::ProcessStart(EtwRecord* record) {
   id.hasCreateTime = ValueU64(record->props, "CreateTime", &id.createTime);
   id.imagePath = DosPath(Text(record->props, "ImageName"));
 
-  ProcessFacts facts = QueryProcess(pid, options_.fetchCommandLine, options_.resolveUsers, &accounts_);
+  const bool haveKernel = kernelCommandLine != nullptr;
+  ProcessFacts facts = QueryProcess(pid, options_.fetchCommandLine && !haveKernel, options_.resolveUsers, &accounts_);
   // The pid may already belong to another process (the event arrives after a flush): never mix two processes.
   if (facts.opened && facts.hasCreateTime && id.hasCreateTime && facts.createTime != id.createTime) facts = ProcessFacts{};
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (facts.hasCommandLine) stats_.commandLineFetched++;
+    if (haveKernel) stats_.commandLineFromKernel++;
+    else if (facts.hasCommandLine) stats_.commandLineFetched++;
     else stats_.commandLineUnavailable++;
   }
-  if (facts.hasCommandLine) {
+  if (haveKernel) {
+    record->enrich.push_back(EtwValue::String("commandLine", *kernelCommandLine));
+    record->enrich.push_back(EtwValue::String("commandLineSource", "kernel"));
+  } else if (facts.hasCommandLine) {
     record->enrich.push_back(EtwValue::String("commandLine", facts.commandLine));
     record->enrich.push_back(EtwValue::String("commandLineSource", "peb"));
   }

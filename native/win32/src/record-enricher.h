@@ -1,5 +1,5 @@
 // Adds to a decoded record what its event lacks, from the addon's own tables and from live queries:
-// - ProcessStart: command line (the PEB's), Win32 image path, token user, sequence numbers when the event
+// - ProcessStart: command line (the kernel's, else the PEB's), Win32 image path, token user, sequence numbers when the event
 //   version has none, the parent's identity;
 // - ProcessStop: the identity and image path the start recorded;
 // - network: the identity and image path of PID; UDP datagrams after a flow's first are suppressed.
@@ -24,6 +24,7 @@ struct EnricherOptions {
 };
 
 struct EnricherStats {
+  uint64_t commandLineFromKernel = 0;
   uint64_t commandLineFetched = 0;
   uint64_t commandLineUnavailable = 0;
   uint64_t liveQueries = 0;
@@ -33,7 +34,9 @@ class RecordEnricher {
  public:
   RecordEnricher() : pids_(32768), udp_(4096, 60000) {}
   void Reset(const EnricherOptions& options);
-  void ProcessStart(EtwRecord* record);
+  // `kernelCommandLine`: the command line the kernel logged at creation, when the session had it; otherwise
+  // it is read from the process (which may already have exited).
+  void ProcessStart(EtwRecord* record, const std::string* kernelCommandLine);
   void ProcessStop(EtwRecord* record);
   // False when the record is a repeat UDP datagram and should not be emitted.
   bool Network(EtwRecord* record);

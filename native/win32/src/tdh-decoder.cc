@@ -13,9 +13,10 @@ namespace vigil {
 namespace {
 
 uint64_t SchemaKey(const EVENT_HEADER& h) {
-  // Providers are told apart by Data1 here (the session enables two with distinct Data1).
-  return (static_cast<uint64_t>(h.ProviderId.Data1) << 32) | (static_cast<uint64_t>(h.EventDescriptor.Id) << 8) |
-         h.EventDescriptor.Version;
+  // Providers are told apart by Data1 here (the session's providers have distinct Data1); classic (MOF) events
+  // all have id 0 and differ by opcode.
+  return (static_cast<uint64_t>(h.ProviderId.Data1) << 32) | (static_cast<uint64_t>(h.EventDescriptor.Id) << 16) |
+         (static_cast<uint64_t>(h.EventDescriptor.Opcode) << 8) | h.EventDescriptor.Version;
 }
 
 template <typename T>

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "../src/command-line-cache.h"
 #include "../src/etw-record.h"
 #include "../src/ip-format.h"
 #include "../src/pid-table.h"
@@ -130,12 +131,34 @@ static void TestValueHelpers() {
   CHECK(FindValue(v, "ImageName") != nullptr && FindValue(v, "ImageName")->text == "x.exe");
 }
 
+static void TestCommandLineCache() {
+  const uint64_t s = 10000000;  // one second of FILETIME ticks
+  CommandLineCache c(2);
+  c.Put(100, "a.exe -x", 50 * s);
+  std::string out;
+  CHECK(!c.Take(100, 60 * s, s, 5 * s, &out));  // logged 10 s before the create time: another process
+  CHECK(c.Take(100, 50 * s, s, 5 * s, &out) && out == "a.exe -x");
+  CHECK(!c.Take(100, 50 * s, s, 5 * s, &out));  // taken: gone
+  c.Put(1, "one", 1 * s);
+  c.Put(2, "two", 2 * s);
+  c.Put(3, "three", 3 * s);  // full: the oldest goes
+  CHECK(!c.Take(1, 1 * s, s, 5 * s, &out));
+  CHECK(c.Take(3, 3 * s, s, 5 * s, &out) && out == "three");
+  c.Put(2, "two again", 4 * s);  // pid reuse replaces, no eviction
+  CHECK(c.Take(2, 4 * s, s, 5 * s, &out) && out == "two again");
+  CommandLineCacheStats st = c.Stats();
+  CHECK(st.evictions == 1 && st.hits == 3 && st.size == 0 && st.stored == 5);
+  for (uint32_t pid = 0; pid < 1000; pid++) c.Put(pid % 3, "x", pid);  // churn stays bounded
+  CHECK(c.Stats().size <= 2);
+}
+
 int main() {
   TestIpFormat();
   TestRecordQueue();
   TestPidTable();
   TestUdpFlowTable();
   TestValueHelpers();
+  TestCommandLineCache();
   std::printf("%d checks, %d failures\n", checks, failures);
   return failures == 0 ? 0 : 1;
 }

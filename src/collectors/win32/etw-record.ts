@@ -31,11 +31,12 @@ export type EtwValue = string | number | boolean;
 /** What the addon adds that the event lacks (all optional: every live query can fail). */
 export interface EtwEnrichment {
   /**
-   * The PEB's command line (NtQueryInformationProcess), fetched when ProcessStart arrives: whole (Windows caps
-   * command lines at 32767 characters), or absent when the process had already exited or could not be opened.
+   * The command line, whole (Windows caps them at 32767 characters). `kernel`: from the kernel's own Process
+   * start event (the session runs in system-logger mode), captured at creation; `peb`: read from the process
+   * (NtQueryInformationProcess) when the event arrived, absent when it had already exited.
    */
   readonly commandLine?: string;
-  readonly commandLineSource?: 'peb';
+  readonly commandLineSource?: 'kernel' | 'peb';
   /** Win32 image path (ImageName's \Device\HarddiskVolumeN mapped to a drive letter). */
   readonly imagePath?: string;
   readonly userSid?: string;
@@ -81,6 +82,8 @@ export interface EtwStartOptions {
   readonly snapshot?: boolean;
   readonly fetchCommandLine?: boolean;
   readonly resolveUsers?: boolean;
+  /** Run the session in system-logger mode for the kernel's Process events (command lines at creation). */
+  readonly kernelCommandLines?: boolean;
 }
 
 /** The addon's counters (native/win32/src/addon.cc `stats()`). */
@@ -102,6 +105,13 @@ export interface EtwAddonStats {
   readonly schemaErrors: number;
   readonly propertyErrors: number;
   readonly skippedProperties: number;
+  /** The session got the kernel's Process events (system-logger mode). */
+  readonly systemLogger: boolean;
+  readonly commandLineFromKernel: number;
+  readonly kernelCommandLinesStored: number;
+  readonly kernelCommandLineMisses: number;
+  readonly kernelCommandLineEvictions: number;
+  readonly pendingStartsHighWater: number;
   readonly commandLineFetched: number;
   readonly commandLineUnavailable: number;
   readonly liveQueries: number;
