@@ -57,7 +57,13 @@ export class EtwCollector implements Collector {
     if (this.#addon !== null) throw new Error('EtwCollector: already started');
     const addon = loadEtwAddon(this.#options.addonPath !== undefined ? { path: this.#options.addonPath } : {});
     this.#sink = sink;
-    addon.start(this.#options.session ?? {}, (records) => this.#onRecords(records));
+    try {
+      // throws with code ETW_START_FAILED (and the Win32 error and step) when Windows refuses the session
+      addon.start(this.#options.session ?? {}, (records) => this.#onRecords(records));
+    } catch (err) {
+      this.#sink = null;
+      throw err;
+    }
     this.#addon = addon;
     this.#options.log?.('info', 'etw: session started', { session: this.#options.session?.sessionName ?? 'Vigil-ETW' });
   }
