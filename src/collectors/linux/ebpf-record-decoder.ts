@@ -121,8 +121,8 @@ export class EbpfRecordDecoder {
     const cwdAt = argvAt + argvLen;
     if (cwdAt + cwdLen > p.length) return { type: 'malformed', reason: `exec lengths exceed the ${p.length}-byte record` };
 
-    const args = p.toString('utf8', argvAt, cwdAt).split('\0');
-    if (args.length > 0 && args[args.length - 1] === '' && p[cwdAt - 1] === 0) args.pop();
+    const args = argvLen === 0 ? [] : p.toString('utf8', argvAt, cwdAt).split('\0');
+    if (args.length > 0 && p[cwdAt - 1] === 0) args.pop(); // the NUL that ends the last argument
     const cwd = (flags & EXEC.flagCwdTruncated) !== 0 ? undefined : decodeCwd(p, cwdAt, cwdLen);
     const filename = p.toString('utf8', EXEC.dataStart, argvAt);
     const executable = filename.startsWith('/') || cwd === undefined ? filename : posix.resolve(cwd, filename);

@@ -1,0 +1,125 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EbpfRecordDecoder } from '../../../src/collectors/linux/ebpf-record-decoder.js';
+import type { DecodedFrame } from '../../../src/collectors/linux/ebpf-record-decoder.js';
+import { FRAME_KIND_CODES } from '../../../src/collectors/linux/ebpf-layout.js';
+import type { RawEvent } from '../../../src/collectors/raw-event.js';
+import { execBody, hello, netBody, PROC, record } from './ebpf-record-fixtures.js';
+
+const BOOT_TO_EPOCH_NS = 1_700_000_000_000_000_000n;
+
+function ready(): EbpfRecordDecoder {
+  const d = new EbpfRecordDecoder();
+  const h = d.decode(FRAME_KIND_CODES.hello, hello(BOOT_TO_EPOCH_NS));
+  assert.equal(h.type, 'hello');
+  return d;
+}
+
+function event(d: DecodedFrame): RawEvent {
+  assert.equal(d.type, 'event', d.type === 'malformed' ? d.reason : '');
+  return (d as { event: RawEvent }).event;
+}
+
+test('exec: identity, times, argv, cwd and a relative filename resolved against cwd', () => {
+  const e = event(ready().decode(FRAME_KIND_CODES.exec, record('exec', execBody('./run', 'run\0-x\0a b\0', 'bin\0home\0'))));
+  assert.equal(e.kind, 'exec');
+  assert.equal(e.backend, 'ebpf');
+  assert.equal(e.platform, 'linux');
+  assert.equal(e.timeMs, 1_700_000_005_000);
+  assert.deepEqual(e.process, {
+    pid: 1234,
+    startKey: '499',
+    startTimeMs: 1_700_000_004_990,
+    ppid: 1000,
+    parentStartKey: '12',
+    comm: 'true',
+    uid: 1001,
+    gid: 1001,
+    euid: 1001,
+    egid: 1001,
+    groupLeaderPid: 1234,
+    sessionLeaderPid: 1,
+    executable: '/home/bin/run',
+    args: ['run', '-x', 'a b'],
+    cwd: '/home/bin',
+  });
+});
+
+const execRows: Array<[string, Buffer, Partial<Record<'args' | 'cwd' | 'argsTruncated' | 'argsBytes' | 'executable', unknown>>]> = [
+  ['cwd at the root', execBody('/bin/true', 'true\0', ''), { cwd: '/', executable: '/bin/true' }],
+  ['truncated argv keeps the partial last arg and the true length', execBody('/bin/x', 'x\0aaa', 'tmp\0', 70000), { args: ['x', 'aaa'], argsTruncated: true, argsBytes: 70000 }],
+  ['argv with an empty argument', execBody('/bin/x', 'x\0\0y\0', 'tmp\0'), { args: ['x', '', 'y'] }],
+  ['cwd cut by the kernel walk is left out', execBody('rel', 'rel\0', 'c\0b\0', undefined, 2), { cwd: undefined, executable: 'rel' }],
+  ['argv unreadable', execBody('/bin/x', '', 'tmp\0', 0, 1), { args: [], argsTruncated: true, argsBytes: 0 }],
+];
+for (const [name, body, want] of execRows) {
+  test(`exec: ${name}`, () => {
+    const e = event(ready().decode(FRAME_KIND_CODES.exec, record('exec', body)));
+    const got = e.process as unknown as Record<string, unknown>;
+    for (const [k, v] of Object.entries(want)) assert.deepEqual(got[k], v, k);
+  });
+}
+
+test('exit: exit status and signal deaths', () => {
+  const d = ready();
+  const status = (s: number): unknown => {
+    const b = Buffer.alloc(8);
+    b.writeUInt32LE(s, 0);
+    return (event(d.decode(FRAME_KIND_CODES.exit, record('exit', b))) as { exitCode?: number }).exitCode;
+  };
+  assert.equal(status(0), 0);
+  assert.equal(status(3 << 8), 3);
+  assert.equal(status(9), 137);
+});
+
+test('fork: the child with its parent start key', () => {
+  const e = event(ready().decode(FRAME_KIND_CODES.fork, record('fork', Buffer.alloc(0))));
+  assert.equal(e.kind, 'fork');
+  assert.equal(e.process.parentStartKey, '12');
+});
+
+const v6loop = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+const mapped = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 1, 2, 3];
+const doc = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1];
+const pad = (a: number[]): number[] => [...a, ...new Array(16 - a.length).fill(0)];
+
+const netRows: Array<[string, 'connect' | 'accept', Buffer, object]> = [
+  ['ipv4 connect', 'connect', netBody(2, 6, pad([127, 0, 0, 1]), 40000, pad([127, 0, 0, 2]), 8080, 0),
+    { family: 'ipv4', transport: 'tcp', source: { ip: '127.0.0.1', port: 40000 }, destination: { ip: '127.0.0.2', port: 8080 }, result: 0 }],
+  ['failed connect has no source', 'connect', netBody(2, 6, pad([]), 0, pad([1, 1, 1, 1]), 443, -101),
+    { family: 'ipv4', destination: { ip: '1.1.1.1', port: 443 }, result: -101, source: undefined }],
+  ['ipv6 udp connect', 'connect', netBody(10, 17, v6loop, 5353, doc, 53, 0),
+    { family: 'ipv6', transport: 'udp', source: { ip: '::1', port: 5353 }, destination: { ip: '2001:db8::1:0:0:1', port: 53 } }],
+  ['v4-mapped accept is ipv4, remote peer as source', 'accept', netBody(10, 6, mapped, 80, mapped, 51000, 5),
+    { family: 'ipv4', source: { ip: '10.1.2.3', port: 51000 }, destination: { ip: '10.1.2.3', port: 80 } }],
+];
+for (const [name, kind, body, want] of netRows) {
+  test(`network: ${name}`, () => {
+    const e = event(ready().decode(FRAME_KIND_CODES[kind], record(kind, body))) as unknown as Record<string, unknown>;
+    assert.equal(e['kind'], kind);
+    for (const [k, v] of Object.entries(want)) assert.deepEqual(e[k], v, k);
+  });
+}
+
+const malformed: Array<[string, (d: EbpfRecordDecoder) => DecodedFrame, RegExp]> = [
+  ['unknown kind', (d) => d.decode(99, Buffer.alloc(200)), /unknown frame kind 99/],
+  ['short exec', (d) => d.decode(FRAME_KIND_CODES.exec, Buffer.alloc(100)), /exec frame of 100 bytes/],
+  ['exec lengths beyond the record', (d) => d.decode(FRAME_KIND_CODES.exec, record('exec', execBody('/x', 'x\0', '')).subarray(0, 113)), /exceed/],
+  ['unknown family', (d) => d.decode(FRAME_KIND_CODES.connect, record('connect', netBody(1, 0, pad([]), 0, pad([]), 0, 0))), /address family 1/],
+  ['event before hello', () => new EbpfRecordDecoder().decode(FRAME_KIND_CODES.fork, record('fork', Buffer.alloc(0))), /before hello/],
+];
+for (const [name, run, reason] of malformed) {
+  test(`malformed: ${name}`, () => {
+    const d = run(ready());
+    assert.equal(d.type, 'malformed');
+    assert.match((d as { reason: string }).reason, reason);
+  });
+}
+
+test('stats frame', () => {
+  const p = Buffer.alloc(24);
+  p.writeBigUInt64LE(3n, 0);
+  p.writeBigUInt64LE(10_000_000_000n, 8);
+  assert.deepEqual(ready().decode(FRAME_KIND_CODES.stats, p), { type: 'stats', stats: { lost: 3, records: 10_000_000_000, writeNs: 0 } });
+  assert.equal(PROC.pid, 1234);
+});
