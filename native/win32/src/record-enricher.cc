@@ -139,9 +139,10 @@ bool RecordEnricher::Network(EtwRecord* record) {
   const uint16_t id = record->eventId;
   const bool send = IsOneOf(id, kUdpSendIds, 2);
   if (send || IsOneOf(id, kUdpRecvIds, 2)) {
-    const std::string key = std::to_string(pid) + (send ? ">" : "<") + Text(record->props, "saddr") + ":" +
-                            Text(record->props, "sport") + "|" + Text(record->props, "daddr") + ":" +
-                            Text(record->props, "dport");
+    // One flow for both directions: whichever datagram comes first says who started it (a DNS reply is not
+    // an inbound connection), and the rest of the flow is suppressed.
+    const std::string key = std::to_string(pid) + "|" + Text(record->props, "saddr") + ":" + Text(record->props, "sport") +
+                            "|" + Text(record->props, "daddr") + ":" + Text(record->props, "dport");
     std::lock_guard<std::mutex> lock(mu_);
     if (!udp_.IsNewFlow(key, GetTickCount64())) return false;
   }

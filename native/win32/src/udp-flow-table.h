@@ -1,6 +1,6 @@
-// Kernel-Network reports UDP per datagram. The first datagram of a flow (pid, direction, local port, remote
-// address and port) becomes a record; repeats within the idle window are suppressed and counted. Bounded:
-// the oldest flow goes first when full. Used on the ETW thread only.
+// Kernel-Network reports UDP per datagram. The first datagram of a flow (pid, local address and port, remote
+// address and port; either direction) becomes a record; repeats within the idle window are suppressed and
+// counted. Bounded: the oldest flow goes first when full. Used on the ETW thread only.
 #pragma once
 
 #include <cstdint>

@@ -145,7 +145,8 @@ const HANDLERS: Readonly<Record<EtwEventKind, Handler>> = {
   tcp_connect: networkHandler('connect', 'tcp'),
   tcp_accept: networkHandler('accept', 'tcp'),
   tcp_disconnect: networkHandler('disconnect', 'tcp'),
-  // The addon passes only the first datagram of a UDP flow (native/win32/src/udp-flow-table.h).
+  // The addon passes only the first datagram of a UDP flow, either way (native/win32/src/udp-flow-table.h):
+  // a send opens an outbound flow, a receive an inbound one.
   udp_send: networkHandler('connect', 'udp'),
   udp_recv: networkHandler('accept', 'udp'),
 };
