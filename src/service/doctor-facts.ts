@@ -34,4 +34,4 @@ export type Check = (f: DoctorFacts) => DoctorCheck;
 
 /** Where a fix says "run it with the privileges it needs". */
 export const SERVICE_FIX =
-  'run the agent as root (`sudo vigil run`), or install the service (`sudo vigil install`): its unit grants exactly CAP_BPF, CAP_PERFMON, CAP_SYS_RESOURCE, CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE';
+  'run the agent as root (`sudo vigil run`), or install the service (`sudo vigil install`): its unit grants exactly CAP_BPF, CAP_PERFMON, CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE';

@@ -48,7 +48,7 @@ export const KERNEL_CHECKS: Readonly<Record<Extract<DoctorCheckId, 'privileges' 
     if (missingProc.length > 0) {
       return { id: 'privileges', title: 'Privileges', status: 'warn', detail: `${detail}. Missing ${missingProc.join(', ')}: /proc/<pid>/{fd,exe,cwd} of other users' processes is unreadable (socket owners, paths)`, fix: SERVICE_FIX, data };
     }
-    const note = hasCapability(f.capEff!, 'CAP_SYS_RESOURCE') ? '' : ' (CAP_SYS_RESOURCE absent: fine on kernels >= 5.11, which account BPF memory to the cgroup instead of RLIMIT_MEMLOCK)';
+    const note = hasCapability(f.capEff!, 'CAP_SYS_RESOURCE') ? '' : ' (no CAP_SYS_RESOURCE: not needed on kernels >= 5.11, which charge BPF memory to the cgroup, not RLIMIT_MEMLOCK)';
     return { id: 'privileges', title: 'Privileges', status: 'ok', detail: detail + note, fix: null, data };
   },
 

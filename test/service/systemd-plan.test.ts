@@ -40,8 +40,9 @@ test('the system unit runs this node and this package with the service config, h
   assert.deepEqual(d.get('ExecStart'), [`${process.execPath} ${join(root, 'dist/src/cli/main.js')} run --config /etc/vigil/vigil.toml`]);
   const expected: Record<string, string> = {
     Restart: 'on-failure',
-    CapabilityBoundingSet: 'CAP_BPF CAP_PERFMON CAP_SYS_RESOURCE CAP_DAC_READ_SEARCH CAP_SYS_PTRACE',
-    AmbientCapabilities: 'CAP_BPF CAP_PERFMON CAP_SYS_RESOURCE CAP_DAC_READ_SEARCH CAP_SYS_PTRACE',
+    CapabilityBoundingSet: 'CAP_BPF CAP_PERFMON CAP_DAC_READ_SEARCH CAP_SYS_PTRACE',
+    AmbientCapabilities: 'CAP_BPF CAP_PERFMON CAP_DAC_READ_SEARCH CAP_SYS_PTRACE',
+    LimitMEMLOCK: 'infinity',
     NoNewPrivileges: 'yes',
     ProtectSystem: 'strict',
     StateDirectory: 'vigil',
