@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,4 +115,18 @@ test('the verifier catches a bad unit (unknown key, missing binary)', { skip: no
   assert.equal(v.ok, false);
   assert.ok(v.diagnostics.some((l) => /Unknown key 'Restartt'/.test(l)), v.diagnostics.join('\n'));
   assert.ok(v.diagnostics.some((l) => /nonexistent\/vigil-node is not executable/.test(l)), v.diagnostics.join('\n'));
+});
+
+test('systemd-analyze security rates the agent unit OK (exposure <= 3.5 of 10)', { skip: noAnalyze }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-security-'));
+  try {
+    const unit = join(dir, 'vigil.service');
+    writeFileSync(unit, file(linuxInstallPlan(ctx()), SYSTEM_UNIT_PATH));
+    const r = spawnSync('systemd-analyze', ['security', '--offline=yes', unit], { encoding: 'utf8' });
+    const m = /Overall exposure level for vigil\.service: ([\d.]+)/.exec(`${r.stdout}${r.stderr}`);
+    assert.ok(m, r.stdout + r.stderr);
+    assert.ok(Number(m[1]) <= 3.5, `exposure ${m[1]}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
