@@ -93,6 +93,8 @@ export function linuxInstallPlan(ctx: InstallContext): InstallPlan {
     `Desktop users read alerts through the ${SERVICE_GROUP} group: \`usermod -aG ${SERVICE_GROUP} USER\`, then log in again.`,
     `Alerts: ${linuxPaths(ctx).db}; status: \`vigil status\`; logs: \`journalctl -u ${SYSTEMD_UNIT}\`.`,
   ];
+  const hidden = [ctx.nodePath, ctx.packageRoot].filter((p) => /^\/(tmp|var\/tmp|dev\/shm)(\/|$)/.test(p));
+  if (hidden.length > 0) notes.push(`WARNING: ${hidden.join(', ')} is under a temporary directory, which PrivateTmp= hides from the service: install Vigil elsewhere.`);
   if (!ctx.systemdRunning) notes.push('systemd is not running here (not PID 1): the units are installed and enabled, and start at the next boot.');
   return {
     platform: 'linux',

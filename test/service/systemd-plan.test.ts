@@ -130,3 +130,8 @@ test('systemd-analyze security rates the agent unit OK (exposure <= 3.5 of 10)',
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a package under /tmp is flagged: PrivateTmp= would hide it from the service', () => {
+  assert.ok(linuxInstallPlan(ctx({ packageRoot: '/tmp/vigil' })).notes.some((n) => n.startsWith('WARNING: /tmp/vigil is under a temporary directory')));
+  assert.equal(linuxInstallPlan(ctx()).notes.some((n) => n.startsWith('WARNING')), false);
+});
