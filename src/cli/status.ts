@@ -21,6 +21,8 @@ export interface StatusReport {
   readonly readings: readonly StatusReading[];
 }
 
+const STATUS_EXIT: Readonly<Record<StatusReading['state'], number>> = { running: 0, stale: 3, stopped: 3, missing: 3, unreadable: 4, invalid: 4 };
+
 const RANK: Readonly<Record<StatusReading['state'], number>> = { running: 0, stale: 1, stopped: 2, unreadable: 3, invalid: 4, missing: 5 };
 
 /** Reads the status of every candidate state dir (the given one, else the service's and the user's). */
@@ -79,7 +81,10 @@ export function formatStatusText(report: StatusReport, now = Date.now()): string
   return lines.join('\n') + '\n';
 }
 
-/** `vigil status [--state-dir DIR] [--format text|json]`: exit 0 when the agent runs, 3 when it does not (as LSB status). */
+/**
+ * `vigil status [--state-dir DIR] [--format text|json]`. Exit codes as LSB `status`: 0 running, 3 not running
+ * (stopped, stale, never ran), 4 unknown (the status file is unreadable or invalid).
+ */
 export function register(program: Command): void {
   program
     .command('status')
@@ -95,6 +100,6 @@ export function register(program: Command): void {
       const now = Date.now();
       const report = statusReport(options.stateDir, now);
       process.stdout.write(options.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatStatusText(report, now));
-      process.exitCode = report.agent.state === 'running' ? 0 : 3;
+      process.exitCode = STATUS_EXIT[report.agent.state];
     });
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,7 +88,9 @@ test('vigil status without a status file says the agent has not run, and bad fil
   assert.equal((JSON.parse(missing.out) as StatusJson).agent.state, 'missing');
   assert.match(status(dir, 'text').out, /agent +not running: no status file/);
   writeFileSync(join(dir, 'status.json'), '{"schema": 99}');
-  const bad = JSON.parse(status(dir).out) as StatusJson;
+  const badRun = status(dir);
+  assert.equal(badRun.code, 4, 'unknown');
+  const bad = JSON.parse(badRun.out) as StatusJson;
   assert.equal(bad.agent.state, 'invalid');
   assert.match(bad.agent.reason!, /unknown schema 99/);
   assert.ok(existsSync(join(dir, 'status.json')));
@@ -99,4 +101,16 @@ test('vigil status rejects an unknown format', () => {
   const r = spawnSync(process.execPath, [cli, 'status', '--format', 'yaml'], { encoding: 'utf8' });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--format yaml: expected text or json/);
+});
+
+test('a status file the user may not read is reported as such (exit 4), not as a stopped agent', { skip: process.geteuid?.() !== 0 ? 'needs root (to drop to uid 65534)' : false }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-status-'));
+  chmodSync(dir, 0o755);
+  writeFileSync(join(dir, 'status.json'), '{}', { mode: 0o640 });
+  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cli, 'status', '--state-dir', dir, '--format', 'json'], { encoding: 'utf8' });
+  assert.equal(r.status, 4, r.stderr);
+  const s = JSON.parse(r.stdout) as StatusJson;
+  assert.equal(s.agent.state, 'unreadable');
+  assert.match(s.agent.reason!, /permission denied \(the service's status is readable by root and the vigil group\)/);
+  rmSync(dir, { recursive: true });
 });
