@@ -1,0 +1,296 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Collector, CollectorStats, RawEventSink } from '../collector.js';
+import type { RawEvent, RawProcess } from '../raw-event.js';
+import { classifyEsloggerStderr, esloggerFailureMessage } from './eslogger-failure.js';
+import { parseEsloggerLine } from './eslogger-parser.js';
+import { DEFAULT_ESLOGGER_PATH, probeEslogger, type EsloggerProbeOptions } from './eslogger-probe.js';
+import { LineSplitter } from './line-splitter.js';
+import { LsofNetworkPoller, type LsofPollerStats } from './lsof-network-poller.js';
+import { PsProcessReader } from './ps-process-reader.js';
+import { ToolRunner } from './run-tool.js';
+
+export interface EsloggerCollectorOptions {
+  readonly esloggerPath?: string;
+  /** eslogger's arguments (default `exec fork exit`). */
+  readonly esloggerArgs?: readonly string[];
+  /** eslogger counts as attached once it has run this long without exiting (default 1000 ms). */
+  readonly attachMs?: number;
+  /** After attaching, one ps read reports the processes already running as `snapshot` (default true). */
+  readonly snapshot?: boolean;
+  /** Poll lsof for connections (default true): Endpoint Security's `exec fork exit` carry no network events. */
+  readonly network?: boolean;
+  readonly networkIntervalMs?: number;
+  readonly psPath?: string;
+  readonly lsofPath?: string;
+  /** Processes remembered for attributing sockets (default 32768; the oldest are forgotten first). */
+  readonly maxProcesses?: number;
+  readonly maxArgsBytes?: number;
+  readonly maxLineBytes?: number;
+  /** Restarts after eslogger dies (default 5), with doubling backoff from `restartBackoffMs` (default 1000). */
+  readonly maxRestarts?: number;
+  readonly restartBackoffMs?: number;
+  readonly nowMs?: () => number;
+  readonly log?: (level: 'info' | 'warn' | 'error', msg: string, data?: object) => void;
+}
+
+export interface EsloggerStats extends CollectorStats {
+  readonly backend: 'eslogger';
+  /** Messages Endpoint Security dropped: gaps in `global_seq_num`. */
+  readonly lost: number;
+  readonly restarts: number;
+  /** Lines that were not valid eslogger messages (bad JSON, missing pid/start time), plus oversize lines. */
+  readonly malformed: number;
+  /** Well-formed messages of event types Vigil does not use. */
+  readonly ignored: number;
+  readonly lines: number;
+  readonly processes: number;
+  /** Processes forgotten because the table was full. */
+  readonly evicted: number;
+  readonly snapshotEvents: number;
+  readonly network: LsofPollerStats | null;
+}
+
+/**
+ * macOS's preferred backend: streams `eslogger exec fork exit` (Endpoint Security, macOS 13+, root + Full
+ * Disk Access) and parses each JSON line (eslogger-parser.ts). Endpoint Security reports every exec, fork
+ * and exit, however short-lived; connections come from lsof polling (lsof-network-poller.ts), attributed
+ * through the pid table this collector keeps from the event stream. start() rejects with the reason when
+ * eslogger exits before attaching (Full Disk Access, not root, ...), so `auto` falls back to ps-lsof.
+ */
+export class EsloggerCollector implements Collector {
+  readonly backend = 'eslogger' as const;
+  readonly #o: EsloggerCollectorOptions;
+  readonly #now: () => number;
+  readonly #log: NonNullable<EsloggerCollectorOptions['log']>;
+  readonly #runner = new ToolRunner();
+  readonly #table = new Map<number, RawProcess>();
+  readonly #maxProcesses: number;
+  readonly #poller: LsofNetworkPoller | null;
+  #splitter: LineSplitter;
+  #child: ChildProcess | null = null;
+  #sink: RawEventSink | null = null;
+  #stopping = false;
+  #netTimer: NodeJS.Timeout | null = null;
+  #restartTimer: NodeJS.Timeout | null = null;
+  #netRunning: Promise<void> | null = null;
+  #lastSeq: number | undefined;
+  #events = 0;
+  #lost = 0;
+  #restarts = 0;
+  #malformed = 0;
+  #ignored = 0;
+  #lines = 0;
+  #evicted = 0;
+  #snapshotEvents = 0;
+  #oversizeBefore = 0;
+
+  constructor(options: EsloggerCollectorOptions = {}) {
+    this.#o = options;
+    this.#now = options.nowMs ?? Date.now;
+    this.#log = options.log ?? (() => {});
+    this.#maxProcesses = options.maxProcesses ?? 32768;
+    this.#splitter = new LineSplitter(options.maxLineBytes);
+    this.#poller =
+      options.network === false
+        ? null
+        : new LsofNetworkPoller({
+            runner: this.#runner, backend: 'eslogger', platform: 'macos',
+            resolve: (pid) => this.#table.get(pid),
+            emit: (e) => this.#emit(e),
+            ...(options.lsofPath !== undefined ? { lsofPath: options.lsofPath } : {}),
+          });
+  }
+
+  /** See probeEslogger(): null when eslogger can run, else why not. */
+  static probe(options: EsloggerProbeOptions = {}): Promise<string | null> {
+    return probeEslogger(options);
+  }
+
+  async start(sink: RawEventSink): Promise<void> {
+    if (this.#sink !== null) throw new Error('VIGIL_COLLECTOR_STARTED: eslogger collector already started');
+    this.#sink = sink;
+    this.#stopping = false;
+    try {
+      await this.#spawn();
+    } catch (err) {
+      this.#sink = null;
+      throw err;
+    }
+    if (this.#o.snapshot !== false) await this.#snapshot();
+    if (this.#poller !== null) {
+      try {
+        await this.#poller.poll(this.#now); // baseline
+      } catch (err) {
+        this.#log('warn', 'lsof cannot run: no network events', { error: (err as Error).message });
+      }
+      this.#scheduleNetwork();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    if (this.#netTimer !== null) clearTimeout(this.#netTimer);
+    if (this.#restartTimer !== null) clearTimeout(this.#restartTimer);
+    this.#netTimer = this.#restartTimer = null;
+    await this.#netRunning;
+    const child = this.#child;
+    if (child !== null && child.exitCode === null && child.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+    }
+    this.#child = null;
+    this.#sink = null;
+  }
+
+  /** Spawns eslogger; resolves once it has stayed up `attachMs`, rejects with the classified reason if it exits first. */
+  #spawn(): Promise<void> {
+    const path = this.#o.esloggerPath ?? DEFAULT_ESLOGGER_PATH;
+    const args = this.#o.esloggerArgs ?? ['exec', 'fork', 'exit'];
+    return new Promise((resolve, reject) => {
+      const child = spawn(path, args as string[], { stdio: ['ignore', 'pipe', 'pipe'] });
+      this.#child = child;
+      this.#oversizeBefore += this.#splitter.oversize;
+      this.#splitter = new LineSplitter(this.#o.maxLineBytes);
+      this.#lastSeq = undefined;
+      let stderr = '';
+      let attached = false;
+      child.stderr!.setEncoding('utf8');
+      child.stderr!.on('data', (d: string) => {
+        if (stderr.length < 65536) stderr += d;
+      });
+      child.stdout!.on('data', (chunk: Buffer) => {
+        for (const line of this.#splitter.push(chunk)) this.#line(line);
+      });
+      const timer = setTimeout(() => {
+        attached = true;
+        resolve();
+      }, this.#o.attachMs ?? 1000);
+      child.once('error', (err) => {
+        clearTimeout(timer);
+        if (!attached) reject(new Error(`VIGIL_ESLOGGER_UNAVAILABLE: ${esloggerFailureMessage('failed', err.message)}`));
+      });
+      child.once('close', (code, signal) => {
+        clearTimeout(timer);
+        for (const line of this.#splitter.end()) this.#line(line);
+        const first = stderr.trim().split('\n')[0] ?? '';
+        const reason = esloggerFailureMessage(classifyEsloggerStderr(stderr), first || `exited ${String(code ?? signal)}`);
+        if (!attached) return reject(new Error(`VIGIL_ESLOGGER_UNAVAILABLE: ${reason}`));
+        if (!this.#stopping && this.#child === child) this.#restart(reason);
+      });
+    });
+  }
+
+  #restart(reason: string): void {
+    const max = this.#o.maxRestarts ?? 5;
+    if (this.#restarts >= max) {
+      this.#log('error', 'eslogger died; no restarts left', { reason, restarts: this.#restarts });
+      return;
+    }
+    const delay = (this.#o.restartBackoffMs ?? 1000) * 2 ** this.#restarts;
+    this.#restarts++;
+    this.#log('warn', 'eslogger died; restarting', { reason, delayMs: delay });
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = null;
+      if (this.#stopping) return;
+      this.#spawn().catch((err: Error) => this.#restart(err.message));
+    }, delay);
+  }
+
+  #line(line: string): void {
+    if (line.trim() === '') return;
+    this.#lines++;
+    const r = parseEsloggerLine(line, {
+      startKeyOf: (pid) => this.#table.get(pid)?.startKey,
+      nowMs: this.#now,
+      ...(this.#o.maxArgsBytes !== undefined ? { maxArgsBytes: this.#o.maxArgsBytes } : {}),
+    });
+    if (!r.ok) {
+      this.#malformed++;
+      if (this.#malformed <= 10) this.#log('warn', 'malformed eslogger line', { code: r.code, message: r.message });
+      return;
+    }
+    if (r.globalSeqNum !== undefined) {
+      if (this.#lastSeq !== undefined && r.globalSeqNum > this.#lastSeq + 1) this.#lost += r.globalSeqNum - this.#lastSeq - 1;
+      this.#lastSeq = r.globalSeqNum;
+    }
+    if (r.event === null) {
+      this.#ignored++;
+      return;
+    }
+    this.#track(r.event);
+    this.#emit(r.event);
+  }
+
+  #track(e: RawEvent): void {
+    if (e.kind === 'exit') {
+      this.#table.delete(e.process.pid);
+      return;
+    }
+    if (e.kind !== 'exec' && e.kind !== 'fork' && e.kind !== 'snapshot') return;
+    this.#table.delete(e.process.pid); // re-insert: newest last
+    this.#table.set(e.process.pid, e.process);
+    while (this.#table.size > this.#maxProcesses) {
+      this.#table.delete(this.#table.keys().next().value as number);
+      this.#evicted++;
+    }
+  }
+
+  async #snapshot(): Promise<void> {
+    const reader = new PsProcessReader({ platform: 'macos', runner: this.#runner, ...(this.#o.psPath !== undefined ? { psPath: this.#o.psPath } : {}) });
+    let processes;
+    try {
+      processes = (await reader.read()).processes;
+    } catch (err) {
+      this.#log('warn', 'ps cannot run: no already_running snapshot', { error: (err as Error).message });
+      return;
+    }
+    const now = this.#now();
+    for (const { process: p } of processes.values()) {
+      if (this.#table.has(p.pid)) continue; // eslogger reported it since attaching: it knows better
+      const e: RawEvent = { kind: 'snapshot', timeMs: now, backend: 'eslogger', platform: 'macos', process: p };
+      this.#track(e);
+      this.#emit(e);
+      this.#snapshotEvents++;
+    }
+  }
+
+  #scheduleNetwork(): void {
+    if (this.#poller === null || this.#stopping) return;
+    this.#netTimer = setTimeout(() => {
+      this.#netTimer = null;
+      if (this.#stopping) return;
+      this.#netRunning = this.#poller!
+        .poll(this.#now)
+        .catch((err: Error) => this.#log('warn', 'lsof poll failed', { error: err.message }))
+        .finally(() => {
+          this.#netRunning = null;
+          this.#scheduleNetwork();
+        });
+    }, this.#o.networkIntervalMs ?? 500);
+  }
+
+  #emit(e: RawEvent): void {
+    if (this.#sink === null) return;
+    this.#events++;
+    this.#sink(e);
+  }
+
+  stats(): EsloggerStats {
+    const oversize = this.#splitter.oversize + this.#oversizeBefore;
+    return {
+      backend: 'eslogger',
+      events: this.#events,
+      lost: this.#lost,
+      restarts: this.#restarts,
+      malformed: this.#malformed + oversize,
+      ignored: this.#ignored,
+      lines: this.#lines,
+      processes: this.#table.size,
+      evicted: this.#evicted,
+      snapshotEvents: this.#snapshotEvents,
+      network: this.#poller?.stats() ?? null,
+    };
+  }
+}
