@@ -31,8 +31,9 @@ async function until<T>(what: string, timeoutMs: number, fn: () => T | null): Pr
   }
 }
 
-test('vigil status against a running foreground `vigil run` shows live counters, then stopped', { timeout: 90_000 }, async () => {
+test('vigil status against a running foreground `vigil run` shows live counters, then stopped', { timeout: 90_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-status-live-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const agent = spawn(process.execPath, [cli, 'run', '--state-dir', dir, '--db', join(dir, 'alerts.db'), '--no-notify', '--log-format', 'json'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, STATE_DIRECTORY: '', VIGIL_STATE_DIR: '' },
@@ -64,5 +65,4 @@ test('vigil status against a running foreground `vigil run` shows live counters,
   const after = status(dir);
   assert.equal(after.code, 3, after.err);
   assert.equal(after.reading.agent.state, 'stopped');
-  rmSync(dir, { recursive: true, force: true });
 });

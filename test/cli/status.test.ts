@@ -32,8 +32,15 @@ async function startWriter(stateDir: string, intervalMs: number): Promise<ChildP
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test('vigil status shows live counters of a running agent, then stopped after a clean stop', async () => {
+/** A temp state dir removed when the test ends, pass or fail. */
+function tmp(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-status-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('vigil status shows live counters of a running agent, then stopped after a clean stop', async (t) => {
+  const dir = tmp(t);
   const p = await startWriter(dir, 100);
   try {
     const first = status(dir);
@@ -64,11 +71,10 @@ test('vigil status shows live counters of a running agent, then stopped after a 
   const c = JSON.parse(after.out) as StatusJson;
   assert.equal(c.agent.state, 'stopped');
   assert.deepEqual(readdirSync(dir), ['status.json'], 'no temp file left behind');
-  rmSync(dir, { recursive: true });
 });
 
-test('vigil status calls an agent killed with SIGKILL stale (pid gone)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-status-'));
+test('vigil status calls an agent killed with SIGKILL stale (pid gone)', async (t) => {
+  const dir = tmp(t);
   const p = await startWriter(dir, 100);
   p.kill('SIGKILL');
   await once(p, 'exit');
@@ -78,11 +84,10 @@ test('vigil status calls an agent killed with SIGKILL stale (pid gone)', async (
   assert.equal(s.agent.state, 'stale');
   assert.match(s.agent.reason!, new RegExp(`pid ${p.pid} is gone`));
   assert.match(status(dir, 'text').out, /agent +STALE: pid \d+ is gone/);
-  rmSync(dir, { recursive: true });
 });
 
-test('vigil status without a status file says the agent has not run, and bad files are reported', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-status-'));
+test('vigil status without a status file says the agent has not run, and bad files are reported', (t) => {
+  const dir = tmp(t);
   const missing = status(dir);
   assert.equal(missing.code, 3);
   assert.equal((JSON.parse(missing.out) as StatusJson).agent.state, 'missing');
@@ -94,7 +99,6 @@ test('vigil status without a status file says the agent has not run, and bad fil
   assert.equal(bad.agent.state, 'invalid');
   assert.match(bad.agent.reason!, /unknown schema 99/);
   assert.ok(existsSync(join(dir, 'status.json')));
-  rmSync(dir, { recursive: true });
 });
 
 test('vigil status rejects an unknown format', () => {
@@ -103,8 +107,8 @@ test('vigil status rejects an unknown format', () => {
   assert.match(r.stderr, /--format yaml: expected text or json/);
 });
 
-test('a status file the user may not read is reported as such (exit 4), not as a stopped agent', { skip: process.geteuid?.() !== 0 ? 'needs root (to drop to uid 65534)' : false }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-status-'));
+test('a status file the user may not read is reported as such (exit 4), not as a stopped agent', { skip: process.geteuid?.() !== 0 ? 'needs root (to drop to uid 65534)' : false }, (t) => {
+  const dir = tmp(t);
   chmodSync(dir, 0o755);
   writeFileSync(join(dir, 'status.json'), '{}', { mode: 0o640 });
   const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cli, 'status', '--state-dir', dir, '--format', 'json'], { encoding: 'utf8' });
@@ -112,5 +116,4 @@ test('a status file the user may not read is reported as such (exit 4), not as a
   const s = JSON.parse(r.stdout) as StatusJson;
   assert.equal(s.agent.state, 'unreadable');
   assert.match(s.agent.reason!, /permission denied \(the service's status is readable by root and the vigil group\)/);
-  rmSync(dir, { recursive: true });
 });

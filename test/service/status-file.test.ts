@@ -42,12 +42,15 @@ function status(over: Partial<AgentStatus> = {}): AgentStatus {
   };
 }
 
-function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'vigil-statusfile-'));
+/** A temp dir removed when the test ends, pass or fail. */
+function tmp(t: { after: (fn: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-statusfile-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
-test('the writer replaces the file atomically, mode 0640, and leaves no temp file', () => {
-  const dir = tmp();
+test('the writer replaces the file atomically, mode 0640, and leaves no temp file', (t) => {
+  const dir = tmp(t);
   const w = new StatusFileWriter(statusFilePath(dir));
   assert.equal(w.write(status()), true);
   assert.equal(w.write(status({ alerts: { total: 5 } })), true);
@@ -57,7 +60,6 @@ test('the writer replaces the file atomically, mode 0640, and leaves no temp fil
   assert.equal(r.state, 'running');
   assert.equal(r.status?.alerts.total, 5);
   assert.equal(w.writes, 2);
-  rmSync(dir, { recursive: true });
 });
 
 test('a write that fails is counted, not thrown', () => {
@@ -76,26 +78,24 @@ const rows: Array<[string, Partial<AgentStatus>, { now?: number; pidAlive?: (p: 
   ['clean stop', { stopped: new Date().toISOString() }, {}, 'stopped', /stopped at/],
 ];
 for (const [name, over, options, state, reason] of rows) {
-  test(`reader: ${name} -> ${state}`, () => {
-    const dir = tmp();
+  test(`reader: ${name} -> ${state}`, (t) => {
+    const dir = tmp(t);
     new StatusFileWriter(statusFilePath(dir)).write(status(over));
     const r = readStatusFile(statusFilePath(dir), options);
     assert.equal(r.state, state);
     if (reason === null) assert.equal(r.reason, null);
     else assert.match(r.reason!, reason);
-    rmSync(dir, { recursive: true });
-  });
+    });
 }
 
-test('reader: a reused pid (same pid, other start time) is stale', { skip: process.platform !== 'linux' ? 'needs /proc' : false }, () => {
-  const dir = tmp();
+test('reader: a reused pid (same pid, other start time) is stale', { skip: process.platform !== 'linux' ? 'needs /proc' : false }, (t) => {
+  const dir = tmp(t);
   const real = pidStartKey(process.pid);
   assert.match(real!, /^\d+$/);
   new StatusFileWriter(statusFilePath(dir)).write(status({ pidStartKey: String(Number(real) + 1) }));
   assert.equal(readStatusFile(statusFilePath(dir)).state, 'stale');
   new StatusFileWriter(statusFilePath(dir)).write(status({ pidStartKey: real! }));
   assert.equal(readStatusFile(statusFilePath(dir)).state, 'running');
-  rmSync(dir, { recursive: true });
 });
 
 test('state dir: config, then VIGIL_STATE_DIR, then systemd STATE_DIRECTORY, then the per-user dir', () => {
@@ -107,9 +107,12 @@ test('state dir: config, then VIGIL_STATE_DIR, then systemd STATE_DIRECTORY, the
   assert.equal(userStateDir({ XDG_STATE_HOME: 'relative', HOME: '/home/u' }, 'linux'), '/home/u/.local/state/vigil');
 });
 
-test('a reader never sees a partial document while a real process rewrites it every millisecond', async () => {
-  const dir = tmp();
+test('a reader never sees a partial document while a real process rewrites it every millisecond', async (t) => {
+  const dir = tmp(t);
   const child = spawn(process.execPath, [join(root, 'dist', 'test', 'service', 'status-writer-child.js'), dir, '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   await once(child.stdout!, 'data');
   let reads = 0;
   const seen = new Set<number>();
@@ -125,5 +128,4 @@ test('a reader never sees a partial document while a real process rewrites it ev
   await once(child, 'exit');
   assert.ok(reads > 200, `${reads} reads`);
   assert.ok(seen.size > 20, `${seen.size} distinct versions seen`);
-  rmSync(dir, { recursive: true });
 });
