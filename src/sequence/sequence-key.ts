@@ -55,6 +55,16 @@ function candidates(value: unknown, optional: boolean): readonly unknown[] {
 }
 
 /**
+ * The key id of a stage with one join key whose value is a plain string or number (the common case), without
+ * allocating the tuple; null when the key is absent or not that simple (use sequenceKeysOf then).
+ */
+export function simpleKeyId(stage: CompiledStage, event: EcsEvent): string | null {
+  if (stage.keys.length !== 1) return null;
+  const v = stage.keys[0]!(event);
+  return typeof v === 'string' || typeof v === 'number' ? encode(v) : null;
+}
+
+/**
  * Every join-key tuple of `event` for `stage`: one for single-valued keys, the cartesian product for
  * multi-valued ones, none when a required key is missing.
  */

@@ -7,7 +7,7 @@ import { emptyStats, type MatcherStats } from './matcher-stats.js';
 import { MissingEventStages } from './missing-event-stages.js';
 import { Sequence } from './sequence.js';
 import { SequenceError } from './sequence-error.js';
-import { sequenceKeysOf, type SequenceKey } from './sequence-key.js';
+import { sequenceKeysOf, simpleKeyId, type SequenceKey } from './sequence-key.js';
 import { buildStagePlan, type StagePlan } from './stage-plan.js';
 import { StartOrderQueue } from './start-order-queue.js';
 
@@ -103,8 +103,17 @@ export class SequenceMatcher {
     const sources = plan.sources;
     for (let i = sources.length - 1; i >= 0; i--) {
       const source = sources[i]!;
-      if (!source.filter(event)) continue;
-      const keys = sequenceKeysOf(source, event);
+      let keys: readonly SequenceKey[];
+      if (plan.keyFirst[i]) {
+        // Keys first: when no partial sequence of this key waits for the stage, its filter cannot matter.
+        const simple = simpleKeyId(source, event);
+        if (simple !== null && !this.anyWaiting(i, simple)) continue;
+        keys = sequenceKeysOf(source, event);
+        if ((simple === null && !keys.some((k) => this.anyWaiting(i, k.id))) || !source.filter(event)) continue;
+      } else {
+        if (!source.filter(event)) continue;
+        keys = sequenceKeysOf(source, event);
+      }
       if (keys.length === 0) {
         stats.nullKey++;
         continue;
@@ -120,6 +129,15 @@ export class SequenceMatcher {
     if (until !== null && until.filter(event)) {
       for (const key of sequenceKeysOf(until, event)) this.untilEvent(key.id, ts, seq);
     }
+  }
+
+  /** Whether a partial sequence of `key` waits at the stage before one of the source's stages. */
+  private anyWaiting(source: number, key: string): boolean {
+    const previous = this.plan.previousPositive;
+    for (const stage of this.plan.expandedOf[source]!) {
+      if (this.keyToSequences.groupIfPresent(previous[stage]!, key) !== undefined) return true;
+    }
+    return false;
   }
 
   /** Takes the completed sequences gathered so far. */

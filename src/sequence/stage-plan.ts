@@ -28,6 +28,12 @@ export interface StagePlan {
   readonly hasTrailing: boolean;
   /** Per expanded stage: 'positive' | 'leading' | 'middle' | 'trailing'. */
   readonly role: readonly StageRole[];
+  /**
+   * Per source: its join keys can be read before its filter runs, because it can only extend sequences
+   * already in flight (keyed, positive, never the first positive stage). An event whose key has no partial
+   * sequence at the previous stage skips the filter (ES likewise narrows later stages to in-flight keys).
+   */
+  readonly keyFirst: readonly boolean[];
 }
 
 export const STAGE_ROLES = ['positive', 'leading', 'middle', 'trailing'] as const;
@@ -66,7 +72,11 @@ export function buildStagePlan(sources: readonly CompiledStage[]): StagePlan {
   const role: StageRole[] = stages.map((_, i) =>
     !missing[i] ? 'positive' : i < firstPositive ? 'leading' : i > lastPositive ? 'trailing' : 'middle',
   );
+  const keyFirst = sources.map(
+    (source, i) => source.keys.length > 0 && expandedOf[i]!.every((st) => !missing[st] && st !== firstPositive),
+  );
   return {
+    keyFirst,
     size,
     stages,
     sources,
