@@ -102,3 +102,18 @@ test('live: sequences waiting for a trailing verdict are capped too (earliest de
   assert.deepEqual(ids(m.advance(5000)), [[3, -1], [4, -1]]);
   assert.equal(m.inFlight, 0);
 });
+
+test('key-first: a later stage filter runs only for keys with a sequence in flight', () => {
+  let calls = 0;
+  const counted = (e: Parameters<ReturnType<typeof tagIs>>[0]) => (calls++, e['tag'] === 'B');
+  const q = sequenceQuery([stage({ filter: tagIs('A'), keys: ['k'] }), stage({ filter: counted, keys: ['k'] })], { maxspanMs: 1000 });
+  const m = new SequenceMatcher(q, { timestamp: tsOf });
+  m.push(ev(1, 'A', { k: 'x' }));
+  for (let i = 2; i < 100; i++) m.push(ev(i, 'B', { k: `other${i}` }));
+  assert.equal(calls, 0);
+  assert.deepEqual(ids(m.push(ev(100, 'B', { k: 'x' }))), [[1, 100]]);
+  assert.equal(calls, 1);
+  // Multi-valued keys take the general path and still find the waiting key.
+  m.push(ev(101, 'A', { k: 'y' }));
+  assert.deepEqual(ids(m.push(ev(102, 'B', { k: ['z', 'y'] }))), [[101, 102]]);
+});
