@@ -126,8 +126,12 @@ export class SequenceMatcher {
       }
     }
     const until = this.until;
-    if (until !== null && until.filter(event)) {
-      for (const key of sequenceKeysOf(until, event)) this.untilEvent(key.id, ts, seq);
+    if (until !== null) {
+      // Keys first here too: an until event only matters to a key with partial sequences.
+      const simple = simpleKeyId(until, event);
+      if ((simple === null || this.keyToSequences.groupsIfPresent(simple) !== undefined) && until.filter(event)) {
+        for (const key of sequenceKeysOf(until, event)) this.untilEvent(key.id, ts, seq);
+      }
     }
   }
 
