@@ -25,9 +25,9 @@ function keyOf(s: LsofSocket): string {
  * The first poll is the baseline: connections already open when the collector started are not reported.
  * Bounded: at most `cap` sockets remembered; past that the oldest are forgotten and counted in `dropped`.
  */
-export class LsofConnectionTracker {
+export class LsofConnectionTracker<Owner = unknown> {
   readonly #cap: number;
-  #known = new Map<string, { socket: LsofSocket; reported: boolean }>();
+  #known = new Map<string, { socket: LsofSocket; reported: boolean; owner?: Owner }>();
   #baseline = true;
   #dropped = 0;
 
@@ -35,7 +35,11 @@ export class LsofConnectionTracker {
     this.#cap = cap;
   }
 
-  update(sockets: readonly LsofSocket[]): { opened: LsofVerdict[]; closed: LsofSocket[] } {
+  /**
+   * Feeds one complete poll; returns the new connections and the reported ones that ended, with the owner
+   * attached to them (see attach()), since the owning process is usually gone by then.
+   */
+  update(sockets: readonly LsofSocket[]): { opened: LsofVerdict[]; closed: Array<LsofSocket & { owner?: Owner }> } {
     const listeners = new Set<string>();
     for (const s of sockets) {
       if (s.transport === 'tcp' && s.tcpState === 'LISTEN' && s.local !== undefined) {
@@ -55,11 +59,11 @@ export class LsofConnectionTracker {
       const accepted = s.transport === 'tcp' && (listeners.has(`${s.family}|${l.ip}|${l.port}`) || listeners.has(`${s.family}|*|${l.port}`));
       opened.push({ kind: accepted ? 'accept' : 'connect', socket: s });
     }
-    const closed: LsofSocket[] = [];
+    const closed: Array<LsofSocket & { owner?: Owner }> = [];
     for (const [key, e] of this.#known) {
       if (present.has(key)) continue;
       this.#known.delete(key);
-      if (e.reported) closed.push(e.socket);
+      if (e.reported) closed.push(e.owner === undefined ? e.socket : { ...e.socket, owner: e.owner });
     }
     this.#baseline = false;
     return { opened, closed };
@@ -71,7 +75,13 @@ export class LsofConnectionTracker {
     if (e) e.reported = false;
   }
 
-  #remember(key: string, entry: { socket: LsofSocket; reported: boolean }): void {
+  /** Remembers who owned a reported socket, for its disconnect. */
+  attach(socket: LsofSocket, owner: Owner): void {
+    const e = this.#known.get(keyOf(socket));
+    if (e) e.owner = owner;
+  }
+
+  #remember(key: string, entry: { socket: LsofSocket; reported: boolean; owner?: Owner }): void {
     this.#known.set(key, entry);
     while (this.#known.size > this.#cap) {
       this.#known.delete(this.#known.keys().next().value as string);

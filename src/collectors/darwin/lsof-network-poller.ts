@@ -34,7 +34,7 @@ export interface LsofPollerStats {
  */
 export class LsofNetworkPoller {
   readonly #o: LsofPollerOptions;
-  readonly #tracker: LsofConnectionTracker;
+  readonly #tracker: LsofConnectionTracker<RawProcess>;
   #polls = 0;
   #failures = 0;
   #malformed = 0;
@@ -43,7 +43,7 @@ export class LsofNetworkPoller {
 
   constructor(options: LsofPollerOptions) {
     this.#o = options;
-    this.#tracker = new LsofConnectionTracker(options.maxConnections ?? 16384);
+    this.#tracker = new LsofConnectionTracker<RawProcess>(options.maxConnections ?? 16384);
   }
 
   /** Runs lsof once; resolves after the events are emitted. Rejects only when lsof cannot run at all. */
@@ -73,11 +73,12 @@ export class LsofNetworkPoller {
         this.#tracker.unreport(socket);
         continue;
       }
+      this.#tracker.attach(socket, process);
       if (kind === 'connect') this.#o.emit({ kind, timeMs: now, backend, platform, process, ...network(socket, false), result: 0 });
       else this.#o.emit({ kind, timeMs: now, backend, platform, process, ...network(socket, true) });
     }
     for (const socket of closed) {
-      const process = this.#o.resolve(socket.pid);
+      const process = socket.owner ?? this.#o.resolve(socket.pid);
       if (process === undefined) continue;
       this.#o.emit({ kind: 'disconnect', timeMs: now, backend, platform, process, ...network(socket, false) });
     }
