@@ -31,7 +31,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.VIGIL_TEST_CONCURRENCY ?? '2';
-const result = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...nodeArgs, ...files], {
+// No single test may hang the run: each gets at most this long (ms).
+const timeout = process.env.VIGIL_TEST_TIMEOUT_MS ?? '180000';
+const result = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeout}`, ...nodeArgs, ...files], {
   cwd: root,
   stdio: 'inherit',
 });
