@@ -2,13 +2,14 @@ import { createReadStream } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { EcsEvent } from '../ecs/ecs-event.js';
 import { EventReader } from '../ecs/event-reader.js';
-import { compileTimestampReader, sortTimedEvents, type TimedEvent } from '../ecs/event-order.js';
+import { compileTimestampReader } from '../ecs/event-order.js';
 import { compileFieldGetter } from '../ecs/field-getter.js';
 import { compileQuery, EqlError, type CompiledQuery } from '../eql/index.js';
 import type { Pipe } from '../eql/compiled-query.js';
 import { runSampleBatch, runSequenceBatch } from '../sequence/batch.js';
 import { HUNT_OUTPUTS, hitToJson, renderTable, type HuntHit, type HuntOutput } from './hunt-output.js';
 import { HuntProgress, type ProgressSink } from './hunt-progress.js';
+import { huntWindow, TimedEventWindow } from './hunt-window.js';
 
 export interface HuntOptions {
   readonly query: string;
@@ -80,7 +81,8 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
     onMalformed: (m) => io.stderr.write(`vigil hunt: line ${m.line}: skipped malformed input: ${m.reason}\n`),
   });
   const progress = new HuntProgress(io.stderr);
-  const kept: TimedEvent[] = [];
+  // Event queries keep only what their pipes / --size can print; sequences need every candidate.
+  const kept = new TimedEventWindow(query.kind === 'event' ? huntWindow(query.pipes, options.size) : null);
   let withoutTimestamp = 0;
   let index = 0;
   let input: AsyncIterable<Buffer | string>;
@@ -105,31 +107,46 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
     return fail(1, `cannot read ${options.events ?? 'stdin'}: ${(err as Error).message}`);
   }
   progress.done();
-  sortTimedEvents(kept);
+  const ordered = kept.sorted();
 
   let hits: HuntHit[];
   if (query.kind === 'event') {
-    hits = kept.map((t) => ({ kind: 'event', event: t.event }));
+    hits = ordered.map((t) => ({ kind: 'event', event: t.event }));
   } else {
     const times = new Map<EcsEvent, number>();
-    for (const t of kept) times.set(t.event, t.timestamp);
+    for (const t of ordered) times.set(t.event, t.timestamp);
     const batch = { timestamp: (e: EcsEvent) => times.get(e) ?? Number.NaN, maxSamplesPerKey: options.maxSamplesPerKey };
-    const events = kept.map((t) => t.event);
+    const events = ordered.map((t) => t.event);
     const found = query.kind === 'sequence' ? runSequenceBatch(query, events, batch) : runSampleBatch(query, events, batch);
     hits = found.map((hit) => ({ kind: 'sequence', hit }));
   }
   hits = applyPipes(hits, query.pipes);
   if (options.size !== undefined) hits = hits.slice(0, options.size);
 
-  if (output === 'ndjson') {
-    for (const h of hits) io.stdout.write(`${JSON.stringify(hitToJson(h))}\n`);
-  } else {
-    io.stdout.write(renderTable(hits, { timestampField, categoryField, fields: query.fields }));
-  }
+  if (output === 'ndjson') await writeNdjson(io.stdout, hits);
+  else io.stdout.write(renderTable(hits, { timestampField, categoryField, fields: query.fields }));
   const stats = reader.stats;
   if (stats.malformed > 0) io.stderr.write(`vigil hunt: skipped ${stats.malformed} malformed line(s)\n`);
   if (withoutTimestamp > 0) io.stderr.write(`vigil hunt: skipped ${withoutTimestamp} event(s) without a readable ${timestampField}\n`);
   return { exitCode: 0, hits: hits.length, events: stats.events, malformed: stats.malformed, withoutTimestamp };
+}
+
+const OUTPUT_CHUNK = 256 * 1024;
+
+/** Writes hits in chunks and waits for 'drain' when the stream asks to, so output never piles up in memory. */
+async function writeNdjson(out: HuntIO['stdout'], hits: readonly HuntHit[]): Promise<void> {
+  let buf = '';
+  const flush = async (): Promise<void> => {
+    const more = out.write(buf);
+    buf = '';
+    const stream = out as Partial<NodeJS.WritableStream>;
+    if (more === false && typeof stream.once === 'function') await new Promise<void>((resolve) => stream.once!('drain', () => resolve()));
+  };
+  for (const h of hits) {
+    buf += `${JSON.stringify(hitToJson(h))}\n`;
+    if (buf.length >= OUTPUT_CHUNK) await flush();
+  }
+  if (buf.length > 0) await flush();
 }
 
 function integer(name: string): (v: string) => number {
