@@ -1,5 +1,5 @@
 import type { ProcessEntry } from './process-entry.js';
-import { isoTime } from './set-defined.js';
+import { isoTime } from './iso-time.js';
 import type { UserDirectory } from './user-directory.js';
 
 /** `process.start` as ISO text, computed once per entry. */

@@ -1,6 +1,6 @@
 import type { EcsObject } from '../ecs/ecs-event.js';
 import type { EventShape } from './event-shapes.js';
-import { isoTime } from './set-defined.js';
+import { isoTime } from './iso-time.js';
 
 export type EventOutcome = 'success' | 'failure' | 'unknown';
 

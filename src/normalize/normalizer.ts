@@ -14,7 +14,7 @@ import { ProcessCache, type ProcessCacheStats } from './process-cache.js';
 import type { ProcessEntry } from './process-entry.js';
 import { processFields, thinProcessFields, type ProcessEnd } from './process-fields.js';
 import { ProcessTracker } from './process-tracker.js';
-import { isoTime } from './set-defined.js';
+import { isoTime } from './iso-time.js';
 import { userFields } from './user-fields.js';
 import { PasswdUserDirectory, type UserDirectory } from './user-directory.js';
 

@@ -4,7 +4,8 @@ import { parentFields } from './parent-fields.js';
 import type { ProcessCache } from './process-cache.js';
 import type { ProcessEntry } from './process-entry.js';
 import { startIso } from './entry-memo.js';
-import { isoTime, setDefined } from './set-defined.js';
+import { isoTime } from './iso-time.js';
+import { setDefined } from './set-defined.js';
 import { processUserFields } from './user-fields.js';
 import type { UserDirectory } from './user-directory.js';
 
