@@ -14,6 +14,7 @@ export function compileFieldGetter(path: string): FieldGetter {
   const parts = path.split('.');
   if (parts.length === 1) {
     const key = parts[0]!;
+    if (key in Object.prototype) return (event) => (Object.hasOwn(event, key) ? event[key] : undefined);
     return (event) => event[key];
   }
   // joined[i][j] is parts[i..j] joined with dots: the literal key that covers segments i through j.
@@ -38,13 +39,17 @@ export function compileFieldGetter(path: string): FieldGetter {
     // Nested first (the common shape), then ever longer literal dotted keys.
     for (let j = i; j <= last; j++) {
       const key = row[j]!;
-      if (key in obj) {
+      if (Object.hasOwn(obj, key)) {
         const v = resolve(obj[key], j + 1);
         if (v !== undefined) return v;
       }
     }
     return undefined;
   };
+
+  // A segment that names an inherited property (`constructor`, `toString`, `__proto__`) must only match own
+  // properties: such paths always take the general walk (own properties only).
+  if (parts.some((p) => p in Object.prototype)) return (event) => resolve(event, 0);
 
   // Fast path for the common fully nested shape; falls back to the general walk.
   const [p0, p1, p2] = parts as [string, string, string | undefined];

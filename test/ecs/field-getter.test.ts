@@ -19,6 +19,11 @@ const rows: Array<[string, string, Record<string, unknown>, unknown]> = [
   ['through null', 'a.b.c', { a: null }, undefined],
   ['four deep missing', 'a.b.c.d', { a: { b: { c: {} } } }, undefined],
   ['four deep', 'a.b.c.d', { a: { 'b.c': { d: 4 } } }, 4],
+  ['inherited name missing', 'constructor', {}, undefined],
+  ['inherited name nested missing', 'process.toString', { process: {} }, undefined],
+  ['inherited name under missing', 'a.__proto__.b', { a: {} }, undefined],
+  ['inherited name present', 'process.constructor', { process: { constructor: 'x' } }, 'x'],
+  ['own __proto__ key from JSON', 'a.__proto__', JSON.parse('{"a": {"__proto__": 5}}'), 5],
 ];
 
 for (const [name, path, event, expected] of rows) {
