@@ -34,17 +34,17 @@ function forced(term: Expr): [string, string[]] | null {
  * the first list (the stage can never match, so any hint is sound).
  */
 export function extractConstraints(condition: Expr): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  const out = new Map<string, string[]>();
   for (const term of conjuncts(condition)) {
     const f = forced(term);
     if (f === null) continue;
     const [field, values] = f;
-    const prev = out[field];
-    if (prev === undefined) out[field] = [...new Set(values)];
+    const prev = out.get(field);
+    if (prev === undefined) out.set(field, [...new Set(values)]);
     else {
       const both = prev.filter((v) => values.includes(v));
-      if (both.length > 0) out[field] = both;
+      if (both.length > 0) out.set(field, both);
     }
   }
-  return out;
+  return Object.fromEntries(out);
 }

@@ -46,7 +46,7 @@ export function tokenize(text: string): Token[] {
       while (i < n && isIdentPart(text.charCodeAt(i))) i++;
       const name = text.slice(start, i);
       if (text[i] === '~') {
-        const op = TILDE_KEYWORDS[name];
+        const op = Object.hasOwn(TILDE_KEYWORDS, name) ? TILDE_KEYWORDS[name] : undefined;
         if (op !== undefined) {
           i++;
           tokens.push({ kind: 'operator', value: op, start, end: i });
@@ -196,7 +196,7 @@ function lexString(text: string, at: number, fail: (m: string, o: number) => nev
       i += m[0].length;
       continue;
     }
-    const esc = next === undefined ? undefined : SIMPLE_ESCAPES[next];
+    const esc = next === undefined || !Object.hasOwn(SIMPLE_ESCAPES, next) ? undefined : SIMPLE_ESCAPES[next];
     if (esc === undefined) fail(`invalid escape sequence '\\${next ?? ''}'`, i);
     value += esc;
     i += 2;

@@ -137,7 +137,7 @@ class Translator {
         const e = this.p[this.i];
         if (e === undefined) throw new LuceneRegexError('regex ends with a backslash', start);
         this.i++;
-        const sh = SHORTHAND[e.toLowerCase()];
+        const sh = Object.hasOwn(SHORTHAND, e.toLowerCase()) ? SHORTHAND[e.toLowerCase()] : undefined;
         if (sh !== undefined) return e === e.toLowerCase() ? `[${sh}]` : `[^${sh}]`;
         return escChar(this.fold(e));
       }
@@ -204,7 +204,7 @@ class Translator {
     const e = this.p[this.i];
     if (e === undefined) throw new LuceneRegexError('regex ends with a backslash', this.i - 1);
     this.i++;
-    const sh = SHORTHAND[e.toLowerCase()];
+    const sh = Object.hasOwn(SHORTHAND, e.toLowerCase()) ? SHORTHAND[e.toLowerCase()] : undefined;
     if (sh !== undefined && e === e.toLowerCase()) return { char: e, shorthand: sh };
     if (sh !== undefined) throw new LuceneRegexError(`negated shorthand \\${e} inside a class is not supported`, this.i - 2);
     return { char: e };

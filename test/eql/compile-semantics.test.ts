@@ -61,6 +61,9 @@ const rows: Array<[string, Record<string, unknown>, boolean]> = [
   ['true', ev(proc), true],
   ['false', ev(proc), false],
   ['null', ev(proc), false],
+  // names of inherited properties are ordinary fields: missing unless the event has them
+  ['constructor == null and toString == null and process.__proto__ == null', ev(proc), true],
+  ['constructor == "x"', ev({ constructor: 'x' }), true],
 ];
 for (const [cond, event, expected] of rows) {
   test(`matches: process where ${cond} -> ${expected}`, () => {

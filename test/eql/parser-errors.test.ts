@@ -18,6 +18,8 @@ const rows: Array<[string, string, string, number, number]> = [
   ['unknown pipe', 'process where true | frobnicate 1', 'EQL_UNKNOWN_PIPE', 1, 22],
   ['head needs a number', 'process where true | head x', 'EQL_SYNTAX', 1, 27],
   ['unknown function', 'process where frob(a)', 'EQL_UNKNOWN_FUNCTION', 1, 15],
+  ['prototype names are not functions', 'process where constructor~(x) == 1', 'EQL_UNKNOWN_FUNCTION', 1, 15],
+  ['prototype names are not escapes', 'process where x : "\\constructor"', 'EQL_SYNTAX', 1, 20],
   ['arity', 'process where length(a, b) > 1', 'EQL_ARITY', 1, 25],
   ['no tilde form', 'process where length~(a) > 1', 'EQL_TYPE', 1, 15],
   ['string arithmetic', 'process where "a" + 1 == 2', 'EQL_TYPE', 1, 15],
