@@ -75,7 +75,7 @@ export class ProcessTracker {
 
   /** Sets ppid, parent entity id and ancestry from what the collector says and what the cache holds. */
   #link(e: ProcessEntry, p: RawProcess): void {
-    if (p.ppid === undefined || p.ppid === e.ppid && e.parentEntityId !== undefined) return;
+    if (p.ppid === undefined || (p.ppid === e.ppid && e.parentEntityId !== undefined)) return;
     e.ppid = p.ppid;
     if (p.ppid <= 0) {
       e.parentEntityId = undefined;
