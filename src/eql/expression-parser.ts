@@ -1,6 +1,6 @@
 import { ast, type ComparisonOp, type Expr, type LiteralNode, type MatchOp, type PathPart, type Span } from './ast.js';
 import { TokenStream } from './token-stream.js';
-import { unsupported } from './unsupported-features.js';
+import { LEGACY_FUNCTIONS, unsupported } from './unsupported-features.js';
 
 const COMPARISONS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const MATCH_OPERATORS: ReadonlySet<string> = new Set([':', 'like', 'like~', 'regex', 'regex~']);
@@ -179,6 +179,7 @@ export class ExpressionParser extends TokenStream {
     const lit = this.literal();
     if (lit !== null) return lit;
     if ((t.kind === 'identifier' || t.kind === 'tildeIdentifier') && this.isOp('(', 1)) return this.call();
+    if (t.kind === 'variable') unsupported(this.text, `variables ($${t.value})`, t.start);
     if (t.kind === 'tildeIdentifier') this.fail(`expected '(' after '${t.value}~'`, this.peek(1));
     if (t.kind === 'identifier' || t.kind === 'quotedIdentifier' || this.isOp('?')) return this.field();
     if (this.isOp('(')) {
@@ -192,6 +193,7 @@ export class ExpressionParser extends TokenStream {
 
   protected call(): Expr {
     const name = this.next();
+    if ((LEGACY_FUNCTIONS as readonly string[]).includes(name.value.toLowerCase())) unsupported(this.text, `function ${name.value}()`, name.start);
     this.next(); // '('
     const args: Expr[] = [];
     if (!this.isOp(')')) {

@@ -112,6 +112,12 @@ export function tokenize(text: string): Token[] {
       i++;
       continue;
     }
+    if (ch === '$' && i + 1 < n && (isLetter(text.charCodeAt(i + 1)) || text.charCodeAt(i + 1) === 95)) {
+      i++;
+      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+      tokens.push({ kind: 'variable', value: text.slice(start + 1, i), start, end: i });
+      continue;
+    }
     if (ch === '!') fail("unexpected '!' (use 'not', '!=' or '![' for a missing event)", start);
     if (ch === '~') fail("unexpected '~' (only function names and in/like/regex take '~')", start);
     fail(`unexpected character '${String.fromCodePoint(text.codePointAt(i)!)}'`, start);

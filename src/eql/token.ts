@@ -1,6 +1,8 @@
 /** Token kinds of the EQL lexer (EqlBase.g4 plus `![`). */
 export const TOKEN_KINDS = [
   'identifier', 'quotedIdentifier', 'tildeIdentifier', 'string', 'integer', 'decimal', 'keyword', 'operator', 'eof',
+  // `$name`: not EQL; lexed so the parser can name the legacy feature that uses it (`_arraysearch`).
+  'variable',
 ] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 

@@ -5,7 +5,7 @@ export const LEGACY_PIPES = ['count', 'unique', 'unique_count', 'filter', 'sort'
 
 /** Functions of the legacy dialect (protections-artifacts still uses some) that Elasticsearch EQL lacks. */
 export const LEGACY_FUNCTIONS = [
-  '_arraysearch', 'arraysearch', 'arraycontains', 'arraycount', 'safe', 'wildcard_insensitive',
+  '_arraysearch', 'arraysearch', 'arraycontains', 'arraycount', 'safe', 'matchlite', 'wildcard_insensitive',
 ] as const;
 
 /**
