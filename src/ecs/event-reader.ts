@@ -138,7 +138,8 @@ export class EventReader {
     let stop = nl;
     if (stop > start && buf.charCodeAt(stop - 1) === 13) stop--;
     if (stop === start) return;
-    const line = buf.slice(start, stop);
+    let line = buf.slice(start, stop);
+    if (lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1); // a UTF-8 byte order mark
     let v: unknown;
     try {
       v = JSON.parse(line);
@@ -155,7 +156,8 @@ export class EventReader {
     out.push(v as EcsEvent);
   }
 
-  private *array(text: string): Generator<EcsEvent> {
+  private *array(raw: string): Generator<EcsEvent> {
+    const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     this.stats.lines = countLines(text);
     let v: unknown;
     try {

@@ -73,3 +73,9 @@ test('the reader streams: events come before the input ends', async () => {
   for await (const e of it) rest.push(e);
   assert.deepEqual(rest, [{ n: 2 }]);
 });
+
+test('a UTF-8 byte order mark is skipped (NDJSON and JSON array)', async () => {
+  const bom = '\ufeff';
+  assert.deepEqual((await readAllEvents(Readable.from([Buffer.from(`${bom}{"a":1}\n{"b":2}\n`)]))).events, [{ a: 1 }, { b: 2 }]);
+  assert.deepEqual((await readAllEvents(Readable.from([Buffer.from(`${bom}[{"a":1}]`)]))).events, [{ a: 1 }]);
+});
