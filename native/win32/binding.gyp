@@ -15,6 +15,7 @@
             "src/ip-format.cc",
             "src/pid-table.cc",
             "src/process-info.cc",
+            "src/process-snapshot.cc",
             "src/record-enricher.cc",
             "src/record-queue.cc",
             "src/tdh-decoder.cc",

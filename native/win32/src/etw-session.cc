@@ -1,10 +1,9 @@
 #include "etw-session.h"
 
-#include <tlhelp32.h>
-
 #include <cstring>
 
 #include "etw-defs.h"
+#include "process-snapshot.h"
 #include "text-format.h"
 
 namespace vigil {
@@ -362,35 +361,8 @@ void EtwSession::Handle(PEVENT_RECORD raw) {
 }
 
 void EtwSession::RunSnapshot() {
-  HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
-  if (snap == INVALID_HANDLE_VALUE) return;
-  FILETIME now;
-  GetSystemTimeAsFileTime(&now);
-  const uint64_t ts = (static_cast<uint64_t>(now.dwHighDateTime) << 32) | now.dwLowDateTime;
-  std::vector<EtwRecord> records;
-  PROCESSENTRY32W entry;
-  entry.dwSize = sizeof entry;
-  for (BOOL ok = Process32FirstW(snap, &entry); ok && !stopping_.load(); ok = Process32NextW(snap, &entry)) {
-    if (entry.th32ProcessID == 0) continue;  // the idle process is no process
-    EtwRecord r;
-    r.source = RecordSource::kSnapshot;
-    r.provider = Provider::kSnapshot;
-    r.timestamp = ts;
-    r.props.push_back(EtwValue::Number("ProcessID", entry.th32ProcessID));
-    r.props.push_back(EtwValue::Number("ParentProcessID", entry.th32ParentProcessID));
-    r.props.push_back(EtwValue::String("ImageName", WideToUtf8(entry.szExeFile, wcslen(entry.szExeFile))));
-    DWORD sessionId = 0;
-    if (ProcessIdToSessionId(entry.th32ProcessID, &sessionId)) r.props.push_back(EtwValue::Number("SessionID", sessionId));
-    enricher_.Snapshot(&r);
-    records.push_back(std::move(r));
-  }
-  CloseHandle(snap);
-  for (EtwRecord& r : records) {
-    if (stopping_.load()) break;
-    enricher_.SnapshotParent(&r);
-    snapshotProcesses_++;
-    Emit(std::move(r));
-  }
+  const uint64_t emitted = ScanRunningProcesses(&enricher_, stopping_, [this](EtwRecord&& r) { Emit(std::move(r)); });
+  snapshotProcesses_ += emitted;
 }
 
 SessionStats EtwSession::Stats() {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EtwAddonError } from '../../../src/collectors/win32/etw-addon-error.js';
@@ -40,4 +40,12 @@ test('without mingw-w64 the build says which Debian package to install and exits
   const run = spawnSync(process.execPath, [script], { cwd: projectRoot, encoding: 'utf8', env: { PATH: bin }, timeout: 30_000 });
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /g\+\+-mingw-w64-x86-64-posix/);
+});
+
+test('binding.gyp (the node-gyp build on Windows) compiles the same sources as the cross build', () => {
+  const native = join(projectRoot, 'native', 'win32');
+  const gyp = readFileSync(join(native, 'binding.gyp'), 'utf8');
+  const listed = [...gyp.matchAll(/"src\/([^"]+\.cc)"/g)].map((m) => m[1]!).sort();
+  const onDisk = readdirSync(join(native, 'src')).filter((f) => f.endsWith('.cc')).sort();
+  assert.deepEqual(listed, onDisk);
 });
