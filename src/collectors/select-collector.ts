@@ -1,4 +1,6 @@
 import type { Collector, RawEventSink } from './collector.js';
+import { EsloggerCollector, type EsloggerCollectorOptions } from './darwin/eslogger-collector.js';
+import { PsLsofCollector, type PsLsofCollectorOptions } from './darwin/ps-lsof-collector.js';
 import type { HostIdentity } from './host-identity.js';
 import { EbpfCollector, type EbpfCollectorOptions } from './linux/ebpf-collector.js';
 import { ProcfsCollector, type ProcfsCollectorOptions } from './linux/procfs-collector.js';
@@ -7,7 +9,7 @@ import type { Backend, Platform } from './raw-event.js';
 import { EtwCollector, type EtwCollectorOptions } from './win32/etw-collector.js';
 
 /** What `--backend` accepts: `auto` walks the platform's chain; a backend name tries only that one. */
-export const BACKEND_CHOICES = ['auto', 'ebpf', 'procfs', 'etw'] as const;
+export const BACKEND_CHOICES = ['auto', 'ebpf', 'procfs', 'eslogger', 'ps-lsof', 'etw'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 export interface CollectorOptions {
@@ -15,6 +17,8 @@ export interface CollectorOptions {
   readonly ebpf?: EbpfCollectorOptions;
   readonly procfs?: ProcfsCollectorOptions;
   readonly etw?: EtwCollectorOptions;
+  readonly eslogger?: EsloggerCollectorOptions;
+  readonly psLsof?: PsLsofCollectorOptions;
   readonly log?: (level: 'info' | 'warn' | 'error', msg: string, data?: object) => void;
 }
 
@@ -53,13 +57,28 @@ const ETW: Candidate = {
   snapshotAfterAttach: null,
 };
 
+const ESLOGGER: Candidate = {
+  backend: 'eslogger',
+  probe: (o) => EsloggerCollector.probe(o.eslogger?.esloggerPath !== undefined ? { esloggerPath: o.eslogger.esloggerPath } : {}),
+  create: (o) => new EsloggerCollector({ ...o.eslogger, ...(o.log ? { log: o.log } : {}) }),
+  // the collector takes its own ps snapshot once eslogger is attached
+  snapshotAfterAttach: null,
+};
+
+const PS_LSOF: Candidate = {
+  backend: 'ps-lsof',
+  probe: (o) => PsLsofCollector.probe(o.psLsof ?? {}),
+  create: (o) => new PsLsofCollector({ host: o.host, platform: o.host.platform, ...o.psLsof, ...(o.log ? { log: o.log } : {}) }),
+  snapshotAfterAttach: null,
+};
+
 /**
  * The fallback chain per platform, best first (quark's `bpf_queue_open() != 0 && kprobe_queue_open() != 0`).
  * darwin (eslogger, then ps + lsof) plugs in here.
  */
 const CHAINS: Readonly<Record<Platform, readonly Candidate[]>> = {
-  linux: [EBPF, PROCFS],
-  macos: [],
+  linux: [EBPF, PROCFS, PS_LSOF],
+  macos: [ESLOGGER, PS_LSOF],
   windows: [ETW],
 };
 
