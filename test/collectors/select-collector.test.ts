@@ -50,6 +50,11 @@ test('explicit procfs', async (t) => {
   assert.deepEqual(opened.fallbacks, []);
 });
 
-test('a platform without collectors yet says so', async () => {
-  await assert.rejects(openCollector('auto', 'macos', () => {}, { host }), (e: unknown) => e instanceof NoCollectorError && /no collector for macos/.test(e.message));
+test('macos: auto tries eslogger, then falls back to ps-lsof with the reason', async (t) => {
+  const opened = await openCollector('auto', 'macos', () => {}, { host, psLsof: { network: false } });
+  t.after(() => opened.collector.stop());
+  assert.equal(opened.backend, 'ps-lsof');
+  assert.equal(opened.fallbacks.length, 1);
+  assert.equal(opened.fallbacks[0]!.backend, 'eslogger');
+  assert.match(opened.fallbacks[0]!.reason, /macOS 13/);
 });
