@@ -58,3 +58,11 @@ test('macos: auto tries eslogger, then falls back to ps-lsof with the reason', a
   assert.equal(opened.fallbacks[0]!.backend, 'eslogger');
   assert.match(opened.fallbacks[0]!.reason, /macOS 13/);
 });
+
+test('no backend of the chain can run: one error naming each backend and why', async () => {
+  // the Windows chain (ETW) on this Linux machine
+  await assert.rejects(
+    openCollector('auto', 'windows', () => {}, { host }),
+    (e: unknown) => e instanceof NoCollectorError && e.fallbacks.map((f) => f.backend).join() === 'etw' && /VIGIL_NO_COLLECTOR: no collector can run: etw: /.test(e.message),
+  );
+});
