@@ -69,7 +69,7 @@ export class PsProcessReader {
       const cached = this.#keys.get(row.pid);
       const key = cached !== undefined && cached.seconds === row.startSeconds ? cached.key : this.#keyOf(row.pid, row.startSeconds);
       keys.set(row.pid, { seconds: row.startSeconds, key });
-      out.set(row.pid, { row, process: this.#toProcess(row, key, exes.get(row.pid)) });
+      out.set(row.pid, { row, process: rawProcessFromPs(row, key, exes.get(row.pid)) });
     }
     this.#keys = keys;
     // parents are known once every key is
@@ -80,25 +80,26 @@ export class PsProcessReader {
     return { processes: out, malformed };
   }
 
-  #toProcess(row: PsRow, startKey: string, executable: string | undefined): RawProcess {
-    return {
-      pid: row.pid,
-      startKey,
-      startTimeMs: row.startSeconds * 1000,
-      ppid: row.ppid,
-      uid: row.ruid,
-      euid: row.euid,
-      gid: row.rgid,
-      groupLeaderPid: row.pgid,
-      ...(executable !== undefined ? { executable } : {}),
-      ...(row.args !== undefined ? { args: row.args } : {}),
-      ...(row.name !== undefined ? { comm: row.name } : {}),
-    };
-  }
-
   stats(): PsReaderStats {
     return { reads: this.#reads, estimatedKeys: this.#estimated };
   }
+}
+
+/** One ps row as a RawProcess (`parentStartKey` is added once every row's key is known). */
+export function rawProcessFromPs(row: PsRow, startKey: string, executable: string | undefined): RawProcess {
+  return {
+    pid: row.pid,
+    startKey,
+    startTimeMs: row.startSeconds * 1000,
+    ppid: row.ppid,
+    uid: row.ruid,
+    euid: row.euid,
+    gid: row.rgid,
+    groupLeaderPid: row.pgid,
+    ...(executable !== undefined ? { executable } : {}),
+    ...(row.args !== undefined ? { args: row.args } : {}),
+    ...(row.name !== undefined ? { comm: row.name } : {}),
+  };
 }
 
 /** A ps or lsof child of this process that already exited before the list was taken (its pid left `live`). */
