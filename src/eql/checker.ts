@@ -3,7 +3,7 @@ import type { EqlDiagnostic } from './eql-error.js';
 import { diagnosticAt, eqlErrorOf } from './eql-position.js';
 import { FUNCTIONS } from './functions/function-registry.js';
 import type { ValueType } from './functions/function-spec.js';
-import { LuceneRegexError, luceneToJsSource } from './lucene-regex.js';
+import { LuceneRegexError, safeRegExp } from './lucene-regex.js';
 import { LEGACY_FUNCTIONS } from './unsupported-features.js';
 
 /** The static type of an expression: what it yields when it is not null. */
@@ -114,7 +114,7 @@ function checkNode(e: Expr, report: Report): void {
         }
         if (e.op === 'regex' || e.op === 'regex~') {
           try {
-            luceneToJsSource(p.value, e.op === 'regex~');
+            safeRegExp(p.value, e.op === 'regex~');
           } catch (err) {
             if (!(err instanceof LuceneRegexError)) throw err;
             report('EQL_REGEX', `invalid regex: ${err.message}`, p.start);
@@ -165,7 +165,7 @@ function checkCall(e: Extract<Expr, { kind: 'call' }>, report: Report): void {
     }
     if (spec.name === 'match' && i >= 1 && arg.kind === 'literal' && typeof arg.value === 'string') {
       try {
-        luceneToJsSource(arg.value, e.insensitive);
+        safeRegExp(arg.value, e.insensitive);
       } catch (err) {
         if (!(err instanceof LuceneRegexError)) throw err;
         report('EQL_REGEX', `invalid regex: ${err.message}`, arg.start);

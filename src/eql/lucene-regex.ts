@@ -15,6 +15,9 @@ import v8 from 'node:v8';
  * that engine does not support.
  */
 v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+// Lets us ask V8 whether its linear-time engine can run a pattern (the `l` flag), and so whether the fallback
+// above is available for it.
+v8.setFlagsFromString('--enable-experimental-regexp-engine');
 
 export class LuceneRegexError extends Error {
   constructor(message: string, readonly index: number) {
@@ -32,19 +35,59 @@ const SHORTHAND: Readonly<Record<string, string>> = {
 const escChar = (c: string): string => (JS_SPECIAL.has(c) ? `\\${c}` : c === '\n' ? '\\n' : c === '\r' ? '\\r' : c);
 const escClassChar = (c: string): string => ('\\]^-['.includes(c) ? `\\${c}` : c === '\n' ? '\\n' : c === '\r' ? '\\r' : c);
 
-/** Compiles a Lucene regex into a full-match test; `insensitive` folds case. */
+/** Compiles a Lucene regex into a full-match test; `insensitive` folds case. Throws LuceneRegexError. */
 export function compileLuceneRegex(pattern: string, insensitive: boolean): (s: string) => boolean {
-  const re = new RegExp(`^(?:${luceneToJsSource(pattern, insensitive)})$`);
+  const re = safeRegExp(pattern, insensitive);
   return insensitive ? (s) => re.test(s.toLowerCase()) : (s) => re.test(s);
 }
 
-export function luceneToJsSource(pattern: string, insensitive: boolean): string {
+/**
+ * The anchored RegExp for a Lucene pattern, only if its matching time is bounded: either V8's linear-time
+ * engine can run it (then V8 switches to it on excessive backtracking), or it has no nested and no unbounded
+ * repeats (so backtracking is bounded by the pattern itself). Anything else is refused: Lucene would run it
+ * as an automaton, a backtracking engine could hang on a hostile input.
+ */
+export function safeRegExp(pattern: string, insensitive: boolean): RegExp {
+  const t = translateLucene(pattern, insensitive);
+  const source = `^(?:${t.source})$`;
+  if (linearCompatible(source) || (!t.unbounded && !t.nested)) return new RegExp(source);
+  throw new LuceneRegexError('regex cannot be matched in bounded time (repeat counts above 16 combined with nested or unbounded repeats)', 0);
+}
+
+function linearCompatible(source: string): boolean {
+  try {
+    new RegExp(source, 'l');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface LuceneTranslation {
+  /** JS RegExp source (unanchored; no flags needed). */
+  readonly source: string;
+  /** Has `*`, `+`, `{n,}` or `@`. */
+  readonly unbounded: boolean;
+  /** A repeat applies to something that already repeats (`(a*)*`, `a**`). */
+  readonly nested: boolean;
+}
+
+export function translateLucene(pattern: string, insensitive: boolean): LuceneTranslation {
   if (pattern.length > MAX_PATTERN) throw new LuceneRegexError(`regex longer than ${MAX_PATTERN} characters`, 0);
-  return new Translator(pattern, insensitive).run();
+  const t = new Translator(pattern, insensitive);
+  const source = t.run();
+  return { source, unbounded: t.unbounded, nested: t.nested };
+}
+
+export function luceneToJsSource(pattern: string, insensitive: boolean): string {
+  return translateLucene(pattern, insensitive).source;
 }
 
 class Translator {
   private i = 0;
+  private quantifiers = 0;
+  unbounded = false;
+  nested = false;
   constructor(private readonly p: string, private readonly lower: boolean) {}
 
   run(): string {
@@ -76,7 +119,9 @@ class Translator {
   }
 
   private repeat(): string {
+    const before = this.quantifiers;
     let atom = this.simple();
+    const inner = this.quantifiers > before;
     let quantified = false;
     for (;;) {
       const c = this.p[this.i];
@@ -93,6 +138,9 @@ class Translator {
         this.i += m[0].length;
       }
       if (q === null) return atom;
+      if (inner || quantified) this.nested = true;
+      if (q === '*' || q === '+' || q.endsWith(',}')) this.unbounded = true;
+      this.quantifiers++;
       atom = quantified ? `(?:${atom})${q}` : `${atom}${q}`;
       quantified = true;
     }
@@ -109,6 +157,8 @@ class Translator {
       case '#':
         return '[]';
       case '@':
+        this.unbounded = true;
+        this.quantifiers++;
         return '(?:[^]*)';
       case '~':
         throw new LuceneRegexError('regex complement (~) is not supported', start);
