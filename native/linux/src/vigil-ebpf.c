@@ -3,7 +3,8 @@
  * (vigil-record.h) on stdout until SIGTERM/SIGINT or stdin closes; then detaches everything.
  *
  *   vigil-ebpf [--ring-bytes N] [--drain-ms N] [--stats-ms N] [--ignore-stdin] [--verbose]
- *   vigil-ebpf --probe      load + attach + detach; exit 0 when it works, else print the reason
+ *   vigil-ebpf --probe      load + attach + detach; prints "ok <frame version>" and exits 0 when it works,
+ *                           else prints the reason
  *
  * Exit codes: 0 clean stop, 2 usage, 3 not permitted, 4 no BTF, 5 load failed, 6 attach failed, 7 output closed.
  */
@@ -257,7 +258,7 @@ int main(int argc, char **argv)
 		return rc;
 	if (o.probe) {
 		vigil_bpf__destroy(skel);
-		printf("ok\n");
+		printf("ok %d\n", VG_FRAME_VERSION);
 		return 0;
 	}
 	rc = run(&o, skel);

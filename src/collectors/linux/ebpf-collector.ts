@@ -1,5 +1,6 @@
 import type { Collector, CollectorStats, RawEventSink } from '../collector.js';
 import { EbpfBackoff } from './ebpf-backoff.js';
+import { EbpfFrameError } from './ebpf-frame-error.js';
 import { EbpfFrameReader } from './ebpf-frame-reader.js';
 import type { EbpfHelperHello, EbpfHelperStats } from './ebpf-helper-info.js';
 import { defaultHelperPath } from './ebpf-helper-path.js';
@@ -131,6 +132,7 @@ export class EbpfCollector implements Collector {
     this.helperStats = undefined;
     return new Promise((resolve, reject) => {
       let attached = false;
+      let fatal: string | undefined;
       const helper: EbpfHelperProcess = new EbpfHelperProcess(this.helperPath, this.args, {
         onChunk: (chunk) => {
           try {
@@ -159,7 +161,9 @@ export class EbpfCollector implements Collector {
             });
           } catch (error) {
             this.streamErrors++;
-            this.log('error', `eBPF helper stream unreadable, restarting it: ${(error as Error).message}`);
+            // Another frame version will not change by restarting: give up on this helper binary.
+            if (error instanceof EbpfFrameError && error.code === 'VG_EBPF_BAD_VERSION') fatal = error.message;
+            this.log('error', `eBPF helper stream unreadable${fatal ? '' : ', restarting it'}: ${(error as Error).message}`);
             helper.kill();
           }
         },
@@ -174,8 +178,10 @@ export class EbpfCollector implements Collector {
           if (this.helper === helper) this.helper = undefined;
           const why = spawnError?.message ?? `exit code ${code}${signal ? `, signal ${signal}` : ''}`;
           const detail = stderrTail.filter((l) => l.startsWith('vigil-ebpf:')).at(-1) ?? stderrTail.at(-1) ?? '';
-          if (!attached) {
-            reject(new Error(`eBPF helper did not attach (${why})${detail ? `: ${detail}` : ''}`));
+          if (!attached || fatal !== undefined) {
+            const error = new Error(fatal ?? `eBPF helper did not attach (${why})${detail ? `: ${detail}` : ''}`);
+            reject(Object.assign(error, { fatal: fatal !== undefined }));
+            if (fatal !== undefined && attached && !this.stopping) this.log('error', `eBPF collector stopped: ${fatal}`);
             return;
           }
           if (this.stopping) return;
@@ -194,9 +200,9 @@ export class EbpfCollector implements Collector {
       if (this.stopping) return;
       this.restarts++;
       const startedAt = Date.now();
-      this.launch().catch((error: Error) => {
-        this.log('error', `eBPF helper restart failed: ${error.message}`);
-        if (!this.stopping) this.scheduleRestart(Date.now() - startedAt);
+      this.launch().catch((error: Error & { fatal?: boolean }) => {
+        this.log('error', `eBPF helper restart failed${error.fatal ? ' for good' : ''}: ${error.message}`);
+        if (!this.stopping && error.fatal !== true) this.scheduleRestart(Date.now() - startedAt);
       });
     }, delay);
     this.restartTimer.unref?.();

@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { defaultHelperPath, EbpfCollector } from '../../../src/collectors/linux/ebpf-collector.js';
 import type { RawAccept, RawConnect, RawEvent, RawExec } from '../../../src/collectors/raw-event.js';
@@ -238,6 +240,34 @@ describe('EbpfCollector lifecycle (live)', { skip: skipReason ?? false }, () => 
       assert.ok(logs.some((m) => m.includes('died')), 'the death is logged');
     } finally {
       await c.stop();
+    }
+  });
+
+  test('a tiny ring buffer drained rarely loses records, and the loss is counted', async () => {
+    const c = new EbpfCollector({ ringBufferBytes: 4096, drainIntervalMs: 1000 });
+    await c.start(() => undefined);
+    try {
+      await run('/bin/sh', ['-c', 'i=0; while [ $i -lt 300 ]; do /bin/true vigil-overflow $i; i=$((i+1)); done']);
+      await waitFor('a stats frame reporting loss', () => c.stats().lost > 0, 5_000);
+    } finally {
+      await c.stop();
+    }
+    assert.ok(c.stats().lost > 0);
+    assert.ok(c.stats().events > 0, 'what fit was delivered');
+  });
+
+  test('a helper speaking another frame version is refused for good', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-ebpf-version-'));
+    const fake = join(dir, 'vigil-ebpf');
+    try {
+      // A hello frame header with version 99 ("VIGL", 99, kind 16, length 0), then wait for stdin EOF.
+      writeFileSync(fake, "#!/bin/sh\nprintf 'VIGL\\143\\000\\020\\000\\000\\000\\000\\000'\ncat >/dev/null\n", { mode: 0o755 });
+      const c = new EbpfCollector({ helperPath: fake });
+      await assert.rejects(c.start(() => undefined), /VG_EBPF_BAD_VERSION/);
+      assert.equal(c.stats().restarts, 0);
+      await c.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
