@@ -24,7 +24,7 @@ test('vigil collect --backend ps-lsof: a long-running python3 started after it, 
   t.after(() => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }));
   const port = (server.address() as { port: number }).port;
 
-  const child = spawn(process.execPath, [cli, 'collect', '--backend', 'ps-lsof', '--duration', '4'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, 'collect', '--backend', 'ps-lsof', '--duration', '6'], { stdio: ['ignore', 'pipe', 'pipe'] });
   t.after(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
   let out = '';
   let err = '';
