@@ -1,6 +1,5 @@
 import type { EcsObject } from '../ecs/ecs-event.js';
 import type { HostIdentity } from '../collectors/host-identity.js';
-import { setDefined } from './set-defined.js';
 
 /**
  * The `host.*` field set, as a factory: the values are computed once per host, and every document gets its
@@ -8,10 +7,10 @@ import { setDefined } from './set-defined.js';
  */
 export function hostFields(host: HostIdentity): () => EcsObject {
   const os: EcsObject = { type: host.os.type, family: host.os.family, kernel: host.os.kernel };
-  setDefined(os, 'name', host.os.name);
-  setDefined(os, 'platform', host.os.platform);
-  setDefined(os, 'version', host.os.version);
-  setDefined(os, 'full', host.os.full);
+  if (host.os.name !== undefined) os['name'] = host.os.name;
+  if (host.os.platform !== undefined) os['platform'] = host.os.platform;
+  if (host.os.version !== undefined) os['version'] = host.os.version;
+  if (host.os.full !== undefined) os['full'] = host.os.full;
   const id = host.hostId;
   const name = host.hostname;
   const architecture = host.architecture;

@@ -1,7 +1,6 @@
 import type { EcsObject } from '../ecs/ecs-event.js';
 import type { ProcessEntry } from './process-entry.js';
 import { startIso } from './entry-memo.js';
-import { setDefined } from './set-defined.js';
 
 /**
  * `process.parent.*`: the full set from the cached parent; only entity id and pid when the parent was never
@@ -10,17 +9,18 @@ import { setDefined } from './set-defined.js';
 export function parentFields(e: ProcessEntry, parent: ProcessEntry | undefined): EcsObject | undefined {
   if (e.parentEntityId === undefined && e.ppid === undefined) return undefined;
   const p: EcsObject = {};
-  setDefined(p, 'entity_id', e.parentEntityId);
-  setDefined(p, 'pid', e.ppid);
+  if (e.parentEntityId !== undefined) p['entity_id'] = e.parentEntityId;
+  if (e.ppid !== undefined) p['pid'] = e.ppid;
   if (parent === undefined) return p;
-  setDefined(p, 'name', parent.name);
-  setDefined(p, 'executable', parent.executable);
+  if (parent.name !== undefined) p['name'] = parent.name;
+  if (parent.executable !== undefined) p['executable'] = parent.executable;
   if (parent.args !== undefined) {
     p['args'] = parent.args as string[];
     p['args_count'] = parent.args.length;
   }
-  setDefined(p, 'command_line', parent.commandLine);
-  setDefined(p, 'working_directory', parent.workingDirectory);
-  setDefined(p, 'start', startIso(parent));
+  if (parent.commandLine !== undefined) p['command_line'] = parent.commandLine;
+  if (parent.workingDirectory !== undefined) p['working_directory'] = parent.workingDirectory;
+  const start = startIso(parent);
+  if (start !== undefined) p['start'] = start;
   return p;
 }

@@ -9,15 +9,6 @@ export interface ProcessCacheOptions {
   readonly maxBytes?: number;
 }
 
-/** Rough UTF-16 footprint of an entry: fixed overhead plus its strings (argv counted with its command line). */
-export function entryBytes(e: ProcessEntry): number {
-  let n = 256 + e.entityId.length * 2;
-  if (e.commandLine !== undefined) n += e.commandLine.length * 4 + (e.args?.length ?? 0) * 16;
-  if (e.executable !== undefined) n += e.executable.length * 2;
-  if (e.workingDirectory !== undefined) n += e.workingDirectory.length * 2;
-  return n;
-}
-
 export interface ProcessCacheStats {
   readonly size: number;
   readonly capacity: number;
@@ -31,12 +22,18 @@ export interface ProcessCacheStats {
   readonly expired: number;
 }
 
-function keyOf(pid: number, startKey: string): string {
-  return `${pid}/${startKey}`;
+/** Rough UTF-16 footprint of an entry: fixed overhead plus its strings (argv counted with its command line). */
+export function entryBytes(e: ProcessEntry): number {
+  let n = 256 + e.entityId.length * 2;
+  if (e.commandLine !== undefined) n += e.commandLine.length * 4 + (e.args?.length ?? 0) * 16;
+  if (e.executable !== undefined) n += e.executable.length * 2;
+  if (e.workingDirectory !== undefined) n += e.workingDirectory.length * 2;
+  return n;
 }
 
 /**
- * Process instances by (pid, startKey), plus an index of the current instance of each pid. Bounded:
+ * Process instances: the current instance of each pid, plus older instances of reused pids (exited, kept for
+ * late events), found by (pid, startKey). Bounded:
  * - `capacity` caps all entries and `maxBytes` their approximate size (entryBytes, measured at `put`); on
  *   overflow the oldest exited entry goes first, else the least recently inserted one (Map insertion order;
  *   `put` re-inserts), counted in `evictions`;
@@ -46,14 +43,14 @@ export class ProcessCache {
   readonly #capacity: number;
   readonly #retentionMs: number;
   readonly #maxBytes: number;
-  /** Bytes per key, as measured at the last put. */
-  readonly #sizes = new Map<string, number>();
-  #bytes = 0;
-  readonly #byKey = new Map<string, ProcessEntry>();
+  /** The current instance of each pid, least recently put first. */
   readonly #byPid = new Map<number, ProcessEntry>();
-  /** Keys of exited entries in exit order (may hold stale keys; checked on use). */
-  #exited: string[] = [];
+  /** Earlier instances of pids that were reused, by `pid/startKey` (always exited). */
+  readonly #older = new Map<string, ProcessEntry>();
+  /** Exited entries in exit order (may hold entries already gone; checked on use). */
+  #exited: ProcessEntry[] = [];
   #exitedHead = 0;
+  #bytes = 0;
   #hits = 0;
   #misses = 0;
   #evictions = 0;
@@ -67,7 +64,8 @@ export class ProcessCache {
 
   /** The instance (pid, startKey); with an empty startKey, the current instance of pid. Counts hit/miss. */
   get(pid: number, startKey: string): ProcessEntry | undefined {
-    const e = startKey === '' ? this.#byPid.get(pid) : this.#byKey.get(keyOf(pid, startKey));
+    let e = this.#byPid.get(pid);
+    if (e !== undefined && startKey !== '' && e.startKey !== startKey) e = this.#older.size > 0 ? this.#older.get(`${pid}/${startKey}`) : undefined;
     if (e === undefined) this.#misses++;
     else this.#hits++;
     return e;
@@ -78,34 +76,54 @@ export class ProcessCache {
     return this.#byPid.get(pid);
   }
 
-  /** Inserts or replaces an entry; it becomes the current instance of its pid. */
+  /**
+   * Inserts or refreshes an entry; it becomes the current instance of its pid. A previous instance moves to
+   * the older instances if it has exited (the caller marks it), else it is dropped.
+   */
   put(entry: ProcessEntry): void {
-    const key = keyOf(entry.pid, entry.startKey);
-    this.#byKey.delete(key);
-    this.#byKey.set(key, entry);
+    const cur = this.#byPid.get(entry.pid);
+    if (cur !== undefined && cur !== entry) {
+      this.#byPid.delete(entry.pid);
+      if (cur.exitedAtMs !== undefined) {
+        this.#older.set(`${cur.pid}/${cur.startKey}`, cur);
+      } else {
+        this.#bytes -= cur.cacheBytes ?? 0;
+        cur.inCache = false;
+      }
+    } else if (cur === entry) {
+      this.#byPid.delete(entry.pid);
+    } else if (entry.inCache === true) {
+      // an older instance put again (late events after the pid was reused): it stays where it is
+      this.#resize(entry);
+      return;
+    }
     this.#byPid.set(entry.pid, entry);
+    entry.inCache = true;
+    this.#resize(entry);
+    while (this.size > this.#capacity || (this.#bytes > this.#maxBytes && this.size > 1)) this.#evictOne();
+  }
+
+  #resize(entry: ProcessEntry): void {
     const size = entryBytes(entry);
-    this.#bytes += size - (this.#sizes.get(key) ?? 0);
-    this.#sizes.set(key, size);
-    while (this.#byKey.size > this.#capacity || (this.#bytes > this.#maxBytes && this.#byKey.size > 1)) this.#evictOne();
+    this.#bytes += size - (entry.cacheBytes ?? 0);
+    entry.cacheBytes = size;
   }
 
   /** Marks an entry exited at `atMs`; it stays findable until `expire` passes `atMs + exitRetentionMs`. */
   markExited(entry: ProcessEntry, atMs: number): void {
     if (entry.exitedAtMs !== undefined) return;
     entry.exitedAtMs = atMs;
-    this.#exited.push(keyOf(entry.pid, entry.startKey));
+    if (entry.inCache === true) this.#exited.push(entry);
   }
 
   /** Drops exited entries whose retention has passed. Call it on a clock or per event. */
   expire(nowMs: number): void {
     while (this.#exitedHead < this.#exited.length) {
-      const key = this.#exited[this.#exitedHead]!;
-      const e = this.#byKey.get(key);
-      if (e !== undefined && e.exitedAtMs !== undefined && nowMs - e.exitedAtMs < this.#retentionMs) break;
+      const e = this.#exited[this.#exitedHead]!;
+      if (e.inCache === true && nowMs - e.exitedAtMs! < this.#retentionMs) break;
       this.#exitedHead++;
-      if (e !== undefined && e.exitedAtMs !== undefined) {
-        this.#remove(key, e);
+      if (e.inCache === true) {
+        this.#remove(e);
         this.#expired++;
       }
     }
@@ -119,37 +137,37 @@ export class ProcessCache {
     }
   }
 
-  #remove(key: string, e: ProcessEntry): void {
-    this.#byKey.delete(key);
-    this.#bytes -= this.#sizes.get(key) ?? 0;
-    this.#sizes.delete(key);
+  #remove(e: ProcessEntry): void {
     if (this.#byPid.get(e.pid) === e) this.#byPid.delete(e.pid);
+    else this.#older.delete(`${e.pid}/${e.startKey}`);
+    this.#bytes -= e.cacheBytes ?? 0;
+    e.inCache = false;
   }
 
   #evictOne(): void {
     while (this.#exitedHead < this.#exited.length) {
-      const key = this.#exited[this.#exitedHead++]!;
-      const e = this.#byKey.get(key);
-      if (e !== undefined && e.exitedAtMs !== undefined) {
-        this.#remove(key, e);
+      const e = this.#exited[this.#exitedHead++]!;
+      if (e.inCache === true) {
+        this.#remove(e);
         this.#evictions++;
         this.#compact();
         return;
       }
     }
-    const first = this.#byKey.entries().next();
-    if (first.done) return;
-    this.#remove(first.value[0], first.value[1]);
+    const first = this.#byPid.values().next();
+    const victim = first.done ? this.#older.values().next().value : first.value;
+    if (victim === undefined) return;
+    this.#remove(victim);
     this.#evictions++;
   }
 
   get size(): number {
-    return this.#byKey.size;
+    return this.#byPid.size + this.#older.size;
   }
 
   stats(): ProcessCacheStats {
     return {
-      size: this.#byKey.size,
+      size: this.size,
       capacity: this.#capacity,
       bytes: this.#bytes,
       maxBytes: this.#maxBytes,

@@ -32,4 +32,7 @@ export interface ProcessEntry {
   live: boolean;
   /** Epoch ms of the exit, once seen; the entry is then kept `exitRetentionMs` for late events. */
   exitedAtMs?: number;
+  /** Owned by ProcessCache: whether the entry is held, and its size as measured at the last put. */
+  inCache?: boolean;
+  cacheBytes?: number;
 }

@@ -185,7 +185,9 @@ export class ProcessTracker {
     const e = this.#create(p, true);
     apply(e, p, 'replace', this.#startMs(p, platform));
     this.#link(e, p);
-    if (p.startKey !== '') this.#cache.put(e);
+    // remember it, unless that would push out a live instance of the same pid (this may be a late event)
+    const cur = this.#cache.peekPid(p.pid);
+    if (p.startKey !== '' && (cur === undefined || cur.exitedAtMs !== undefined)) this.#cache.put(e);
     return e;
   }
 }

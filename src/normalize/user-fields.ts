@@ -1,15 +1,14 @@
 import type { EcsObject } from '../ecs/ecs-event.js';
 import { resolvedNames } from './entry-memo.js';
 import type { ProcessEntry } from './process-entry.js';
-import { setDefined } from './set-defined.js';
 import type { UserDirectory } from './user-directory.js';
 
 function idName(id: number | string | undefined, name: string | undefined, domain?: string): EcsObject | undefined {
   if (id === undefined && name === undefined) return undefined;
   const o: EcsObject = {};
-  setDefined(o, 'id', id === undefined ? undefined : String(id));
-  setDefined(o, 'name', name);
-  setDefined(o, 'domain', domain);
+  if (id !== undefined) o['id'] = String(id);
+  if (name !== undefined) o['name'] = name;
+  if (domain !== undefined) o['domain'] = domain;
   return o;
 }
 
@@ -30,8 +29,10 @@ export function userFields(e: ProcessEntry, users: UserDirectory): { user?: EcsO
 /** `process.{user,group,real_user,real_group}` onto a process object. */
 export function processUserFields(target: EcsObject, e: ProcessEntry, users: UserDirectory): void {
   const n = resolvedNames(e, users);
-  setDefined(target, 'user', idName(e.euid ?? e.uid, n.user));
-  setDefined(target, 'group', idName(e.egid ?? e.gid, n.group));
-  if (e.uid !== undefined) setDefined(target, 'real_user', idName(e.uid, n.realUser));
-  if (e.gid !== undefined) setDefined(target, 'real_group', idName(e.gid, n.realGroup));
+  const user = idName(e.euid ?? e.uid, n.user);
+  const group = idName(e.egid ?? e.gid, n.group);
+  if (user !== undefined) target['user'] = user;
+  if (group !== undefined) target['group'] = group;
+  if (e.uid !== undefined) target['real_user'] = idName(e.uid, n.realUser)!;
+  if (e.gid !== undefined) target['real_group'] = idName(e.gid, n.realGroup)!;
 }
