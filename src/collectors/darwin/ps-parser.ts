@@ -58,16 +58,17 @@ export function parsePsProcesses(text: string): PsParseResult {
 }
 
 /**
- * Parses the executables call (`pid=,exe=` on procps, `pid=,comm=` on macOS): pid -> absolute path. Entries
- * that are not absolute paths (`-` when unreadable, a bare name) are left out.
+ * Parses the executables call (`pid=,exe=` on procps, `pid=,comm=` on macOS): pid -> absolute path, or the
+ * bare name when that is all ps knows (`comm` without a path); `-` (unreadable) is left out.
  */
-export function parsePsExecutables(text: string): Map<number, string> {
-  const out = new Map<number, string>();
+export function parsePsExecutables(text: string): Map<number, { readonly executable?: string; readonly name?: string }> {
+  const out = new Map<number, { readonly executable?: string; readonly name?: string }>();
   for (const line of text.split('\n')) {
     const m = /^\s*(\d+) (.*)$/.exec(line);
     if (m === null) continue;
-    const path = m[2]!.trim();
-    if (path.startsWith('/')) out.set(Number(m[1]), path);
+    const value = m[2]!.trim();
+    if (value === '' || value === '-') continue;
+    out.set(Number(m[1]), value.startsWith('/') ? { executable: value } : { name: value });
   }
   return out;
 }

@@ -86,7 +86,9 @@ export class PsProcessReader {
 }
 
 /** One ps row as a RawProcess (`parentStartKey` is added once every row's key is known). */
-export function rawProcessFromPs(row: PsRow, startKey: string, executable: string | undefined): RawProcess {
+export function rawProcessFromPs(row: PsRow, startKey: string, image: { readonly executable?: string; readonly name?: string } | undefined): RawProcess {
+  const executable = image?.executable;
+  const comm = row.name ?? image?.name;
   return {
     pid: row.pid,
     startKey,
@@ -98,7 +100,7 @@ export function rawProcessFromPs(row: PsRow, startKey: string, executable: strin
     groupLeaderPid: row.pgid,
     ...(executable !== undefined ? { executable } : {}),
     ...(row.args !== undefined ? { args: row.args } : {}),
-    ...(row.name !== undefined ? { comm: row.name } : {}),
+    ...(comm !== undefined ? { comm } : {}),
   };
 }
 

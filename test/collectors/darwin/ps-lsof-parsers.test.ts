@@ -54,12 +54,12 @@ test('ps rows: procps (Linux) and BSD (macOS) output, kernel threads, zombies, u
   assert.equal(by.get(404)!.euid, 0, 'setuid: real 501, effective 0');
 });
 
-test('ps executables: procps exe and macOS comm give absolute paths; "-" and bare names are left out', () => {
+test('ps executables: procps exe and macOS comm give absolute paths, else a bare name; "-" is left out', () => {
   const m = parsePsExecutables('    1 /usr/lib/systemd/systemd\n    2 -\n  401 /Applications/Claude.app/Contents/MacOS/Claude Helper (Renderer)\n  500 kworker/0:1\n');
-  assert.equal(m.get(1), '/usr/lib/systemd/systemd');
-  assert.equal(m.get(401), '/Applications/Claude.app/Contents/MacOS/Claude Helper (Renderer)');
+  assert.deepEqual(m.get(1), { executable: '/usr/lib/systemd/systemd' });
+  assert.deepEqual(m.get(401), { executable: '/Applications/Claude.app/Contents/MacOS/Claude Helper (Renderer)' });
   assert.equal(m.has(2), false);
-  assert.equal(m.has(500), false);
+  assert.deepEqual(m.get(500), { name: 'kworker/0:1' });
 });
 
 test('lsof addresses: IPv4, bracketed IPv6, wildcards, zone ids; negative rows', () => {
