@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { arch, hostname, release } from 'node:os';
 import { join } from 'node:path';
 import type { Platform } from './raw-event.js';
+import { readDarwinHostIdentity } from './darwin/darwin-host-identity.js';
 import { readWindowsHostIdentity } from './win32/windows-host-identity.js';
 
 /**
@@ -99,15 +100,9 @@ function readLinux(options: HostIdentityOptions): HostIdentity {
   };
 }
 
-function unsupported(platform: Platform): () => HostIdentity {
-  return () => {
-    throw new Error(`VIGIL_HOST_UNSUPPORTED: host identity for ${platform} is not implemented yet`);
-  };
-}
-
 const READERS: Readonly<Record<Platform, (options: HostIdentityOptions) => HostIdentity>> = {
   linux: readLinux,
-  macos: unsupported('macos'),
+  macos: () => readDarwinHostIdentity(),
   windows: (o) => readWindowsHostIdentity(o.nowMs ? { nowMs: o.nowMs } : {}),
 };
 
