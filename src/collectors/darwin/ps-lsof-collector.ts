@@ -1,6 +1,7 @@
 import type { Collector, CollectorStats, RawEventSink } from '../collector.js';
 import { currentPlatform, readHostIdentity, type HostIdentity } from '../host-identity.js';
 import type { Platform, RawEvent, RawProcess } from '../raw-event.js';
+import { readCwds } from './lsof-cwd.js';
 import { LsofNetworkPoller, type LsofPollerStats } from './lsof-network-poller.js';
 import { PidGapCounter } from './pid-gap-counter.js';
 import { PsProcessReader, type PsProcess, type PsReaderStats } from './ps-process-reader.js';
@@ -12,6 +13,8 @@ export interface PsLsofCollectorOptions {
   readonly host?: HostIdentity;
   /** Process poll period (default 250 ms): processes that live shorter are likely missed (stats().missed). */
   readonly intervalMs?: number;
+  /** Look up the working directory of new processes with lsof (default true). */
+  readonly cwd?: boolean;
   /** Socket poll period (default 500 ms, rounded up to a multiple of intervalMs). */
   readonly networkIntervalMs?: number;
   readonly network?: boolean;
@@ -59,6 +62,8 @@ export class PsLsofCollector implements Collector {
   readonly #intervalMs: number;
   readonly #networkEvery: number;
   readonly #network: boolean;
+  readonly #cwd: boolean;
+  readonly #lsofPath: string;
   readonly #now: () => number;
   readonly #log: NonNullable<PsLsofCollectorOptions['log']>;
   readonly #runner = new ToolRunner();
@@ -83,6 +88,8 @@ export class PsLsofCollector implements Collector {
     this.#intervalMs = options.intervalMs ?? 250;
     this.#networkEvery = Math.max(1, Math.ceil((options.networkIntervalMs ?? 500) / this.#intervalMs));
     this.#network = options.network ?? true;
+    this.#cwd = options.cwd ?? true;
+    this.#lsofPath = options.lsofPath ?? 'lsof';
     this.#now = options.nowMs ?? Date.now;
     this.#log = options.log ?? (() => {});
     this.#reader = new PsProcessReader({
@@ -168,6 +175,7 @@ export class PsLsofCollector implements Collector {
   async #pollProcesses(first: boolean): Promise<void> {
     const { processes, malformed } = await this.#reader.read();
     this.#malformed += malformed;
+    if (this.#cwd) await this.#addCwds(processes, first);
     const now = this.#now();
     const platform = this.#platform;
     const base = { backend: 'ps-lsof' as const, platform };
@@ -197,6 +205,30 @@ export class PsLsofCollector implements Collector {
     const spawned = this.#runner.spawned;
     this.#gaps.update(newPids, maxPid, spawned - this.#spawnedAtLastPoll);
     this.#spawnedAtLastPoll = spawned;
+  }
+
+  /** Fills `cwd` of the processes new since the last poll (all of them on the first), carrying known ones over. */
+  async #addCwds(processes: Map<number, PsProcess>, first: boolean): Promise<void> {
+    const fresh: number[] = [];
+    for (const [pid, cur] of processes) {
+      const old = this.#table.get(pid);
+      if (old !== undefined && old.process.startKey === cur.process.startKey) {
+        if (old.process.cwd !== undefined) processes.set(pid, { row: cur.row, process: { ...cur.process, cwd: old.process.cwd } });
+      } else fresh.push(pid);
+    }
+    if (fresh.length === 0) return;
+    let cwds: Map<number, string>;
+    try {
+      cwds = await readCwds(this.#runner, this.#lsofPath, first ? undefined : fresh);
+    } catch (err) {
+      this.#log('warn', 'lsof cwd lookup failed', { error: (err as Error).message });
+      return;
+    }
+    for (const pid of fresh) {
+      const cwd = cwds.get(pid);
+      const cur = processes.get(pid)!;
+      if (cwd !== undefined) processes.set(pid, { row: cur.row, process: { ...cur.process, cwd } });
+    }
   }
 
   #isFork(p: RawProcess, processes: ReadonlyMap<number, PsProcess>): boolean {

@@ -39,6 +39,8 @@ test('ps-lsof for real on this machine: already_running, exec with args, a loopb
   assert.equal(exec.process.args!.join(' '), `${PYTHON} -c ${code}`, 'its args (argv joined by ps, split back at spaces)');
   assert.equal(exec.process.ppid, process.pid);
   assert.equal(exec.process.startKey, startTicksOf(py.pid));
+  assert.equal(exec.process.cwd, process.cwd(), 'working directory from lsof -d cwd');
+  assert.equal(snap!.process.cwd, process.cwd());
 
   const connect = await log.waitFor((e) => e.kind === 'connect' && e.process.pid === py.pid, 10_000, 'connect of python3');
   assert.ok(connect.kind === 'connect');

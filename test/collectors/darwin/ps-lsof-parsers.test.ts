@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseLstart } from '../../../src/collectors/darwin/lstart.js';
+import { parseLsofCwd } from '../../../src/collectors/darwin/lsof-cwd.js';
 import { LsofConnectionTracker } from '../../../src/collectors/darwin/lsof-connection-tracker.js';
 import { parseLsofAddress, parseLsofFields } from '../../../src/collectors/darwin/lsof-parser.js';
 import { PidGapCounter } from '../../../src/collectors/darwin/pid-gap-counter.js';
@@ -121,4 +122,11 @@ test('pid gaps: pids allocated between polls and never seen are missed; own help
   g.update([50], 110, 0);
   assert.equal(g.wraps, 1);
   assert.equal(g.missed, 4);
+});
+
+test('lsof cwd fields: pid -> directory, NUL or newline terminated, bad pids skipped', () => {
+  const text = 'p1\0\nfcwd\0n/\0\np812\0\nfcwd\0n/Users/dev/My Projects\0\npx\0\nfcwd\0n/nowhere\0\n';
+  assert.deepEqual([...parseLsofCwd(text)], [[1, '/'], [812, '/Users/dev/My Projects']]);
+  assert.deepEqual([...parseLsofCwd(text.replace(/\0\n/g, '\n').replace(/\0/g, '\n'))], [[1, '/'], [812, '/Users/dev/My Projects']]);
+  assert.equal(parseLsofCwd('').size, 0);
 });
