@@ -161,8 +161,10 @@ function compileComparison(e: ComparisonNode, ctx: CompileContext): Condition {
       };
     } else {
       eq = (ev) => {
+        const a = left(ev);
         const b = right(ev);
-        return anyOf(left(ev), (x) => anyOf(b, (y) => scalarEquals(x, y)));
+        if (!Array.isArray(a) && !Array.isArray(b)) return a === undefined || a === null || b === undefined || b === null ? null : scalarEquals(a, b);
+        return anyOf(a, (x) => anyOf(b, (y) => scalarEquals(x, y)));
       };
     }
     if (e.op === '==') return eq;
@@ -187,8 +189,14 @@ function compileComparison(e: ComparisonNode, ctx: CompileContext): Condition {
     return (ev) => anyOf(get(ev), test);
   }
   return (ev) => {
+    const a = left(ev);
     const b = right(ev);
-    return anyOf(left(ev), (x) =>
+    if (!Array.isArray(a) && !Array.isArray(b)) {
+      if (a === undefined || a === null || b === undefined || b === null) return null;
+      const k = scalarCompare(a, b);
+      return k === null ? null : holds(k);
+    }
+    return anyOf(a, (x) =>
       anyOf(b, (y) => {
         const k = scalarCompare(x, y);
         return k === null ? null : holds(k);

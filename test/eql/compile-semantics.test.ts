@@ -58,6 +58,11 @@ const rows: Array<[string, Record<string, unknown>, boolean]> = [
   ['cidrMatch(source.ip, "::1/128")', ev({ source: { ip: '::1' } }), true],
   ['number("0x2a") == process.pid and string(process.pid) == "42"', ev(proc), true],
   ['substring(process.name, -2) == "sh" and between(process.name, "B", "h") == "as"', ev(proc), true],
+  // field against field: scalars, multi-valued (any pair), missing (null)
+  ['process.name != process.parent.name and process.pid > process.ppid', ev({ process: { ...proc.process, ppid: 1 } }), true],
+  ['process.args == process.parent.name', ev({ process: { args: ['x', 'sshd'], parent: { name: 'sshd' } } }), true],
+  ['process.name == missing', ev(proc), false],
+  ['not (process.name == missing)', ev(proc), false],
   ['true', ev(proc), true],
   ['false', ev(proc), false],
   ['null', ev(proc), false],
