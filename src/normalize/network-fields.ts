@@ -3,8 +3,20 @@ import type { RawAccept, RawConnect, RawDisconnect, RawEndpoint } from '../colle
 
 type RawNetwork = RawConnect | RawAccept | RawDisconnect;
 
+const MAPPED_V4 = /^::ffff:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i;
+
+/**
+ * An IPv4-mapped IPv6 address (a dual-stack socket talking IPv4) as plain IPv4 text, as Elasticsearch's `ip`
+ * type treats it: rules' `cidrMatch(destination.ip, "127.0.0.0/8", ...)` then match it as they would there.
+ */
+export function unmapIp(ip: string): string {
+  const m = MAPPED_V4.exec(ip);
+  return m === null ? ip : m[1]!;
+}
+
 function endpoint(ep: RawEndpoint): EcsObject {
-  return { ip: ep.ip, address: ep.ip, port: ep.port };
+  const ip = unmapIp(ep.ip);
+  return { ip, address: ip, port: ep.port };
 }
 
 /**

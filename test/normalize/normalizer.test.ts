@@ -216,3 +216,24 @@ test('documents share no mutable object: annotating one leaves the next untouche
   assert.equal(get(b, 'host.os.name'), HOST.os.name);
   assert.deepEqual(get(b, 'event.category'), ['process']);
 });
+
+const mapped: Array<[string, string]> = [
+  ['::ffff:127.0.0.1', '127.0.0.1'],
+  ['::FFFF:10.1.2.3', '10.1.2.3'],
+  // negative rows: left alone
+  ['::1', '::1'],
+  ['::ffff:7f00:1', '::ffff:7f00:1'],
+  ['2001:db8::ffff:1.2.3.4', '2001:db8::ffff:1.2.3.4'],
+  ['127.0.0.1', '127.0.0.1'],
+];
+for (const [raw, want] of mapped) {
+  test(`IPv4-mapped addresses are written as IPv4: ${raw}`, (t) => {
+    const etc = fixtureEtc();
+    t.after(etc.dispose);
+    const n = makeNormalizer(etc.dir);
+    const doc = n.normalize({ ...base, kind: 'connect', timeMs: T0, transport: 'tcp', family: 'ipv6', destination: { ip: raw, port: 1 }, source: { ip: raw, port: 2 }, result: 0, process: proc(70, '70') });
+    assert.equal(get(doc, 'destination.ip'), want);
+    assert.equal(get(doc, 'source.address'), want);
+    assert.equal(get(doc, 'network.type'), 'ipv6', 'the socket family is kept');
+  });
+}
