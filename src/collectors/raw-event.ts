@@ -100,12 +100,17 @@ export interface RawConnect extends RawNetworkBase {
   readonly kind: 'connect';
   readonly result?: number;
 }
-/** An inbound connection accepted by `process` (the server side). */
+/** An inbound connection accepted by `process` (the server side): `source` is the remote peer, `destination` the local listener. */
 export interface RawAccept extends RawNetworkBase {
   readonly kind: 'accept';
 }
 export interface RawDisconnect extends RawNetworkBase {
   readonly kind: 'disconnect';
+  /**
+   * True when the connection had been accepted on this host (then, as for RawAccept, the remote peer is the
+   * source and the local end the destination); false or absent for an outbound one (local end = source).
+   */
+  readonly inbound?: boolean;
 }
 
 export type RawEvent = RawExec | RawFork | RawExit | RawSnapshot | RawConnect | RawAccept | RawDisconnect;
