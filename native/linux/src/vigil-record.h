@@ -19,6 +19,7 @@
 #define VG_KIND_EXIT 3
 #define VG_KIND_CONNECT 4
 #define VG_KIND_ACCEPT 5
+#define VG_KIND_DISCONNECT 6
 #define VG_KIND_HELLO 16
 #define VG_KIND_STATS 17
 
@@ -81,7 +82,13 @@ struct vg_exit {
 	__u32 pad;
 };
 
-/* connect / accept: vg_hdr + vg_proc + this (48 bytes). Addresses in network byte order, ports host order. */
+/* vg_hdr.flags of a disconnect: the connection had been accepted (inbound) by this helper's accept probe. */
+#define VG_DISCONNECT_INBOUND 1u
+
+/*
+ * connect / accept / disconnect: vg_hdr + vg_proc + this (48 bytes). Addresses in network byte order, ports in
+ * host order; s* is the local end, d* the remote end.
+ */
 struct vg_net {
 	__u16 family;   /* AF_INET 2 / AF_INET6 10 */
 	__u8 protocol;  /* IPPROTO_TCP 6 / IPPROTO_UDP 17, 0 unknown */

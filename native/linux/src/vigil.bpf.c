@@ -80,6 +80,14 @@ struct {
 	__type(value, struct pending_connect);
 } connects SEC(".maps");
 
+/* Sockets returned by accept(), so that their disconnect is known to be inbound. Bounded (LRU evicts). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u8);
+} inbound SEC(".maps");
+
 static __always_inline void count_lost(void)
 {
 	__u32 zero = 0;
@@ -389,6 +397,9 @@ static __always_inline int on_accept_exit(struct trace_event_raw_sys_exit *ctx)
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
+	__u64 skp = (__u64)sk;
+	__u8 one = 1;
+	bpf_map_update_elem(&inbound, &skp, &one, BPF_ANY);
 	struct net_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {
 		count_lost();
@@ -425,4 +436,50 @@ SEC("tracepoint/syscalls/sys_exit_accept4")
 int vg_exit_accept4(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_accept_exit(ctx);
+}
+
+/*
+ * A TCP connection closed by its own process: ESTABLISHED -> FIN_WAIT1 (this end closes first) or
+ * CLOSE_WAIT -> LAST_ACK (this end closes after the peer). Both transitions happen inside close()/shutdown()
+ * (or exit), in the process's context, so the pid is right; transitions driven by packets run in softirq
+ * with an unrelated current task and are not reported.
+ */
+SEC("tracepoint/sock/inet_sock_set_state")
+int vg_sock_state(struct trace_event_raw_inet_sock_set_state *ctx)
+{
+	if (ctx->protocol != IPPROTO_TCP)
+		return 0;
+	int from = ctx->oldstate, to = ctx->newstate;
+	if (!((from == TCP_ESTABLISHED && to == TCP_FIN_WAIT1) || (from == TCP_CLOSE_WAIT && to == TCP_LAST_ACK)))
+		return 0;
+	__u16 family = ctx->family;
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	__u64 skp = (__u64)ctx->skaddr;
+	__u16 flags = bpf_map_lookup_elem(&inbound, &skp) ? VG_DISCONNECT_INBOUND : 0;
+	if (flags)
+		bpf_map_delete_elem(&inbound, &skp);
+	struct net_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
+		count_lost();
+		return 0;
+	}
+	fill_hdr(&r->hdr, VG_KIND_DISCONNECT, sizeof(*r));
+	r->hdr.flags = flags;
+	fill_proc(&r->proc, (struct task_struct *)bpf_get_current_task());
+	__builtin_memset(&r->net, 0, sizeof(r->net));
+	r->net.family = family;
+	r->net.protocol = IPPROTO_TCP;
+	r->net.sport = ctx->sport;
+	r->net.dport = ctx->dport;
+	/* The verifier refuses ctx pointer arithmetic for copies: read the address arrays as kernel memory. */
+	if (family == AF_INET) {
+		bpf_probe_read_kernel(r->net.saddr, 4, ctx->saddr);
+		bpf_probe_read_kernel(r->net.daddr, 4, ctx->daddr);
+	} else {
+		bpf_probe_read_kernel(r->net.saddr, 16, ctx->saddr_v6);
+		bpf_probe_read_kernel(r->net.daddr, 16, ctx->daddr_v6);
+	}
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	return 0;
 }

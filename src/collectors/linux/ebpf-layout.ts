@@ -8,7 +8,7 @@ export const FRAME_HEADER_BYTES = 12;
 /** Largest payload accepted: an exec record is at most 112 + 64 KiB. */
 export const FRAME_MAX_PAYLOAD = 128 * 1024;
 
-export const FRAME_KINDS = ['exec', 'fork', 'exit', 'connect', 'accept', 'hello', 'stats'] as const;
+export const FRAME_KINDS = ['exec', 'fork', 'exit', 'connect', 'accept', 'disconnect', 'hello', 'stats'] as const;
 export type FrameKind = (typeof FRAME_KINDS)[number];
 export const FRAME_KIND_CODES: Readonly<Record<FrameKind, number>> = {
   exec: 1,
@@ -16,6 +16,7 @@ export const FRAME_KIND_CODES: Readonly<Record<FrameKind, number>> = {
   exit: 3,
   connect: 4,
   accept: 5,
+  disconnect: 6,
   hello: 16,
   stats: 17,
 };
@@ -58,7 +59,10 @@ export const EXEC = {
 
 export const EXIT = { status: 96, bytes: 104 } as const;
 
-/** struct vg_net, at RECORD.body. */
+/** vg_hdr.flags of a disconnect: the connection was accepted (inbound). */
+export const DISCONNECT_INBOUND = 1;
+
+/** struct vg_net, at RECORD.body: s* is the local end, d* the remote end. */
 export const NET = {
   family: 96,
   protocol: 98,

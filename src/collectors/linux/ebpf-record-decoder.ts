@@ -1,8 +1,8 @@
 import { posix } from 'node:path';
-import type { RawAccept, RawConnect, RawEvent, RawExec, RawExit, RawFork, RawProcess } from '../raw-event.js';
+import type { RawAccept, RawConnect, RawDisconnect, RawEvent, RawExec, RawExit, RawFork, RawProcess } from '../raw-event.js';
 import { decodeIp } from './ebpf-ip.js';
 import type { EbpfHelperHello, EbpfHelperStats } from './ebpf-helper-info.js';
-import { AF_INET, AF_INET6, EXEC, EXIT, FRAME_KIND_CODES, HELLO, IPPROTO_UDP, NET, RECORD, STATS } from './ebpf-layout.js';
+import { AF_INET, AF_INET6, DISCONNECT_INBOUND, EXEC, EXIT, FRAME_KIND_CODES, HELLO, IPPROTO_UDP, NET, RECORD, STATS } from './ebpf-layout.js';
 import type { FrameKind } from './ebpf-layout.js';
 
 export type DecodedFrame =
@@ -18,6 +18,7 @@ const MIN_BYTES: Readonly<Record<FrameKind, number>> = {
   exit: EXIT.bytes,
   connect: NET.bytes,
   accept: NET.bytes,
+  disconnect: NET.bytes,
   hello: HELLO.bytes,
   stats: STATS.bytes,
 };
@@ -84,6 +85,7 @@ export class EbpfRecordDecoder {
       }),
     connect: (p) => this.network(p, 'connect'),
     accept: (p) => this.network(p, 'accept'),
+    disconnect: (p) => this.network(p, 'disconnect'),
   };
 
   private event(p: Buffer, build: (timeMs: number, process: RawProcess) => RawEvent, extra?: Partial<RawProcess>): DecodedFrame {
@@ -136,42 +138,32 @@ export class EbpfRecordDecoder {
     return this.event(p, (timeMs, process): RawExec => ({ kind: 'exec', timeMs, backend: 'ebpf', platform: 'linux', process }), extra);
   }
 
-  private network(p: Buffer, kind: 'connect' | 'accept'): DecodedFrame {
+  private network(p: Buffer, kind: 'connect' | 'accept' | 'disconnect'): DecodedFrame {
     const familyCode = p.readUInt16LE(NET.family);
     if (familyCode !== AF_INET && familyCode !== AF_INET6) return { type: 'malformed', reason: `address family ${familyCode}` };
-    const local = decodeIp(familyCode, p, NET.saddr);
-    const remote = decodeIp(familyCode, p, NET.daddr);
-    const sport = p.readUInt16LE(NET.sport);
-    const dport = p.readUInt16LE(NET.dport);
-    const transport = p[NET.protocol] === IPPROTO_UDP ? 'udp' : 'tcp';
-    const result = p.readInt32LE(NET.result);
-    return this.event(p, (timeMs, process): RawConnect | RawAccept =>
-      kind === 'connect'
-        ? {
-            kind,
-            timeMs,
-            backend: 'ebpf',
-            platform: 'linux',
-            process,
-            transport,
-            family: remote.family,
-            ...(sport !== 0 ? { source: { ip: local.ip, port: sport } } : {}),
-            destination: { ip: remote.ip, port: dport },
-            result,
-          }
-        : // The server side: the remote peer is the source, the local listener the destination.
-          {
-            kind,
-            timeMs,
-            backend: 'ebpf',
-            platform: 'linux',
-            process,
-            transport,
-            family: remote.family,
-            source: { ip: remote.ip, port: dport },
-            destination: { ip: local.ip, port: sport },
-          },
-    );
+    const localIp = decodeIp(familyCode, p, NET.saddr);
+    const remoteIp = decodeIp(familyCode, p, NET.daddr);
+    const local = { ip: localIp.ip, port: p.readUInt16LE(NET.sport) };
+    const remote = { ip: remoteIp.ip, port: p.readUInt16LE(NET.dport) };
+    const base = {
+      backend: 'ebpf' as const,
+      platform: 'linux' as const,
+      transport: p[NET.protocol] === IPPROTO_UDP ? ('udp' as const) : ('tcp' as const),
+      family: remoteIp.family,
+    };
+    // Orientation follows the connection: an outbound one has the local end as source; an inbound one (accepted
+    // here) has the remote peer as source and the local listener as destination.
+    const inbound = kind === 'accept' || (kind === 'disconnect' && (p.readUInt16LE(RECORD.flags) & DISCONNECT_INBOUND) !== 0);
+    return this.event(p, (timeMs, process): RawConnect | RawAccept | RawDisconnect => {
+      if (kind === 'connect') {
+        const result = p.readInt32LE(NET.result);
+        return { kind, timeMs, process, ...base, ...(local.port !== 0 ? { source: local } : {}), destination: remote, result };
+      }
+      if (kind === 'accept') return { kind, timeMs, process, ...base, source: remote, destination: local };
+      return inbound
+        ? { kind, timeMs, process, ...base, source: remote, destination: local, inbound: true }
+        : { kind, timeMs, process, ...base, source: local, destination: remote };
+    });
   }
 }
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { defaultHelperPath, EbpfCollector } from '../../../src/collectors/linux/ebpf-collector.js';
-import type { RawAccept, RawConnect, RawEvent, RawExec } from '../../../src/collectors/raw-event.js';
+import type { RawAccept, RawConnect, RawDisconnect, RawEvent, RawExec } from '../../../src/collectors/raw-event.js';
 import { bpfProgramIds, bpfProgramsOf, parseStat, procStat, run, waitFor } from './ebpf-live-helpers.js';
 
 const skipReason = await EbpfCollector.probe();
@@ -33,14 +33,14 @@ describe('EbpfCollector (live)', { skip: skipReason ?? false }, () => {
 
   test('a burst of 1000 /bin/true execs: every one, with args, parent and start keys matching /proc', async () => {
     const token = randomBytes(6).toString('hex');
-    const script = `cat /proc/$$/stat; i=0; while [ $i -lt 1000 ]; do /bin/true vigil-burst ${token} $i; i=$((i+1)); done; ` +
+    const script = `cat /proc/$$/stat; i=0; while [ $i -lt 1000 ]; do /bin/true vigil-ebpf-burst ${token} $i; i=$((i+1)); done; ` +
       'for j in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do cat /proc/self/stat; done';
     const r = await run('/bin/sh', ['-c', script]);
     assert.equal(r.code, 0);
     const lines = r.stdout.trim().split('\n').map(parseStat);
     const sh = lines[0]!;
     assert.equal(sh.pid, r.pid);
-    const mine = (): RawExec[] => execs().filter((e) => e.process.args?.[1] === 'vigil-burst' && e.process.args[2] === token);
+    const mine = (): RawExec[] => execs().filter((e) => e.process.args?.[1] === 'vigil-ebpf-burst' && e.process.args[2] === token);
     const cats = (): RawExec[] => execs().filter((e) => e.process.ppid === sh.pid && e.process.comm === 'cat');
     await waitFor('1000 burst execs and 21 cats', () => mine().length >= 1000 && cats().length >= 21);
 
@@ -117,7 +117,7 @@ describe('EbpfCollector (live)', { skip: skipReason ?? false }, () => {
     ];
     for (const [name, argv] of clients) {
       for (const host of ['127.0.0.1', '::1']) {
-        test(`${name} connecting to ${host}: connect with pid, destination and port; accept with the server's pid`, async () => {
+        test(`${name} connecting to ${host}: connect with pid, destination and port; accept with the server's pid; disconnects`, async () => {
           const port = ports.get(host)!;
           const [cmd, args] = argv(host, port);
           const r = await run(cmd, args);
@@ -139,6 +139,15 @@ describe('EbpfCollector (live)', { skip: skipReason ?? false }, () => {
           assert.equal(a.process.pid, process.pid, 'the server side is attributed to the server');
           assert.deepEqual(a.source, { ip: host, port: sport });
           assert.deepEqual(a.destination, { ip: host, port });
+          // Both ends close: each side's own process reports its disconnect, oriented like its connect/accept.
+          const disconnect = (pid: number): RawDisconnect | undefined =>
+            events.find((e): e is RawDisconnect => e.kind === 'disconnect' && e.process.pid === pid && e.destination.port === port && e.source?.port === sport);
+          await waitFor('disconnects of both ends', () => disconnect(r.pid) !== undefined && disconnect(process.pid) !== undefined);
+          assert.deepEqual(disconnect(r.pid)?.source, { ip: host, port: sport });
+          assert.deepEqual(disconnect(process.pid)?.source, { ip: host, port: sport });
+          assert.deepEqual(disconnect(process.pid)?.destination, { ip: host, port });
+          assert.equal(disconnect(process.pid)?.inbound, true);
+          assert.equal(disconnect(r.pid)?.inbound, undefined);
         });
       }
     }

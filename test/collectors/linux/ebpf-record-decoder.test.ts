@@ -83,7 +83,12 @@ const mapped = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 1, 2, 3];
 const doc = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1];
 const pad = (a: number[]): number[] => [...a, ...new Array(16 - a.length).fill(0)];
 
-const netRows: Array<[string, 'connect' | 'accept', Buffer, object]> = [
+const inboundFlag = (b: Buffer): Buffer => {
+  b.writeUInt16LE(1, 2);
+  return b;
+};
+
+const netRows: Array<[string, 'connect' | 'accept' | 'disconnect', Buffer, object]> = [
   ['ipv4 connect', 'connect', netBody(2, 6, pad([127, 0, 0, 1]), 40000, pad([127, 0, 0, 2]), 8080, 0),
     { family: 'ipv4', transport: 'tcp', source: { ip: '127.0.0.1', port: 40000 }, destination: { ip: '127.0.0.2', port: 8080 }, result: 0 }],
   ['failed connect has no source', 'connect', netBody(2, 6, pad([]), 0, pad([1, 1, 1, 1]), 443, -101),
@@ -92,7 +97,10 @@ const netRows: Array<[string, 'connect' | 'accept', Buffer, object]> = [
     { family: 'ipv6', transport: 'udp', source: { ip: '::1', port: 5353 }, destination: { ip: '2001:db8::1:0:0:1', port: 53 } }],
   ['v4-mapped accept is ipv4, remote peer as source', 'accept', netBody(10, 6, mapped, 80, mapped, 51000, 5),
     { family: 'ipv4', source: { ip: '10.1.2.3', port: 51000 }, destination: { ip: '10.1.2.3', port: 80 } }],
+  ['outbound disconnect: local end as source', 'disconnect', netBody(2, 6, pad([127, 0, 0, 1]), 40000, pad([127, 0, 0, 2]), 8080, 0),
+    { family: 'ipv4', transport: 'tcp', source: { ip: '127.0.0.1', port: 40000 }, destination: { ip: '127.0.0.2', port: 8080 } }],
 ];
+const inboundDisconnect = inboundFlag(record('disconnect', netBody(10, 6, v6loop, 8080, doc, 40000, 0)));
 for (const [name, kind, body, want] of netRows) {
   test(`network: ${name}`, () => {
     const e = event(ready().decode(FRAME_KIND_CODES[kind], record(kind, body))) as unknown as Record<string, unknown>;
@@ -100,6 +108,14 @@ for (const [name, kind, body, want] of netRows) {
     for (const [k, v] of Object.entries(want)) assert.deepEqual(e[k], v, k);
   });
 }
+
+test('network: inbound disconnect is oriented like its accept', () => {
+  const e = event(ready().decode(FRAME_KIND_CODES.disconnect, inboundDisconnect)) as unknown as Record<string, unknown>;
+  assert.equal(e['kind'], 'disconnect');
+  assert.deepEqual(e['source'], { ip: '2001:db8::1:0:0:1', port: 40000 });
+  assert.deepEqual(e['destination'], { ip: '::1', port: 8080 });
+  assert.equal(e['inbound'], true);
+});
 
 const malformed: Array<[string, (d: EbpfRecordDecoder) => DecodedFrame, RegExp]> = [
   ['unknown kind', (d) => d.decode(99, Buffer.alloc(200)), /unknown frame kind 99/],
