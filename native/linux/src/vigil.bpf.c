@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Vigil eBPF program: process (exec, fork, exit) and network (connect, accept) telemetry from tracepoints
- * only (raw tracepoints for sched, syscall tracepoints for connect/accept). Records are fixed-layout
- * (vigil-record.h) and submitted without wakeup: the loader drains the ring buffer on a timer.
+ * Vigil eBPF program: process (exec, fork, exit) and network (connect, accept, disconnect) telemetry from
+ * tracepoints only (raw tracepoints for sched, syscall tracepoints for connect/accept, sock:inet_sock_set_state
+ * for disconnects). Records are fixed-layout (vigil-record.h) and submitted without wakeup: the loader drains
+ * the ring buffer on a timer.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -10,204 +11,12 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_endian.h>
 #include "vigil-record.h"
-
-#define AF_INET 2
-#define AF_INET6 10
-#define SOCK_STREAM 1
-#define SOCK_DGRAM 2
-#define EINPROGRESS 115
+#include "bpf/vg-maps.bpf.h"
+#include "bpf/vg-record.bpf.h"
+#include "bpf/vg-cwd.bpf.h"
+#include "bpf/vg-socket.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-/* Set by the loader before load. */
-const volatile __u64 tick_ns = 10000000; /* 1e9 / USER_HZ */
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 << 20); /* resized by the loader */
-} events SEC(".maps");
-
-/* Per-CPU counters: [0] records lost because the ring buffer was full. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} lost SEC(".maps");
-
-#define VG_DATA_SIZE 65536
-#define VG_EXEC_FIXED (sizeof(struct vg_hdr) + sizeof(struct vg_proc) + sizeof(struct vg_exec))
-
-struct exec_scratch {
-	struct vg_hdr hdr;
-	struct vg_proc proc;
-	struct vg_exec exec;
-	char data[VG_DATA_SIZE];
-};
-
-/* One exec scratch record per CPU (a plain array: per-CPU values are limited to 32 KiB). Sized by the loader. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 64);
-	__type(key, __u32);
-	__type(value, struct exec_scratch);
-} scratch SEC(".maps");
-
-struct net_record {
-	struct vg_hdr hdr;
-	struct vg_proc proc;
-	struct vg_net net;
-};
-
-struct exit_record {
-	struct vg_hdr hdr;
-	struct vg_proc proc;
-	struct vg_exit exit;
-};
-
-/* connect() arguments between sys_enter and sys_exit, keyed by pid_tgid. Bounded (LRU evicts). */
-struct pending_connect {
-	__u16 family;
-	__u16 port;
-	__u32 fd;
-	__u8 addr[16];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 8192);
-	__type(key, __u64);
-	__type(value, struct pending_connect);
-} connects SEC(".maps");
-
-/* Sockets returned by accept(), so that their disconnect is known to be inbound. Bounded (LRU evicts). */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, __u8);
-} inbound SEC(".maps");
-
-static __always_inline void count_lost(void)
-{
-	__u32 zero = 0;
-	__u64 *n = bpf_map_lookup_elem(&lost, &zero);
-	if (n)
-		*n += 1;
-}
-
-static __always_inline __u64 to_ticks(__u64 ns)
-{
-	return tick_ns ? ns / tick_ns : 0;
-}
-
-static __always_inline void fill_proc(struct vg_proc *p, struct task_struct *task)
-{
-	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
-	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
-	const struct cred *cred = BPF_CORE_READ(task, real_cred);
-	struct signal_struct *signal = BPF_CORE_READ(task, signal);
-
-	p->pid = BPF_CORE_READ(task, tgid);
-	p->tid = BPF_CORE_READ(task, pid);
-	p->start_boot_ns = BPF_CORE_READ(leader, start_boottime);
-	p->start_ticks = to_ticks(p->start_boot_ns);
-	p->ppid = BPF_CORE_READ(parent, tgid);
-	p->parent_start_ticks = to_ticks(BPF_CORE_READ(parent, group_leader, start_boottime));
-	p->uid = BPF_CORE_READ(cred, uid.val);
-	p->gid = BPF_CORE_READ(cred, gid.val);
-	p->euid = BPF_CORE_READ(cred, euid.val);
-	p->egid = BPF_CORE_READ(cred, egid.val);
-	p->pgid = BPF_CORE_READ(signal, pids[PIDTYPE_PGID], numbers[0].nr);
-	p->sid = BPF_CORE_READ(signal, pids[PIDTYPE_SID], numbers[0].nr);
-	p->pad = 0;
-	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), BPF_CORE_READ(leader, comm));
-}
-
-static __always_inline void fill_hdr(struct vg_hdr *h, __u16 kind, __u32 size)
-{
-	h->kind = kind;
-	h->flags = 0;
-	h->size = size;
-	h->time_ns = bpf_ktime_get_boot_ns();
-}
-
-/*
- * The cwd walk, one path component per bpf_loop() step (a plain loop makes the verifier explore every
- * offset). Components are written NUL-terminated, leaf first, at scratch.data[base..]; mount points are
- * crossed; the walk stops at the task's root.
- */
-struct cwd_walk {
-	struct dentry *dentry;
-	struct vfsmount *vfsmnt;
-	struct dentry *root_dentry;
-	struct vfsmount *root_mnt;
-	__u64 mnt_offset;
-	__u32 base;
-	__u32 off;
-	__u32 done;
-	__u32 trunc;
-};
-
-static long cwd_step(__u32 index, void *arg)
-{
-	struct cwd_walk *w = arg;
-	struct dentry *dentry = w->dentry;
-	struct vfsmount *vfsmnt = w->vfsmnt;
-	(void)index;
-	if (dentry == w->root_dentry && vfsmnt == w->root_mnt) {
-		w->done = 1;
-		return 1;
-	}
-	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
-	if (dentry == BPF_CORE_READ(vfsmnt, mnt_root) || dentry == parent) {
-		struct mount *m = (struct mount *)((char *)vfsmnt - w->mnt_offset);
-		struct mount *mparent = BPF_CORE_READ(m, mnt_parent);
-		if (mparent == m) {
-			w->done = 1; /* the namespace root */
-			return 1;
-		}
-		w->dentry = BPF_CORE_READ(m, mnt_mountpoint);
-		w->vfsmnt = (struct vfsmount *)((char *)mparent + w->mnt_offset);
-		return 0;
-	}
-	__u32 off = w->off;
-	if (off + 256 > VG_CWD_MAX) {
-		w->trunc = 1;
-		return 1;
-	}
-	__u32 cpu = bpf_get_smp_processor_id();
-	struct exec_scratch *s = bpf_map_lookup_elem(&scratch, &cpu);
-	if (!s)
-		return 1;
-	const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
-	__u32 at = (w->base & 0x7fff) + (off & (VG_CWD_MAX - 1));
-	long n = bpf_probe_read_kernel_str(s->data + (at & 0xffff), 256, name);
-	if (n <= 0) {
-		w->done = 1;
-		return 1;
-	}
-	w->off = off + (__u32)n;
-	w->dentry = parent;
-	return 0;
-}
-
-static __always_inline __u32 read_cwd(struct task_struct *task, __u32 base, __u16 *flags)
-{
-	struct fs_struct *fs = BPF_CORE_READ(task, fs);
-	struct cwd_walk w = {
-		.dentry = BPF_CORE_READ(fs, pwd.dentry),
-		.vfsmnt = BPF_CORE_READ(fs, pwd.mnt),
-		.root_dentry = BPF_CORE_READ(fs, root.dentry),
-		.root_mnt = BPF_CORE_READ(fs, root.mnt),
-		.mnt_offset = bpf_core_field_offset(struct mount, mnt),
-		.base = base,
-	};
-	bpf_loop(VG_CWD_DEPTH, cwd_step, &w, 0);
-	if (w.trunc || !w.done)
-		*flags |= VG_EXEC_CWD_TRUNC;
-	return w.off > VG_CWD_MAX ? VG_CWD_MAX : w.off;
-}
 
 SEC("raw_tp/sched_process_exec")
 int vg_exec(struct bpf_raw_tracepoint_args *ctx)
@@ -322,26 +131,6 @@ int vg_enter_connect(struct trace_event_raw_sys_enter *ctx)
 	__u64 key = bpf_get_current_pid_tgid();
 	bpf_map_update_elem(&connects, &key, &p, BPF_ANY);
 	return 0;
-}
-
-/* The socket behind descriptor `fd` of the current task, or NULL. */
-static __always_inline struct socket *socket_of_fd(struct task_struct *task, __u32 fd)
-{
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	if (fd >= BPF_CORE_READ(fdt, max_fds))
-		return 0;
-	struct file **fds = BPF_CORE_READ(fdt, fd);
-	struct file *file = 0;
-	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
-	if (!file)
-		return 0;
-	return (struct socket *)BPF_CORE_READ(file, private_data);
-}
-
-static __always_inline __u8 protocol_of(struct socket *sock)
-{
-	short type = BPF_CORE_READ(sock, type);
-	return type == SOCK_STREAM ? 6 : type == SOCK_DGRAM ? 17 : 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_connect")

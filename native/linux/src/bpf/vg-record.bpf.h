@@ -1,0 +1,49 @@
+/* Filling the common record parts: header, process block (thread group leader's view), lost counter. */
+#ifndef VG_RECORD_BPF_H
+#define VG_RECORD_BPF_H
+
+static __always_inline void count_lost(void)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&lost, &zero);
+	if (n)
+		*n += 1;
+}
+
+static __always_inline __u64 to_ticks(__u64 ns)
+{
+	return tick_ns ? ns / tick_ns : 0;
+}
+
+static __always_inline void fill_proc(struct vg_proc *p, struct task_struct *task)
+{
+	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+	const struct cred *cred = BPF_CORE_READ(task, real_cred);
+	struct signal_struct *signal = BPF_CORE_READ(task, signal);
+
+	p->pid = BPF_CORE_READ(task, tgid);
+	p->tid = BPF_CORE_READ(task, pid);
+	p->start_boot_ns = BPF_CORE_READ(leader, start_boottime);
+	p->start_ticks = to_ticks(p->start_boot_ns);
+	p->ppid = BPF_CORE_READ(parent, tgid);
+	p->parent_start_ticks = to_ticks(BPF_CORE_READ(parent, group_leader, start_boottime));
+	p->uid = BPF_CORE_READ(cred, uid.val);
+	p->gid = BPF_CORE_READ(cred, gid.val);
+	p->euid = BPF_CORE_READ(cred, euid.val);
+	p->egid = BPF_CORE_READ(cred, egid.val);
+	p->pgid = BPF_CORE_READ(signal, pids[PIDTYPE_PGID], numbers[0].nr);
+	p->sid = BPF_CORE_READ(signal, pids[PIDTYPE_SID], numbers[0].nr);
+	p->pad = 0;
+	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), BPF_CORE_READ(leader, comm));
+}
+
+static __always_inline void fill_hdr(struct vg_hdr *h, __u16 kind, __u32 size)
+{
+	h->kind = kind;
+	h->flags = 0;
+	h->size = size;
+	h->time_ns = bpf_ktime_get_boot_ns();
+}
+
+#endif
