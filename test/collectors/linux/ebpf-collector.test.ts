@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { defaultHelperPath, EbpfCollector } from '../../../src/collectors/linux/ebpf-collector.js';
 import type { RawAccept, RawConnect, RawDisconnect, RawEvent, RawExec } from '../../../src/collectors/raw-event.js';
 import { bpfProgramIds, bpfProgramsOf, parseStat, procStat, run, waitFor } from './ebpf-live-helpers.js';
@@ -230,6 +230,31 @@ describe('EbpfCollector lifecycle (live)', { skip: skipReason ?? false }, () => 
     }
     const left = bpfProgramIds();
     assert.deepEqual(ids.filter((id) => left.has(id)), []);
+  });
+
+  test('the helper exits cleanly on SIGTERM alone (stdin ignored)', async () => {
+    const child = spawn(defaultHelperPath(), ['--ignore-stdin'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const closed = new Promise((r) => child.once('close', r));
+    let ids: number[] = [];
+    try {
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      child.stdout.resume();
+      ids = bpfProgramsOf(child.pid!);
+      assert.ok(ids.length >= 7);
+      child.kill('SIGTERM');
+      assert.equal(await closed, 0);
+    } finally {
+      child.kill('SIGKILL');
+      await closed;
+    }
+    const left = bpfProgramIds();
+    assert.deepEqual(ids.filter((id) => left.has(id)), []);
+  });
+
+  test('the helper refuses to run unprivileged, with the reason and exit code 3', () => {
+    const r = spawnSync(defaultHelperPath(), ['--probe'], { uid: 65534, gid: 65534, encoding: 'utf8' });
+    assert.equal(r.status, 3);
+    assert.match(r.stderr, /not root/);
   });
 
   test('a killed helper is restarted with backoff and events flow again', async () => {
