@@ -1,16 +1,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { EcsEvent } from '../../src/ecs/ecs-event.js';
 import { compileQuery, EqlError } from '../../src/eql/index.js';
 import { corpusQueries, specQueries } from './query-corpus.js';
 
 // Mutates real queries thousands of times: each must compile or throw a positioned EqlError, quickly.
-const MUTATIONS = 6000;
+const MUTATIONS = 15_000;
 const PER_QUERY_LIMIT_MS = 500;
 const FRAGMENTS = [
   '(', ')', '[', ']', '![', '"', '"""', '\\', '`', '?', '~', '*', ',', '|', ':', '==', '!=', '<', '>=', ' and ', ' or ', ' not ',
   ' in ', ' in~ ', ' like~ ', ' regex ', ' where ', ' by ', ' with ', ' maxspan=', ' runs=', ' until ', ' sequence ', ' sample ',
   ' of ', ' as ', ' | head ', ' | tail ', ' | unique ', 'null', 'true', '1', '-1', '1.5e3', '0x', '\n', '/*', '*/', '//', '@',
   'length(', 'between~(', 'concat(', 'cidrMatch(', '"a(b"', '"[z-a]"', '"\\u{110000}"', '\u00e9', '\ud83d', '\0',
+];
+
+const EVENTS: EcsEvent[] = [
+  {},
+  { event: { category: ['process'], type: ['start'] }, process: { name: 'bash', pid: 1, args: ['a', 'b'], parent: { name: 'x' } } },
+  { event_type: 'process', process_name: 'cmd.exe', serial_event_id: 5, command_line: 'a b', 'process.name': 'dotted' },
+  { event: { category: 'network' }, source: { ip: '10.0.0.1' }, destination: { ip: 'not-an-ip' }, a: [null, [1, 'x'], { b: 2 }], n: null },
+  { '@timestamp': '2024-01-01T00:00:00Z', x: true, y: 1.5, z: -0, s: '', u: '\u00e9\ud83d' },
 ];
 
 /** A small deterministic PRNG (mulberry32) so a failure replays. */
@@ -54,7 +63,7 @@ function mutate(q: string, r: () => number): string {
   return s;
 }
 
-test(`parser fuzz: ${MUTATIONS} mutated queries parse or fail with a positioned EqlError`, (t) => {
+test(`parser fuzz: ${MUTATIONS} mutated queries parse (and evaluate) or fail with a positioned EqlError`, (t) => {
   const seeds = [...specQueries(), ...corpusQueries(), 'process where a == 1', 'sequence [a where b] [c where d]'];
   const r = rng(0x5eed);
   let ok = 0;
@@ -64,8 +73,9 @@ test(`parser fuzz: ${MUTATIONS} mutated queries parse or fail with a positioned 
   for (let n = 0; n < MUTATIONS; n++) {
     const q = mutate(seeds[Math.floor(r() * seeds.length)]!, r);
     const t0 = performance.now();
+    let compiled: ReturnType<typeof compileQuery> | undefined;
     try {
-      compileQuery(q);
+      compiled = compileQuery(q);
       ok++;
     } catch (err) {
       if (!(err instanceof EqlError)) assert.fail(`non-EqlError ${String(err)} for query:\n${JSON.stringify(q)}`);
@@ -74,6 +84,16 @@ test(`parser fuzz: ${MUTATIONS} mutated queries parse or fail with a positioned 
       assert.ok(/^EQL_[A-Z_]+$/.test(d.code), d.code);
       assert.ok(err.message.includes('^'), 'caret line');
       errors++;
+    }
+    // What compiles must also evaluate without throwing, on events of every shape.
+    if (compiled !== undefined) {
+      const stages = compiled.kind === 'event' ? [compiled.stage] : compiled.stages;
+      for (const stage of stages) {
+        for (const e of EVENTS) {
+          assert.equal(typeof stage.filter(e), 'boolean', q);
+          for (const k of stage.keys) k(e);
+        }
+      }
     }
     const dt = performance.now() - t0;
     slowest = Math.max(slowest, dt);
