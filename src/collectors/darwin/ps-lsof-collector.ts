@@ -74,7 +74,6 @@ export class PsLsofCollector implements Collector {
   #sink: RawEventSink | null = null;
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
-  #spawnedAtLastPoll = 0;
   #events = 0;
   #polls = 0;
   #pollMs = 0;
@@ -173,16 +172,15 @@ export class PsLsofCollector implements Collector {
   }
 
   async #pollProcesses(first: boolean): Promise<void> {
-    const { processes, malformed } = await this.#reader.read();
+    const ownBefore = this.#runner.takeSpawned();
+    const { processes, malformed, markerPid } = await this.#reader.read();
     this.#malformed += malformed;
     if (this.#cwd) await this.#addCwds(processes, first);
     const now = this.#now();
     const platform = this.#platform;
     const base = { backend: 'ps-lsof' as const, platform };
     const newPids: number[] = [];
-    let maxPid = 0;
     for (const [pid, cur] of processes) {
-      maxPid = Math.max(maxPid, pid);
       const old = this.#table.get(pid);
       const p = cur.process;
       if (old !== undefined && old.process.startKey === p.startKey) {
@@ -202,9 +200,8 @@ export class PsLsofCollector implements Collector {
       if (!processes.has(pid)) this.#emit({ kind: 'exit', timeMs: now, ...base, process: old.process });
     }
     this.#table = processes;
-    const spawned = this.#runner.spawned;
-    this.#gaps.update(newPids, maxPid, spawned - this.#spawnedAtLastPoll);
-    this.#spawnedAtLastPoll = spawned;
+    // own helpers since the last poll: the lsof runs before this ps, and this poll's ps runs
+    if (markerPid !== undefined) this.#gaps.update(markerPid, newPids, [...ownBefore, ...this.#runner.takeSpawned()]);
   }
 
   /** Fills `cwd` of the processes new since the last poll (all of them on the first), carrying known ones over. */

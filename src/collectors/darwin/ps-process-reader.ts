@@ -20,6 +20,8 @@ export interface PsProcess {
 }
 
 export interface PsReadResult {
+  /** The pid of the ps run that listed the processes (the newest pid allocation at that moment). */
+  readonly markerPid: number | undefined;
   /** By pid, in ps order (ascending pid). The collector's own ps/lsof runs are left out. */
   readonly processes: Map<number, PsProcess>;
   readonly malformed: number;
@@ -54,6 +56,7 @@ export class PsProcessReader {
   async read(): Promise<PsReadResult> {
     const inv = PS_INVOCATIONS[this.#dialect];
     const text = await this.#runner.run(this.#ps, inv.processes, { env: PS_ENV });
+    const markerPid = this.#runner.lastPid;
     const exeText = await this.#runner.run(this.#ps, inv.executables, { env: PS_ENV });
     this.#reads++;
     const { rows, malformed } = parsePsProcesses(text);
@@ -77,7 +80,7 @@ export class PsProcessReader {
       const parentKey = keys.get(p.row.ppid)?.key;
       if (parentKey !== undefined) out.set(pid, { row: p.row, process: { ...p.process, parentStartKey: parentKey } });
     }
-    return { processes: out, malformed };
+    return { processes: out, malformed, markerPid };
   }
 
   stats(): PsReaderStats {

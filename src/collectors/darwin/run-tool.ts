@@ -29,11 +29,21 @@ export class ToolRunner {
   /** Pids of the last helper runs that ended (a ring of RECENT), so a list taken by ps still names ps itself. */
   readonly #recent: number[] = [];
   static readonly RECENT = 64;
-  #spawned = 0;
+  /** Pids of helpers spawned since the last takeSpawned() (bounded: the oldest are dropped past SPAWN_LOG). */
+  #spawnLog: number[] = [];
+  static readonly SPAWN_LOG = 4096;
+  #lastPid: number | undefined;
 
-  /** Helper commands started so far (each took a pid: the process poll subtracts them from pid gaps). */
-  get spawned(): number {
-    return this.#spawned;
+  /** The pid of the most recently spawned helper: the newest pid allocation this process knows of. */
+  get lastPid(): number | undefined {
+    return this.#lastPid;
+  }
+
+  /** Pids spawned since the previous call (each took a pid: the process poll leaves them out of pid gaps). */
+  takeSpawned(): number[] {
+    const out = this.#spawnLog;
+    this.#spawnLog = [];
+    return out;
   }
 
   /** Whether `pid` is (or very recently was) one of this runner's helper commands. */
@@ -45,7 +55,9 @@ export class ToolRunner {
     let pid: number | undefined;
     const p = runTool(command, args, options, (child) => {
       pid = child;
-      this.#spawned++;
+      this.#lastPid = child;
+      this.#spawnLog.push(child);
+      if (this.#spawnLog.length > ToolRunner.SPAWN_LOG) this.#spawnLog.shift();
       this.#live.add(child);
     });
     try {

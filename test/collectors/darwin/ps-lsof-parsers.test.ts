@@ -113,15 +113,19 @@ test('lsof tracker: baseline, connect vs accept by listening port, disconnect, c
   assert.deepEqual(small.stats(), { tracked: 3, dropped: 1 }, 'over the cap the oldest is forgotten and counted');
 });
 
-test('pid gaps: pids allocated between polls and never seen are missed; own helper runs and wraps are not', () => {
+test('pid gaps: pids allocated between two ps runs and never seen are missed; own helper runs and wraps are not', () => {
   const g = new PidGapCounter();
-  g.update([100, 101, 102], 102, 0);
-  assert.equal(g.missed, 0, 'first poll: baseline');
-  g.update([105, 110], 110, 2); // 103..110 = 8 allocated, 2 seen, 2 ours
-  assert.equal(g.missed, 4);
-  g.update([50], 110, 0);
+  g.update(100, [50, 60], [100, 101, 102]);
+  assert.equal(g.missed, 0, 'first poll: the baseline marker');
+  // 103..119 allocated (17): new processes 105 and 110, own helpers 101/102 (before the marker, ignored) and 111
+  g.update(120, [105, 110], [111, 120, 121]);
+  assert.equal(g.missed, 17 - 3);
+  // 121 was ours (reported with the previous poll, kept for this interval); nothing else ran
+  g.update(122, [], [122]);
+  assert.equal(g.missed, 14);
+  g.update(40, [30], []);
   assert.equal(g.wraps, 1);
-  assert.equal(g.missed, 4);
+  assert.equal(g.missed, 14);
 });
 
 test('lsof cwd fields: pid -> directory, NUL or newline terminated, bad pids skipped', () => {
