@@ -42,6 +42,8 @@ export interface EsloggerStats extends CollectorStats {
   readonly malformed: number;
   /** Well-formed messages of event types Vigil does not use. */
   readonly ignored: number;
+  /** Events about the collector's own helpers (its ps and lsof runs, eslogger itself), left out. */
+  readonly own: number;
   readonly lines: number;
   readonly processes: number;
   /** Processes forgotten because the table was full. */
@@ -79,6 +81,7 @@ export class EsloggerCollector implements Collector {
   #restarts = 0;
   #malformed = 0;
   #ignored = 0;
+  #own = 0;
   #lines = 0;
   #evicted = 0;
   #snapshotEvents = 0;
@@ -219,8 +222,21 @@ export class EsloggerCollector implements Collector {
       this.#ignored++;
       return;
     }
+    if (this.#isOwn(r.event.process)) {
+      this.#own++;
+      return;
+    }
     this.#track(r.event);
     this.#emit(r.event);
+  }
+
+  /** eslogger sees the ps/lsof runs this collector starts (and itself): not activity worth reporting. */
+  #isOwn(p: RawProcess): boolean {
+    if (this.#runner.isOwn(p.pid) || p.pid === this.#child?.pid) return true;
+    if (p.ppid !== process.pid) return false;
+    const exe = p.executable ?? p.args?.[0] ?? '';
+    const base = exe.slice(exe.lastIndexOf('/') + 1);
+    return base === 'ps' || base === 'lsof';
   }
 
   #track(e: RawEvent): void {
@@ -286,6 +302,7 @@ export class EsloggerCollector implements Collector {
       restarts: this.#restarts,
       malformed: this.#malformed + oversize,
       ignored: this.#ignored,
+      own: this.#own,
       lines: this.#lines,
       processes: this.#table.size,
       evicted: this.#evicted,

@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EsloggerCollector } from '../../../src/collectors/darwin/eslogger-collector.js';
 import { classifyEsloggerStderr, FULL_DISK_ACCESS_ADVICE } from '../../../src/collectors/darwin/eslogger-failure.js';
 import { probeEslogger, trialRun } from '../../../src/collectors/darwin/eslogger-probe.js';
 import type { RawEvent } from '../../../src/collectors/raw-event.js';
-import { FIXTURES } from './darwin-test-helpers.js';
+import { FIXTURES, fixtureLines } from './darwin-test-helpers.js';
 
 // eslogger exists only on macOS 13+: the collector is run against a stand-in script that replays recorded lines
 const FAKE = join(FIXTURES, 'fake-eslogger.sh');
@@ -97,4 +99,20 @@ test('eslogger stderr classification (table)', () => {
     ['', 'failed'],
   ];
   for (const [stderr, want] of rows) assert.equal(classifyEsloggerStderr(stderr), want, stderr);
+});
+
+test("eslogger collector: its own lsof/ps runs, which eslogger reports too, are left out and counted", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-eslogger-own-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const [, execLine] = fixtureLines('eslogger-basic.jsonl');
+  const m = JSON.parse(execLine!);
+  m.event.exec.target.ppid = process.pid;
+  m.event.exec.target.executable.path = '/usr/sbin/lsof';
+  m.event.exec.args = ['lsof', '-nP', '-w', '-i', '-F', 'pcRuftPTn0'];
+  const file = join(dir, 'own.jsonl');
+  writeFileSync(file, `${JSON.stringify(m)}\n${execLine}\n`);
+  const { c, events } = await collect(['replay', file]);
+  t.after(() => c.stop());
+  assert.deepEqual(events.map((e) => e.process.executable), ['/bin/ls']);
+  assert.equal(c.stats().own, 1);
 });
