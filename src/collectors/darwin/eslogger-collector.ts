@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Collector, CollectorStats, RawEventSink } from '../collector.js';
 import type { RawEvent, RawProcess } from '../raw-event.js';
+import { DarwinUserNames } from './darwin-user-names.js';
 import { classifyEsloggerStderr, esloggerFailureMessage } from './eslogger-failure.js';
 import { parseEsloggerLine } from './eslogger-parser.js';
 import { DEFAULT_ESLOGGER_PATH, probeEslogger, type EsloggerProbeOptions } from './eslogger-probe.js';
@@ -28,6 +29,8 @@ export interface EsloggerCollectorOptions {
   readonly maxLineBytes?: number;
   /** Restarts after eslogger dies (default 5), with doubling backoff from `restartBackoffMs` (default 1000). */
   readonly maxRestarts?: number;
+  /** dscl, for user and group names (default /usr/bin/dscl; names are left out when it cannot run). */
+  readonly dsclPath?: string;
   readonly restartBackoffMs?: number;
   readonly nowMs?: () => number;
   readonly log?: (level: 'info' | 'warn' | 'error', msg: string, data?: object) => void;
@@ -68,6 +71,7 @@ export class EsloggerCollector implements Collector {
   readonly #table = new Map<number, RawProcess>();
   readonly #maxProcesses: number;
   readonly #poller: LsofNetworkPoller | null;
+  readonly #names: DarwinUserNames;
   #splitter: LineSplitter;
   #child: ChildProcess | null = null;
   #sink: RawEventSink | null = null;
@@ -93,6 +97,7 @@ export class EsloggerCollector implements Collector {
     this.#log = options.log ?? (() => {});
     this.#maxProcesses = options.maxProcesses ?? 32768;
     this.#splitter = new LineSplitter(options.maxLineBytes);
+    this.#names = new DarwinUserNames(this.#runner, { ...(options.dsclPath !== undefined ? { dsclPath: options.dsclPath } : {}), nowMs: this.#now });
     this.#poller =
       options.network === false
         ? null
@@ -113,6 +118,7 @@ export class EsloggerCollector implements Collector {
     if (this.#sink !== null) throw new Error('VIGIL_COLLECTOR_STARTED: eslogger collector already started');
     this.#sink = sink;
     this.#stopping = false;
+    await this.#names.load();
     try {
       await this.#spawn();
     } catch (err) {
@@ -226,8 +232,9 @@ export class EsloggerCollector implements Collector {
       this.#own++;
       return;
     }
-    this.#track(r.event);
-    this.#emit(r.event);
+    const e = { ...r.event, process: this.#names.name(r.event.process) } as RawEvent;
+    this.#track(e);
+    this.#emit(e);
   }
 
   /** eslogger sees the ps/lsof runs this collector starts (and itself): not activity worth reporting. */
@@ -265,7 +272,7 @@ export class EsloggerCollector implements Collector {
     const now = this.#now();
     for (const { process: p } of processes.values()) {
       if (this.#table.has(p.pid)) continue; // eslogger reported it since attaching: it knows better
-      const e: RawEvent = { kind: 'snapshot', timeMs: now, backend: 'eslogger', platform: 'macos', process: p };
+      const e: RawEvent = { kind: 'snapshot', timeMs: now, backend: 'eslogger', platform: 'macos', process: this.#names.name(p) };
       this.#track(e);
       this.#emit(e);
       this.#snapshotEvents++;

@@ -1,6 +1,7 @@
 import type { Collector, CollectorStats, RawEventSink } from '../collector.js';
 import { currentPlatform, readHostIdentity, type HostIdentity } from '../host-identity.js';
 import type { Platform, RawEvent, RawProcess } from '../raw-event.js';
+import { DarwinUserNames } from './darwin-user-names.js';
 import { readCwds } from './lsof-cwd.js';
 import { LsofNetworkPoller, type LsofPollerStats } from './lsof-network-poller.js';
 import { PidGapCounter } from './pid-gap-counter.js';
@@ -70,6 +71,8 @@ export class PsLsofCollector implements Collector {
   readonly #reader: PsProcessReader;
   readonly #poller: LsofNetworkPoller;
   readonly #gaps = new PidGapCounter();
+  /** macOS only: names from Directory Services (Linux names come from /etc/passwd in the normalizer). */
+  readonly #names: DarwinUserNames | null;
   #table = new Map<number, PsProcess>();
   #sink: RawEventSink | null = null;
   #timer: NodeJS.Timeout | null = null;
@@ -91,6 +94,7 @@ export class PsLsofCollector implements Collector {
     this.#lsofPath = options.lsofPath ?? 'lsof';
     this.#now = options.nowMs ?? Date.now;
     this.#log = options.log ?? (() => {});
+    this.#names = platform === 'macos' ? new DarwinUserNames(this.#runner, { nowMs: this.#now }) : null;
     this.#reader = new PsProcessReader({
       platform, runner: this.#runner,
       ...(options.psPath !== undefined ? { psPath: options.psPath } : {}),
@@ -128,6 +132,7 @@ export class PsLsofCollector implements Collector {
     const why = await PsLsofCollector.probe();
     if (why !== null) throw new Error(`VIGIL_PS_LSOF_UNAVAILABLE: ${why}`);
     this.#sink = sink;
+    await this.#names?.load();
     await this.#poll(true);
     this.#schedule();
   }
@@ -176,6 +181,7 @@ export class PsLsofCollector implements Collector {
     const { processes, malformed, markerPid } = await this.#reader.read();
     this.#malformed += malformed;
     if (this.#cwd) await this.#addCwds(processes, first);
+    if (this.#names !== null) for (const [pid, cur] of processes) processes.set(pid, { row: cur.row, process: this.#names.name(cur.process) });
     const now = this.#now();
     const platform = this.#platform;
     const base = { backend: 'ps-lsof' as const, platform };
