@@ -36,3 +36,22 @@ export function classifyEsloggerStderr(stderr: string): EsloggerFailure {
   for (const [re, kind] of PATTERNS) if (re.test(stderr)) return kind;
   return 'failed';
 }
+
+const FIXES: Readonly<Record<EsloggerFailure, string | null>> = {
+  'not-macos': null,
+  missing: 'eslogger needs macOS 13 (Ventura) or later; until then Vigil polls ps + lsof',
+  'not-root': 'run Vigil as root (sudo, or the LaunchDaemon `vigil install` writes)',
+  'no-full-disk-access': FULL_DISK_ACCESS_ADVICE,
+  'too-many-clients': 'stop another Endpoint Security client (or eslogger session) and restart Vigil',
+  'not-entitled': null,
+  failed: null,
+};
+
+/**
+ * What `vigil doctor` should tell the user to do about a probe reason (a sentence from
+ * esloggerFailureMessage), or null when there is nothing to do here (not macOS, unknown failure).
+ */
+export function esloggerFix(reason: string): string | null {
+  for (const kind of ESLOGGER_FAILURES) if (reason.startsWith(MESSAGES[kind])) return FIXES[kind];
+  return null;
+}

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EsloggerCollector } from '../../../src/collectors/darwin/eslogger-collector.js';
-import { classifyEsloggerStderr, FULL_DISK_ACCESS_ADVICE } from '../../../src/collectors/darwin/eslogger-failure.js';
+import { classifyEsloggerStderr, esloggerFix, FULL_DISK_ACCESS_ADVICE } from '../../../src/collectors/darwin/eslogger-failure.js';
 import { probeEslogger, trialRun } from '../../../src/collectors/darwin/eslogger-probe.js';
 import type { RawEvent } from '../../../src/collectors/raw-event.js';
 import { FIXTURES, fixtureLines } from './darwin-test-helpers.js';
@@ -115,4 +115,11 @@ test("eslogger collector: its own lsof/ps runs, which eslogger reports too, are 
   t.after(() => c.stop());
   assert.deepEqual(events.map((e) => e.process.executable), ['/bin/ls']);
   assert.equal(c.stats().own, 1);
+});
+
+test('eslogger fixes for vigil doctor: Full Disk Access advice for a TCC refusal', async () => {
+  assert.equal(esloggerFix((await trialRun(FAKE, 3000, ['refuse', TCC]))!), FULL_DISK_ACCESS_ADVICE);
+  assert.match(esloggerFix((await probeEslogger({ platform: 'darwin', esloggerPath: FAKE, isRoot: false }))!)!, /root/);
+  assert.match(esloggerFix((await probeEslogger({ platform: 'darwin', esloggerPath: '/nonexistent/eslogger' }))!)!, /macOS 13/);
+  assert.equal(esloggerFix((await probeEslogger({ platform: 'linux' }))!), null);
 });
