@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import type { Collector, CollectorStats, RawEventSink } from '../collector.js';
 import type { RawEvent, RawProcess } from '../raw-event.js';
 import { DarwinUserNames } from './darwin-user-names.js';
-import { classifyEsloggerStderr, esloggerFailureMessage } from './eslogger-failure.js';
 import { parseEsloggerLine } from './eslogger-parser.js';
-import { DEFAULT_ESLOGGER_PATH, probeEslogger, type EsloggerProbeOptions } from './eslogger-probe.js';
-import { LineSplitter } from './line-splitter.js';
+import { probeEslogger, type EsloggerProbeOptions } from './eslogger-probe.js';
+import { EsloggerProcess } from './eslogger-process.js';
 import { LsofNetworkPoller, type LsofPollerStats } from './lsof-network-poller.js';
 import { PsProcessReader } from './ps-process-reader.js';
 import { ToolRunner } from './run-tool.js';
@@ -72,31 +70,32 @@ export class EsloggerCollector implements Collector {
   readonly #maxProcesses: number;
   readonly #poller: LsofNetworkPoller | null;
   readonly #names: DarwinUserNames;
-  #splitter: LineSplitter;
-  #child: ChildProcess | null = null;
+  readonly #process: EsloggerProcess;
   #sink: RawEventSink | null = null;
   #stopping = false;
   #netTimer: NodeJS.Timeout | null = null;
-  #restartTimer: NodeJS.Timeout | null = null;
   #netRunning: Promise<void> | null = null;
   #lastSeq: number | undefined;
   #events = 0;
   #lost = 0;
-  #restarts = 0;
   #malformed = 0;
   #ignored = 0;
   #own = 0;
   #lines = 0;
   #evicted = 0;
   #snapshotEvents = 0;
-  #oversizeBefore = 0;
 
   constructor(options: EsloggerCollectorOptions = {}) {
     this.#o = options;
     this.#now = options.nowMs ?? Date.now;
     this.#log = options.log ?? (() => {});
     this.#maxProcesses = options.maxProcesses ?? 32768;
-    this.#splitter = new LineSplitter(options.maxLineBytes);
+    this.#process = new EsloggerProcess({
+      ...options,
+      onLine: (line) => this.#line(line),
+      onRun: () => (this.#lastSeq = undefined),
+      log: this.#log,
+    });
     this.#names = new DarwinUserNames(this.#runner, { ...(options.dsclPath !== undefined ? { dsclPath: options.dsclPath } : {}), nowMs: this.#now });
     this.#poller =
       options.network === false
@@ -120,7 +119,7 @@ export class EsloggerCollector implements Collector {
     this.#stopping = false;
     await this.#names.load();
     try {
-      await this.#spawn();
+      await this.#process.start();
     } catch (err) {
       this.#sink = null;
       throw err;
@@ -139,72 +138,10 @@ export class EsloggerCollector implements Collector {
   async stop(): Promise<void> {
     this.#stopping = true;
     if (this.#netTimer !== null) clearTimeout(this.#netTimer);
-    if (this.#restartTimer !== null) clearTimeout(this.#restartTimer);
-    this.#netTimer = this.#restartTimer = null;
+    this.#netTimer = null;
     await this.#netRunning;
-    const child = this.#child;
-    if (child !== null && child.exitCode === null && child.signalCode === null) {
-      await new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      });
-    }
-    this.#child = null;
+    await this.#process.stop();
     this.#sink = null;
-  }
-
-  /** Spawns eslogger; resolves once it has stayed up `attachMs`, rejects with the classified reason if it exits first. */
-  #spawn(): Promise<void> {
-    const path = this.#o.esloggerPath ?? DEFAULT_ESLOGGER_PATH;
-    const args = this.#o.esloggerArgs ?? ['exec', 'fork', 'exit'];
-    return new Promise((resolve, reject) => {
-      const child = spawn(path, args as string[], { stdio: ['ignore', 'pipe', 'pipe'] });
-      this.#child = child;
-      this.#oversizeBefore += this.#splitter.oversize;
-      this.#splitter = new LineSplitter(this.#o.maxLineBytes);
-      this.#lastSeq = undefined;
-      let stderr = '';
-      let attached = false;
-      child.stderr!.setEncoding('utf8');
-      child.stderr!.on('data', (d: string) => {
-        if (stderr.length < 65536) stderr += d;
-      });
-      child.stdout!.on('data', (chunk: Buffer) => {
-        for (const line of this.#splitter.push(chunk)) this.#line(line);
-      });
-      const timer = setTimeout(() => {
-        attached = true;
-        resolve();
-      }, this.#o.attachMs ?? 1000);
-      child.once('error', (err) => {
-        clearTimeout(timer);
-        if (!attached) reject(new Error(`VIGIL_ESLOGGER_UNAVAILABLE: ${esloggerFailureMessage('failed', err.message)}`));
-      });
-      child.once('close', (code, signal) => {
-        clearTimeout(timer);
-        for (const line of this.#splitter.end()) this.#line(line);
-        const first = stderr.trim().split('\n')[0] ?? '';
-        const reason = esloggerFailureMessage(classifyEsloggerStderr(stderr), first || `exited ${String(code ?? signal)}`);
-        if (!attached) return reject(new Error(`VIGIL_ESLOGGER_UNAVAILABLE: ${reason}`));
-        if (!this.#stopping && this.#child === child) this.#restart(reason);
-      });
-    });
-  }
-
-  #restart(reason: string): void {
-    const max = this.#o.maxRestarts ?? 5;
-    if (this.#restarts >= max) {
-      this.#log('error', 'eslogger died; no restarts left', { reason, restarts: this.#restarts });
-      return;
-    }
-    const delay = (this.#o.restartBackoffMs ?? 1000) * 2 ** this.#restarts;
-    this.#restarts++;
-    this.#log('warn', 'eslogger died; restarting', { reason, delayMs: delay });
-    this.#restartTimer = setTimeout(() => {
-      this.#restartTimer = null;
-      if (this.#stopping) return;
-      this.#spawn().catch((err: Error) => this.#restart(err.message));
-    }, delay);
   }
 
   #line(line: string): void {
@@ -239,7 +176,7 @@ export class EsloggerCollector implements Collector {
 
   /** eslogger sees the ps/lsof runs this collector starts (and itself): not activity worth reporting. */
   #isOwn(p: RawProcess): boolean {
-    if (this.#runner.isOwn(p.pid) || p.pid === this.#child?.pid) return true;
+    if (this.#runner.isOwn(p.pid) || p.pid === this.#process.pid) return true;
     if (p.ppid !== process.pid) return false;
     const exe = p.executable ?? p.args?.[0] ?? '';
     const base = exe.slice(exe.lastIndexOf('/') + 1);
@@ -301,12 +238,12 @@ export class EsloggerCollector implements Collector {
   }
 
   stats(): EsloggerStats {
-    const oversize = this.#splitter.oversize + this.#oversizeBefore;
+    const oversize = this.#process.oversize;
     return {
       backend: 'eslogger',
       events: this.#events,
       lost: this.#lost,
-      restarts: this.#restarts,
+      restarts: this.#process.restarts,
       malformed: this.#malformed + oversize,
       ignored: this.#ignored,
       own: this.#own,
