@@ -40,8 +40,13 @@ const READ_TIMESTAMP = compileTimestampReader('@timestamp');
 /** Event time for the engine; an unreadable one becomes NaN, which the pipeline counts and skips. */
 export const eventTime = (event: EcsEvent): number => READ_TIMESTAMP(event) ?? Number.NaN;
 
-/** How often the live agent releases held events and expires sequence state when no event arrives. */
-const TICK_MS = 25;
+/**
+ * The live clock. While the reorder buffer holds events the agent wakes when the earliest is due (at least
+ * MIN_TICK_MS apart, so a burst costs one wake-up per few ms, not one per event); with nothing held it wakes
+ * every IDLE_TICK_MS to expire sequence state and sample the collector's lost counter.
+ */
+const MIN_TICK_MS = 5;
+const IDLE_TICK_MS = 500;
 
 /**
  * The agent: opens the store and the rules, builds the pipeline, attaches a collector (or replays a file),
@@ -64,6 +69,8 @@ export class Agent {
   #backend: string = 'starting';
   #fallbackReason: string | null = null;
   #timer: NodeJS.Timeout | null = null;
+  /** When the pending timer fires (epoch ms), Infinity when none is pending. */
+  #timerAt = Infinity;
   #normalizeErrors = 0;
   #eventLogFlushedMs = 0;
   #stopped = false;
@@ -135,7 +142,7 @@ export class Agent {
     this.#backend = opened.backend;
     this.#fallbackReason = opened.fallbacks.length > 0 ? describeCollector(opened) : null;
     this.pipeline.setCollector(opened.backend);
-    this.#timer = setInterval(() => this.#tick(), TICK_MS);
+    this.#schedule(Date.now() + IDLE_TICK_MS);
     this.#startStatus();
     log('info', `ready: collecting with ${describeCollector(opened)}, ${this.ruleSet.rules.length} rules loaded`, {
       backend: opened.backend,
@@ -158,7 +165,22 @@ export class Agent {
     }
     if (doc === null) return;
     this.#eventLog?.write(doc);
-    this.pipeline.ingest(doc, Date.now());
+    const now = Date.now();
+    this.pipeline.ingest(doc, now);
+    const due = this.pipeline.nextDueMs();
+    if (due !== null && due < this.#timerAt) this.#schedule(Math.max(due, now + MIN_TICK_MS));
+  }
+
+  /** (Re)arms the one timer for `atMs`; a pending timer due earlier is kept. */
+  #schedule(atMs: number): void {
+    if (this.#stopped) return;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timerAt = atMs;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#timerAt = Infinity;
+      this.#tick();
+    }, Math.max(0, atMs - Date.now()));
   }
 
   #tick(): void {
@@ -169,6 +191,8 @@ export class Agent {
     }
     if (this.#collector !== null) this.#lost.record(now, this.#collector.stats().lost);
     this.pipeline.tick(now);
+    const due = this.pipeline.nextDueMs();
+    this.#schedule(due === null ? now + IDLE_TICK_MS : Math.max(due, now + MIN_TICK_MS));
   }
 
   /**
@@ -228,7 +252,8 @@ export class Agent {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
-    if (this.#timer !== null) clearInterval(this.#timer);
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
     if (this.#collector !== null) {
       try {
         await this.#collector.stop();
