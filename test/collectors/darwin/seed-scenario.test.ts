@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { darwinStartKey } from '../../../src/collectors/darwin/darwin-start-key.js';
 import { VERSION } from '../../../src/cli/version.js';
+import { TELEMETRY_COVERAGE } from '../../../src/ecs/emitted-fields.js';
 import { listAlerts } from '../../helpers/alerts-cli.js';
 import { FIXTURES, ROOT, epochSeconds } from './darwin-test-helpers.js';
 import { seedScenarioDocs, seedScenarioRawEvents } from './seed-scenario.js';
@@ -43,6 +44,22 @@ test('seed scenario: ps and eslogger agree on the start key; RawEvents -> ECS do
   assert.equal(exec[1]!['process']['parent']['name'], 'claude');
   assert.equal(exec[1]!['host']['os']['type'], 'macos');
   assert.equal(conn['destination']['ip'], '160.79.104.10');
+});
+
+function leafPaths(v: unknown, prefix: string, out: Set<string>): void {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    for (const [k, x] of Object.entries(v)) leafPaths(x, prefix === '' ? k : `${prefix}.${k}`, out);
+  } else out.add(prefix);
+}
+
+test('seed scenario documents use only fields listed for macOS (src/ecs/emitted-fields.ts)', () => {
+  const cov = TELEMETRY_COVERAGE.macos;
+  for (const d of seedScenarioDocs(VERSION) as Array<Record<string, any>>) {
+    const paths = new Set<string>();
+    leafPaths(d, '', paths);
+    const allowed = new Set(cov.fieldsByCategory![d['event']['category'][0]]);
+    for (const p of paths) assert.ok(allowed.has(p), `unlisted field ${p}`);
+  }
 });
 
 function seedQuery(): string {
