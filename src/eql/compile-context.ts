@@ -21,7 +21,7 @@ export class CompileContext {
     this.fields.add(path);
     let g = this.getters.get(path);
     if (g === undefined) {
-      g = path.split('.').some((seg) => seg in Object.prototype) ? ownPropertyGetter(path) : compileFieldGetter(path);
+      g = compileFieldGetter(path);
       this.getters.set(path, g);
     }
     return g;
@@ -61,36 +61,4 @@ export class CompileContext {
     flush();
     return ev!;
   }
-}
-
-/**
- * A getter for paths with a segment that names an inherited property (`constructor`, `toString`,
- * `__proto__`...): reads own properties only, so a missing field is missing rather than a prototype method.
- * Same resolution as compileFieldGetter otherwise (nested, literal dotted keys, arrays flattened).
- */
-function ownPropertyGetter(path: string): FieldGetter {
-  const parts = path.split('.');
-  const resolve = (value: unknown, i: number): unknown => {
-    if (i === parts.length) return value;
-    if (Array.isArray(value)) {
-      const out: unknown[] = [];
-      for (const item of value) {
-        const v = resolve(item, i);
-        if (v === undefined) continue;
-        if (Array.isArray(v)) out.push(...v);
-        else out.push(v);
-      }
-      return out.length > 0 ? out : undefined;
-    }
-    if (value === null || typeof value !== 'object') return undefined;
-    for (let j = i; j < parts.length; j++) {
-      const key = parts.slice(i, j + 1).join('.');
-      if (Object.prototype.hasOwnProperty.call(value, key)) {
-        const v = resolve((value as Record<string, unknown>)[key], j + 1);
-        if (v !== undefined) return v;
-      }
-    }
-    return undefined;
-  };
-  return (event) => resolve(event, 0);
 }

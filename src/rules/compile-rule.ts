@@ -1,5 +1,4 @@
 import { compileQuery, EqlError, type CompileOptions } from '../eql/index.js';
-import { nameLegacyFeature } from './legacy-syntax.js';
 import type { LoadedRule } from './loaded-rule.js';
 import type { ReadRule } from './read-result.js';
 import type { RuleDiagnostic } from './rule-diagnostic.js';
@@ -31,8 +30,7 @@ export function compileRule(read: ReadRule, options?: Partial<CompileOptions>): 
   } catch (err) {
     if (err instanceof EqlError) {
       const raw = err.diagnostics.length > 0 ? err.diagnostics : [{ code: err.code, message: err.message, line: 1, column: 1, offset: 0 }];
-      const list = nameLegacyFeature(read.query, raw);
-      const diagnostics = list.map((d) => {
+      const diagnostics = raw.map((d) => {
         const offset = Number.isInteger(d.offset) && d.offset >= 0 ? d.offset : offsetOf(read.query, d.line, d.column);
         const at = read.position(offset);
         return { code: d.code, message: d.message, file, line: at.line, column: at.column };
