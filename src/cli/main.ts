@@ -2,36 +2,36 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
-import { register as registerHunt } from './hunt.js';
-import { register as registerCollect } from './collect.js';
-import { register as registerRules } from './rules.js';
-import { register as registerRun } from './run.js';
-import { register as registerAlerts } from './alerts.js';
-import { register as registerNotify } from './notify.js';
-import { register as registerService } from './service.js';
-import { register as registerStatus } from './status.js';
-import { register as registerDoctor } from './doctor.js';
 import { VERSION } from './version.js';
 
-/** Builds the `vigil` command tree. Each command lives in its own file and registers itself here. */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+type Loader = () => Promise<{ register: Register }>;
+
+/**
+ * Every command lives in its own file and registers itself. Only the file of the command being run is loaded
+ * (fast start, and a problem in one command's modules cannot break another); help loads them all.
+ */
+const COMMANDS: ReadonlyArray<readonly [names: readonly string[], load: Loader]> = [
+  [['run'], () => import('./run.js')],
+  [['hunt'], () => import('./hunt.js')],
+  [['collect'], () => import('./collect.js')],
+  [['rules'], () => import('./rules.js')],
+  [['alerts'], () => import('./alerts.js')],
+  [['notify'], () => import('./notify.js')],
+  [['install', 'uninstall'], () => import('./service.js')],
+  [['status'], () => import('./status.js')],
+  [['doctor'], () => import('./doctor.js')],
+];
+
+/** Builds the `vigil` command tree: the command named in `argv` only, or every command when none matches. */
+export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command('vigil')
     .description('Live endpoint detection: ECS telemetry, Elastic EQL rules, local alerts.')
     .version(VERSION)
     .showHelpAfterError();
-  for (const register of [
-    registerRun,
-    registerHunt,
-    registerCollect,
-    registerRules,
-    registerAlerts,
-    registerNotify,
-    registerService,
-    registerStatus,
-    registerDoctor,
-  ]) {
-    register(program);
-  }
+  const name = argv[2];
+  const only = COMMANDS.find(([names]) => name !== undefined && names.includes(name));
+  for (const [, load] of only ? [only] : COMMANDS) (await load()).register(program);
   return program;
 }
 
@@ -39,7 +39,7 @@ export function buildProgram(): Command {
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
 if (isMain) {
   buildProgram()
-    .parseAsync(process.argv)
+    .then((program) => program.parseAsync(process.argv))
     .catch((err: unknown) => {
       process.stderr.write(`vigil: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exit(1);
