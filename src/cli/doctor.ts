@@ -5,7 +5,7 @@ import { runDoctor, type DoctorReport } from '../service/doctor.js';
 import { hostPlatform } from '../service/install-context.js';
 import { serviceState } from '../service/service-state.js';
 import { SYSTEM_DATABASE_PATH, userDatabasePath } from './default-paths.js';
-import { packageRoot } from './package-root.js';
+import { packageRoot } from '../package-root.js';
 
 const MARK = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL', info: 'info' } as const;
 

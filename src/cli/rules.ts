@@ -3,7 +3,7 @@ import { type Command, Option } from 'commander';
 import { OS_TYPES, type OsType } from '../ecs/ecs-event.js';
 import { checkRules } from '../rules/check-report.js';
 import { formatCheckText } from '../rules/check-text.js';
-import { packageRoot } from './package-root.js';
+import { packageRoot } from '../package-root.js';
 
 export const CHECK_FORMATS = ['text', 'json'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];

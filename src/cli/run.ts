@@ -8,7 +8,7 @@ import { agentStateDir, type AgentMode } from '../agent/status-file.js';
 import { BACKEND_CHOICES, NoCollectorError, type BackendChoice } from '../collectors/select-collector.js';
 import { EventReader } from '../ecs/event-reader.js';
 import { userDatabasePath } from './default-paths.js';
-import { packageRoot } from './package-root.js';
+import { packageRoot } from '../package-root.js';
 import { VERSION } from './version.js';
 
 interface RunFlags {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { installCommand, uninstallCommand, type ServiceCommandOptions } from '../service/install-command.js';
-import { packageRoot } from './package-root.js';
+import { packageRoot } from '../package-root.js';
 import { VERSION } from './version.js';
 
 function action(name: string, fn: typeof installCommand) {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { packageRoot } from './package-root.js';
+import { packageRoot } from '../package-root.js';
 import { join } from 'node:path';
 
 export const VERSION: string = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
