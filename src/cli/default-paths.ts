@@ -1,21 +1,14 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { userStateDir } from '../agent/status-file.js';
 
 /** The alert database of the system service (`vigil install`). */
 export const SYSTEM_DATABASE_PATH = '/var/lib/vigil/alerts.db';
 
-/** The per-user state directory: $XDG_STATE_HOME/vigil, else ~/.local/state/vigil. */
-export function userStateDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
-  const xdg = env.XDG_STATE_HOME;
-  // The XDG spec: a relative path is invalid and must be ignored.
-  const base = xdg !== undefined && xdg.startsWith('/') ? xdg : join(home, '.local', 'state');
-  return join(base, 'vigil');
-}
-
 /** The per-user alert database `vigil run` writes by default. */
 export function userDatabasePath(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
-  return join(userStateDir(env, home), 'alerts.db');
+  return join(userStateDir({ ...env, HOME: home }), 'alerts.db');
 }
 
 /**
