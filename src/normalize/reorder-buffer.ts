@@ -1,3 +1,5 @@
+import { MinHeap } from '../min-heap.js';
+
 /**
  * The reorder buffer in front of the engine: events from different kernel rings or collectors arrive slightly
  * out of order (a process's first connect can overtake its exec); the buffer holds each event until it is
@@ -42,7 +44,7 @@ interface Held<T> {
 }
 
 export class ReorderBuffer<T> {
-  private readonly heap: Held<T>[] = [];
+  private readonly heap = new MinHeap<Held<T>>(before);
   private readonly holdMs: number;
   private readonly maxEvents: number;
   private readonly dropOnOverflow: boolean;
@@ -71,17 +73,17 @@ export class ReorderBuffer<T> {
       out.push(event);
       return this.release(nowMs, out);
     }
-    if (this.heap.length >= this.maxEvents) {
+    if (this.heap.size >= this.maxEvents) {
       if (this.dropOnOverflow) {
         c.dropped++;
         return this.release(nowMs, out);
       }
       // Overflow rule: the earliest held event leaves early (it is next in order anyway).
       c.overflowReleased++;
-      this.emit(this.pop()!, out);
+      this.emit(this.heap.pop()!, out);
     }
-    this.insert({ ts, seq: this.arrival++, event });
-    c.held = this.heap.length;
+    this.heap.push({ ts, seq: this.arrival++, event });
+    c.held = this.heap.size;
     if (c.held > c.peakHeld) c.peakHeld = c.held;
     return this.release(nowMs, out);
   }
@@ -89,26 +91,26 @@ export class ReorderBuffer<T> {
   /** Releases, in (timestamp, arrival) order, every event at least `holdMs` old at `nowMs`. */
   release(nowMs: number, out: T[] = []): T[] {
     const limit = nowMs - this.holdMs;
-    while (this.heap.length > 0 && this.heap[0]!.ts <= limit) this.emit(this.pop()!, out);
-    this.counters.held = this.heap.length;
+    while (this.heap.size > 0 && this.heap.peek()!.ts <= limit) this.emit(this.heap.pop()!, out);
+    this.counters.held = this.heap.size;
     return out;
   }
 
   /** Releases everything held, in order (shutdown, end of a replay). */
   flush(): T[] {
     const out: T[] = [];
-    while (this.heap.length > 0) this.emit(this.pop()!, out);
+    while (this.heap.size > 0) this.emit(this.heap.pop()!, out);
     this.counters.held = 0;
     return out;
   }
 
   /** When the earliest held event falls due (for a timer), or null when empty. */
   nextDueMs(): number | null {
-    return this.heap.length > 0 ? this.heap[0]!.ts + this.holdMs : null;
+    return this.heap.size > 0 ? this.heap.peek()!.ts + this.holdMs : null;
   }
 
   get size(): number {
-    return this.heap.length;
+    return this.heap.size;
   }
 
   stats(): ReorderBufferStats {
@@ -119,41 +121,6 @@ export class ReorderBuffer<T> {
     if (h.ts > this.releasedUpTo) this.releasedUpTo = h.ts;
     this.counters.released++;
     out.push(h.event);
-  }
-
-  // A binary min-heap on (ts, seq).
-  private insert(h: Held<T>): void {
-    const a = this.heap;
-    a.push(h);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!before(a[i]!, a[p]!)) break;
-      [a[i], a[p]] = [a[p]!, a[i]!];
-      i = p;
-    }
-  }
-
-  private pop(): Held<T> | undefined {
-    const a = this.heap;
-    if (a.length === 0) return undefined;
-    const top = a[0]!;
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && before(a[l]!, a[m]!)) m = l;
-        if (r < a.length && before(a[r]!, a[m]!)) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
-        i = m;
-      }
-    }
-    return top;
   }
 }
 
