@@ -5,7 +5,8 @@ import { NOTIFICATION_CHECKS } from './notification-checks.js';
 import { SETUP_CHECKS } from './setup-checks.js';
 
 export type { DoctorFacts, RulesFacts } from './doctor-facts.js';
-export { procfsMisses } from './kernel-checks.js';
+export { esloggerMisses, procfsMisses, psLsofMisses } from './doctor-misses.js';
+export { collectorVerdict, type CollectorVerdict } from './doctor-collector.js';
 
 /** Every check, by id (a missing id fails to compile). */
 const CHECKS: Readonly<Record<DoctorCheckId, Check>> = { ...KERNEL_CHECKS, ...NOTIFICATION_CHECKS, ...SETUP_CHECKS };

@@ -1,22 +1,15 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DoctorCheckId } from './doctor-check.js';
-import { SERVICE_FIX, type Check } from './doctor-facts.js';
+import { DARWIN_CHECKS } from './darwin-checks.js';
+import { collectorVerdict } from './doctor-collector.js';
+import { SERVICE_FIX, notApplicable, type Check } from './doctor-facts.js';
 import { capabilityNames, hasCapability, type CapabilityName } from './linux-capabilities.js';
 
 const EBPF_CAPS: readonly CapabilityName[] = ['CAP_BPF', 'CAP_PERFMON'];
 const PROC_CAPS: readonly CapabilityName[] = ['CAP_SYS_PTRACE', 'CAP_DAC_READ_SEARCH'];
 const BTF_PATH = '/sys/kernel/btf/vmlinux';
 const TRACEFS = ['/sys/kernel/tracing', '/sys/kernel/debug/tracing'] as const;
-
-/** What polling /proc cannot see, said on every fallback. */
-export function procfsMisses(pollIntervalMs: number): string[] {
-  return [
-    `processes that start and exit between two polls (every ${pollIntervalMs} ms) are never seen, nor their arguments and connections; counted as \`missed\` (forks in /proc/stat vs processes seen)`,
-    'connections are seen only while the socket is in /proc/net: a connect() that fails at once (ENETUNREACH, refused) leaves no trace',
-    'event times are poll times, not the kernel\'s; exit codes are unknown',
-  ];
-}
 
 export function ebpfCapabilitiesHeld(capEff: bigint | null): boolean {
   if (capEff === null) return false;
@@ -36,6 +29,7 @@ function readable(path: string): string | null {
 /** Can the eBPF collector run, and if not, what does the fallback miss. */
 export const KERNEL_CHECKS: Readonly<Record<Extract<DoctorCheckId, 'privileges' | 'btf' | 'tracefs' | 'ebpf-helper' | 'collector'>, Check>> = {
   privileges: (f) => {
+    if (f.platform === 'darwin') return DARWIN_CHECKS.privileges(f);
     if (f.platform !== 'linux') return { id: 'privileges', title: 'Privileges', status: f.uid === 0 ? 'ok' : 'warn', detail: `uid ${f.uid ?? 'unknown'}`, fix: f.uid === 0 ? null : 'run as root for the best collector' };
     const held = f.capEff === null ? [] : capabilityNames(f.capEff);
     const detail = `uid ${f.uid ?? 'unknown'}; effective capabilities Vigil uses: ${held.length > 0 ? held.join(', ') : 'none'}`;
@@ -53,7 +47,7 @@ export const KERNEL_CHECKS: Readonly<Record<Extract<DoctorCheckId, 'privileges' 
   },
 
   btf: (f) => {
-    if (f.platform !== 'linux') return { id: 'btf', title: 'Kernel BTF', status: 'info', detail: 'not applicable on this OS', fix: null };
+    if (f.platform !== 'linux') return notApplicable('btf', 'Kernel BTF', f.platform);
     if (!existsSync(BTF_PATH)) {
       return { id: 'btf', title: 'Kernel BTF', status: 'warn', detail: `${BTF_PATH} missing: the CO-RE eBPF program cannot be relocated for this kernel`, fix: 'use a kernel built with CONFIG_DEBUG_INFO_BTF=y (Debian 11+, Ubuntu 20.10+, Fedora 31+, RHEL 8.2+)' };
     }
@@ -61,7 +55,7 @@ export const KERNEL_CHECKS: Readonly<Record<Extract<DoctorCheckId, 'privileges' 
   },
 
   tracefs: (f) => {
-    if (f.platform !== 'linux') return { id: 'tracefs', title: 'tracefs', status: 'info', detail: 'not applicable on this OS', fix: null };
+    if (f.platform !== 'linux') return notApplicable('tracefs', 'tracefs', f.platform);
     const problems: string[] = [];
     for (const base of TRACEFS) {
       const idFile = join(base, 'events', 'sched', 'sched_process_exec', 'id');
@@ -80,7 +74,7 @@ export const KERNEL_CHECKS: Readonly<Record<Extract<DoctorCheckId, 'privileges' 
   },
 
   'ebpf-helper': (f) => {
-    if (f.platform !== 'linux') return { id: 'ebpf-helper', title: 'eBPF helper', status: 'info', detail: 'not applicable on this OS', fix: null };
+    if (f.platform !== 'linux') return notApplicable('ebpf-helper', 'eBPF helper', f.platform);
     let built = true;
     try {
       accessSync(f.helperPath, constants.X_OK);
@@ -95,22 +89,19 @@ export const KERNEL_CHECKS: Readonly<Record<Extract<DoctorCheckId, 'privileges' 
   },
 
   collector: (f) => {
+    if (f.platform === 'darwin') return DARWIN_CHECKS.collector(f);
     if (f.platform !== 'linux') return { id: 'collector', title: 'Collector', status: 'info', detail: `collectors for ${f.platform} are chosen at run time`, fix: null };
-    if (f.ebpfProbe === null) {
-      return { id: 'collector', title: 'Collector', status: 'ok', detail: 'eBPF will be used: every exec, fork, exit, connect and accept, captured in the kernel', fix: null, data: { backend: 'ebpf', fallbackReason: null, misses: [] } };
-    }
-    if (f.procfsProbe !== null) {
-      return { id: 'collector', title: 'Collector', status: 'fail', detail: `no collector can run: ebpf: ${f.ebpfProbe}; procfs: ${f.procfsProbe}`, fix: SERVICE_FIX, data: { backend: null, fallbackReason: f.ebpfProbe } };
-    }
-    const misses = procfsMisses(f.pollIntervalMs);
+    const v = collectorVerdict(f);
+    const data = { backend: v.backend, fallbackReason: v.fallbackReason, misses: v.misses };
+    if (v.backend === 'ebpf') return { id: 'collector', title: 'Collector', status: 'ok', detail: 'eBPF will be used: every exec, fork, exit, connect and accept, captured in the kernel', fix: null, data };
+    if (v.backend === null) return { id: 'collector', title: 'Collector', status: 'fail', detail: `no collector can run: ebpf: ${f.ebpfProbe}; procfs: ${f.procfsProbe}`, fix: SERVICE_FIX, data };
     return {
       id: 'collector',
       title: 'Collector',
       status: 'warn',
-      detail: `the procfs fallback will be used, because eBPF cannot run (${f.ebpfProbe}). It misses: ${misses.join('; ')}`,
+      detail: `the procfs fallback will be used, because eBPF cannot run (${f.ebpfProbe}). It misses: ${v.misses.join('; ')}`,
       fix: SERVICE_FIX,
-      data: { backend: 'procfs', fallbackReason: f.ebpfProbe, misses },
+      data,
     };
   },
-
 };

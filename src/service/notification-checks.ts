@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { delimiter, join } from 'node:path';
 import type { DoctorCheckId } from './doctor-check.js';
-import type { Check } from './doctor-facts.js';
+import { notApplicable, osName, type Check } from './doctor-facts.js';
 
 function onPath(name: string, env: NodeJS.ProcessEnv): string | null {
   for (const dir of (env.PATH ?? '').split(delimiter)) {
@@ -27,7 +27,7 @@ function busSocketProblem(address: string): string | null {
 /** The desktop notification path: notify-send, a session bus, a daemon owning org.freedesktop.Notifications. */
 export const NOTIFICATION_CHECKS: Readonly<Record<Extract<DoctorCheckId, 'notify-send' | 'session-bus' | 'notification-daemon'>, Check>> = {
   'notify-send': (f) => {
-    if (f.platform !== 'linux') return { id: 'notify-send', title: 'notify-send', status: 'info', detail: 'not used on this OS (node-notifier uses the native notifier)', fix: null };
+    if (f.platform !== 'linux') return { id: 'notify-send', title: 'notify-send', status: 'info', detail: `not used on ${osName(f.platform)} (node-notifier uses the native notifier)`, fix: null };
     const path = onPath('notify-send', f.env);
     return path !== null
       ? { id: 'notify-send', title: 'notify-send', status: 'ok', detail: path, fix: null }
@@ -35,7 +35,7 @@ export const NOTIFICATION_CHECKS: Readonly<Record<Extract<DoctorCheckId, 'notify
   },
 
   'session-bus': (f) => {
-    if (f.platform !== 'linux') return { id: 'session-bus', title: 'Session bus', status: 'info', detail: 'not applicable on this OS', fix: null };
+    if (f.platform !== 'linux') return notApplicable('session-bus', 'Session bus', f.platform);
     const address = f.env.DBUS_SESSION_BUS_ADDRESS;
     const viaService = 'notifications need a desktop session: the service cannot show them itself; `vigil install` sets up `vigil notify` to run in each user\'s session';
     if (address === undefined || address === '') return { id: 'session-bus', title: 'Session bus', status: 'warn', detail: 'DBUS_SESSION_BUS_ADDRESS is not set (no desktop session here)', fix: viaService };
@@ -47,7 +47,7 @@ export const NOTIFICATION_CHECKS: Readonly<Record<Extract<DoctorCheckId, 'notify
 
   'notification-daemon': (f) => {
     const title = 'Notification daemon';
-    if (f.platform !== 'linux') return { id: 'notification-daemon', title, status: 'info', detail: 'not applicable on this OS', fix: null };
+    if (f.platform !== 'linux') return notApplicable('notification-daemon', title, f.platform);
     const address = f.env.DBUS_SESSION_BUS_ADDRESS;
     if (address === undefined || address === '' || busSocketProblem(address) !== null) {
       return { id: 'notification-daemon', title, status: 'info', detail: 'not checked: no session bus', fix: null };
