@@ -6,6 +6,9 @@
  *   vigil-ebpf --probe      load + attach + detach; prints "ok <frame version>" and exits 0 when it works,
  *                           else prints the reason
  *
+ * Once attached it drops every capability: the ring buffer and the lost counters are read through memory
+ * mappings, and detaching only closes descriptors.
+ *
  * Exit codes: 0 clean stop, 2 usage, 3 not permitted, 4 no BTF, 5 load failed, 6 attach failed, 7 output closed.
  */
 #include <errno.h>
@@ -21,6 +24,7 @@
 #include <bpf/bpf.h>
 #include "vigil-record.h"
 #include "frame-out.h"
+#include "privileges.h"
 #include "tracefs.h"
 #include "vigil.skel.h"
 
@@ -122,16 +126,9 @@ static int on_record(void *ctx, void *data, size_t size)
 
 static __u64 read_lost(struct vigil_bpf *skel)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	if (ncpu <= 0 || ncpu > 4096)
-		return 0;
-	__u64 values[4096];
-	__u32 zero = 0;
-	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.lost), &zero, values) != 0)
-		return 0;
 	__u64 sum = 0;
-	for (int i = 0; i < ncpu; i++)
-		sum += values[i];
+	for (int i = 0; i < (int)(sizeof(skel->bss->lost_per_cpu) / sizeof(skel->bss->lost_per_cpu[0])); i++)
+		sum += __atomic_load_n(&skel->bss->lost_per_cpu[i], __ATOMIC_RELAXED);
 	return sum;
 }
 
@@ -201,6 +198,9 @@ static int run(const struct options *o, struct vigil_bpf *skel)
 		fprintf(stderr, "vigil-ebpf: ring buffer setup failed: %s\n", strerror(errno));
 		return 5;
 	}
+	int drc = drop_privileges();
+	if (drc != 0)
+		fprintf(stderr, "vigil-ebpf: could not drop privileges after attaching: %s\n", strerror(-drc));
 	struct vg_hello hello = { boot_to_epoch_ns(), o->ring_bytes, o->drain_ms, (__u32)sysconf(_SC_CLK_TCK),
 				  (__u32)getpid(), 0 };
 	int rc = frame_out_put(VG_KIND_HELLO, &hello, sizeof(hello));

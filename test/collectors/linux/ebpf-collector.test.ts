@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -203,8 +203,12 @@ describe('EbpfCollector lifecycle (live)', { skip: skipReason ?? false }, () => 
     await c.start(() => undefined);
     let ids: number[] = [];
     try {
-      ids = bpfProgramsOf(c.helperState().pid!);
+      const pid = c.helperState().pid!;
+      ids = bpfProgramsOf(pid);
       assert.ok(ids.length >= 7, `the helper holds its programs (${ids.length})`);
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      assert.match(status, /^CapEff:\s*0+$/m, 'attached, the helper runs without capabilities');
+      assert.match(status, /^NoNewPrivs:\s*1$/m);
       assert.ok(ids.every((id) => bpfProgramIds().has(id)), 'bpftool lists them while it runs');
     } finally {
       await c.stop();

@@ -16,13 +16,13 @@ struct {
 	__uint(max_entries, 8 << 20); /* resized by the loader */
 } events SEC(".maps");
 
-/* Per-CPU counters: [0] records lost because the ring buffer was full. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} lost SEC(".maps");
+/*
+ * Records lost because the ring buffer was full, one slot per CPU. A global (.bss) rather than a map: the
+ * loader reads it through the skeleton's memory mapping, with no bpf() call, so it can drop its privileges
+ * after attaching.
+ */
+#define VG_MAX_CPUS 1024
+__u64 lost_per_cpu[VG_MAX_CPUS];
 
 #define VG_DATA_SIZE 65536
 #define VG_EXEC_FIXED (sizeof(struct vg_hdr) + sizeof(struct vg_proc) + sizeof(struct vg_exec))

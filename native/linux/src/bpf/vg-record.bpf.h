@@ -4,10 +4,8 @@
 
 static __always_inline void count_lost(void)
 {
-	__u32 zero = 0;
-	__u64 *n = bpf_map_lookup_elem(&lost, &zero);
-	if (n)
-		*n += 1;
+	__u32 cpu = bpf_get_smp_processor_id() & (VG_MAX_CPUS - 1);
+	__sync_fetch_and_add(&lost_per_cpu[cpu], 1);
 }
 
 static __always_inline __u64 to_ticks(__u64 ns)
