@@ -52,15 +52,36 @@ const NETWORK_FIELDS = [
 /** Windows only: the collector reports the account domain (user.id is then the SID). */
 const WINDOWS_FIELDS = ['user.domain'] as const;
 
-function coverage(extra: readonly string[] = []): TelemetryCoverage {
+/**
+ * What the ETW collector never fills (src/collectors/win32/etw-record-to-raw.ts): no working directory, no
+ * process group or session, no numeric uid/gid (the account is a SID with a name and domain).
+ */
+const WINDOWS_NEVER = [
+  'process.working_directory', 'process.parent.working_directory',
+  'process.group_leader.entity_id', 'process.group_leader.pid', 'process.session_leader.entity_id', 'process.session_leader.pid',
+  'group.id', 'group.name', 'process.user.id', 'process.user.name', 'process.group.id', 'process.group.name',
+  'process.real_user.id', 'process.real_user.name', 'process.real_group.id', 'process.real_group.name',
+] as const;
+
+interface CoverageOptions {
+  readonly extra?: readonly string[];
+  readonly never?: readonly string[];
+  /** event.action of a process creation (Defend: exec and fork on Linux and macOS, start on Windows). */
+  readonly startActions?: readonly string[];
+}
+
+function coverage(options: CoverageOptions = {}): TelemetryCoverage {
+  const never = new Set<string>(options.never ?? []);
+  const keep = (xs: readonly string[]): string[] => xs.filter((x) => !never.has(x));
+  const extra = options.extra ?? [];
   const byCategory = {
-    process: [...COMMON_FIELDS, ...PROCESS_FIELDS, ...extra],
-    network: [...COMMON_FIELDS, ...NETWORK_FIELDS, ...extra],
+    process: keep([...COMMON_FIELDS, ...PROCESS_FIELDS, ...extra]),
+    network: keep([...COMMON_FIELDS, ...NETWORK_FIELDS, ...extra]),
   };
   return {
     categories: ['process', 'network'],
     actions: {
-      process: ['exec', 'fork', 'end', 'already_running'],
+      process: [...(options.startActions ?? ['exec', 'fork']), 'end', 'already_running'],
       network: ['connection_attempted', 'connection_accepted', 'disconnect_received'],
     },
     types: { process: ['start', 'end', 'info'], network: ['start', 'end'] },
@@ -72,11 +93,11 @@ function coverage(extra: readonly string[] = []): TelemetryCoverage {
 /**
  * Linux: eBPF and procfs both produce every listed field (procfs run unprivileged leaves other users'
  * executable/working_directory empty, and emits disconnect_received when a reported socket goes away).
- * macOS and Windows share the platform-neutral normalizer, so the same document shapes; their collector
- * issues narrow these entries if a collector cannot fill a field.
+ * macOS shares the Linux document shapes; its collector issues narrow its entry if a collector cannot fill a
+ * field. Windows: Defend's Windows process events (`start`, `end`, `already_running`) with what ETW fills.
  */
 export const TELEMETRY_COVERAGE: Readonly<Record<OsType, TelemetryCoverage>> = {
   linux: coverage(),
   macos: coverage(),
-  windows: coverage(WINDOWS_FIELDS),
+  windows: coverage({ extra: WINDOWS_FIELDS, never: WINDOWS_NEVER, startActions: ['start'] }),
 };

@@ -1,4 +1,4 @@
-import type { RawEventKind } from '../collectors/raw-event.js';
+import type { Platform, RawEventKind } from '../collectors/raw-event.js';
 
 export const EVENT_CATEGORIES = ['process', 'network'] as const;
 export type EventCategory = (typeof EVENT_CATEGORIES)[number];
@@ -9,17 +9,39 @@ export interface EventShape {
   readonly action: string;
   /** event.type (one value; emitted as an array). */
   readonly type: 'start' | 'end' | 'info';
-  /** event.dataset, as Defend's data streams name it. */
+  /** event.dataset and data_stream.dataset, as Defend's data streams name it. */
   readonly dataset: string;
 }
 
-/** Raw event kind -> the ECS event it becomes (Defend: endpoint.events.process / endpoint.events.network). */
-export const EVENT_SHAPES: Readonly<Record<RawEventKind, EventShape>> = {
-  exec: { category: 'process', action: 'exec', type: 'start', dataset: 'endpoint.events.process' },
-  fork: { category: 'process', action: 'fork', type: 'start', dataset: 'endpoint.events.process' },
-  exit: { category: 'process', action: 'end', type: 'end', dataset: 'endpoint.events.process' },
-  snapshot: { category: 'process', action: 'already_running', type: 'info', dataset: 'endpoint.events.process' },
-  connect: { category: 'network', action: 'connection_attempted', type: 'start', dataset: 'endpoint.events.network' },
-  accept: { category: 'network', action: 'connection_accepted', type: 'start', dataset: 'endpoint.events.network' },
-  disconnect: { category: 'network', action: 'disconnect_received', type: 'end', dataset: 'endpoint.events.network' },
+export type EventShapes = Readonly<Record<RawEventKind, EventShape>>;
+
+const PROCESS = 'endpoint.events.process';
+const NETWORK = 'endpoint.events.network';
+
+/** Raw event kind -> the ECS event it becomes (Defend on Linux and macOS: exec, fork, end). */
+export const EVENT_SHAPES: EventShapes = {
+  exec: { category: 'process', action: 'exec', type: 'start', dataset: PROCESS },
+  fork: { category: 'process', action: 'fork', type: 'start', dataset: PROCESS },
+  exit: { category: 'process', action: 'end', type: 'end', dataset: PROCESS },
+  snapshot: { category: 'process', action: 'already_running', type: 'info', dataset: PROCESS },
+  connect: { category: 'network', action: 'connection_attempted', type: 'start', dataset: NETWORK },
+  accept: { category: 'network', action: 'connection_accepted', type: 'start', dataset: NETWORK },
+  disconnect: { category: 'network', action: 'disconnect_received', type: 'end', dataset: NETWORK },
+};
+
+/**
+ * Defend on Windows writes a process creation as `start` (defend-event-docs/process/windows, the Windows
+ * sample document): Windows has no exec/fork split, a new process is created with its image.
+ */
+const WINDOWS_SHAPES: EventShapes = {
+  ...EVENT_SHAPES,
+  exec: { category: 'process', action: 'start', type: 'start', dataset: PROCESS },
+  fork: { category: 'process', action: 'start', type: 'start', dataset: PROCESS },
+};
+
+/** The shapes per platform, as Defend documents each OS. */
+export const PLATFORM_EVENT_SHAPES: Readonly<Record<Platform, EventShapes>> = {
+  linux: EVENT_SHAPES,
+  macos: EVENT_SHAPES,
+  windows: WINDOWS_SHAPES,
 };

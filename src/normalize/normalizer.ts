@@ -7,7 +7,7 @@ import type {
 import { agentFields, type AgentInfo } from './agent-fields.js';
 import { entityIdFor } from './entity-id.js';
 import { connectOutcome, eventFields, type EventOutcome } from './event-fields.js';
-import { EVENT_SHAPES } from './event-shapes.js';
+import { PLATFORM_EVENT_SHAPES } from './event-shapes.js';
 import { hostFields } from './host-fields.js';
 import { networkFields } from './network-fields.js';
 import { ProcessCache, type ProcessCacheStats } from './process-cache.js';
@@ -118,7 +118,7 @@ export class Normalizer {
       '@timestamp': isoTime(raw.timeMs),
       agent: this.#agent(),
       ecs: { version: ECS_VERSION },
-      event: eventFields(EVENT_SHAPES[raw.kind], `${this.#idPrefix}${seq.toString(36)}`, seq, this.#now(), outcome),
+      event: eventFields(PLATFORM_EVENT_SHAPES[raw.platform][raw.kind], `${this.#idPrefix}${seq.toString(36)}`, seq, this.#now(), outcome),
       host: this.#host(),
     };
   }

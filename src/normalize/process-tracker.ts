@@ -29,7 +29,10 @@ function apply(e: ProcessEntry, p: RawProcess, mode: Mode, startMs: number | und
   if (name !== undefined && (r || e.name === undefined)) e.name = name;
   if (p.args !== undefined && (r || e.args === undefined)) {
     e.args = p.args;
-    e.commandLine = p.args.join(' ');
+    // the platform's own command line when it has one (Windows quoting), else argv joined as Defend does
+    e.commandLine = p.commandLine ?? p.args.join(' ');
+  } else if (p.commandLine !== undefined && (r || e.commandLine === undefined)) {
+    e.commandLine = p.commandLine;
   }
   if (p.cwd !== undefined && (r || e.workingDirectory === undefined)) e.workingDirectory = p.cwd;
   if (startMs !== undefined && (r || e.startTimeMs === undefined)) {
@@ -107,7 +110,7 @@ export class ProcessTracker {
     // argv replaced: a command line from before the exec must not survive an exec that did not report one
     if (p.args === undefined && p.executable !== undefined) {
       e.args = undefined;
-      e.commandLine = undefined;
+      if (p.commandLine === undefined) e.commandLine = undefined;
     }
     this.#link(e, p);
     this.#cache.put(e);

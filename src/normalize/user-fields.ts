@@ -26,13 +26,17 @@ export function userFields(e: ProcessEntry, users: UserDirectory): { user?: EcsO
   return out;
 }
 
-/** `process.{user,group,real_user,real_group}` onto a process object. */
+/**
+ * `process.{user,group,real_user,real_group}` onto a process object: numeric ids (Linux, macOS) with their
+ * names. A Windows account (a SID, no uid) is only on the top-level `user.*`, as Defend writes it.
+ */
 export function processUserFields(target: EcsObject, e: ProcessEntry, users: UserDirectory): void {
+  const uid = e.euid ?? e.uid;
+  const gid = e.egid ?? e.gid;
+  if (uid === undefined && gid === undefined) return;
   const n = resolvedNames(e, users);
-  const user = idName(e.euid ?? e.uid, n.user);
-  const group = idName(e.egid ?? e.gid, n.group);
-  if (user !== undefined) target['user'] = user;
-  if (group !== undefined) target['group'] = group;
+  if (uid !== undefined) target['user'] = idName(uid, n.user)!;
+  if (gid !== undefined) target['group'] = idName(gid, n.group)!;
   if (e.uid !== undefined) target['real_user'] = idName(e.uid, n.realUser)!;
   if (e.gid !== undefined) target['real_group'] = idName(e.gid, n.realGroup)!;
 }
