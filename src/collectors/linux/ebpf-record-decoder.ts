@@ -153,14 +153,14 @@ export class EbpfRecordDecoder {
     };
     // Orientation follows the connection: an outbound one has the local end as source; an inbound one (accepted
     // here) has the remote peer as source and the local listener as destination.
-    const inbound = kind === 'accept' || (kind === 'disconnect' && (p.readUInt16LE(RECORD.flags) & DISCONNECT_INBOUND) !== 0);
+    const inboundDisconnect = kind === 'disconnect' && (p.readUInt16LE(RECORD.flags) & DISCONNECT_INBOUND) !== 0;
     return this.event(p, (timeMs, process): RawConnect | RawAccept | RawDisconnect => {
       if (kind === 'connect') {
         const result = p.readInt32LE(NET.result);
         return { kind, timeMs, process, ...base, ...(local.port !== 0 ? { source: local } : {}), destination: remote, result };
       }
       if (kind === 'accept') return { kind, timeMs, process, ...base, source: remote, destination: local };
-      return inbound
+      return inboundDisconnect
         ? { kind, timeMs, process, ...base, source: remote, destination: local, inbound: true }
         : { kind, timeMs, process, ...base, source: local, destination: remote };
     });
