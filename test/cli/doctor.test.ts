@@ -23,6 +23,7 @@ interface Report {
   backend: string | null;
   fallbackReason: string | null;
   misses: string[];
+  collectorSummary: string;
   checks: Check[];
   summary: Record<string, number>;
 }
@@ -55,6 +56,7 @@ test('as root, doctor reports eBPF usable and every kernel check ok', { skip: !l
   assert.equal(report.backend, 'ebpf');
   assert.equal(report.fallbackReason, null);
   assert.deepEqual(report.misses, []);
+  assert.equal(report.collectorSummary, 'eBPF is usable here: `vigil run` collects with eBPF.');
   for (const id of ['privileges', 'btf', 'tracefs', 'ebpf-helper', 'collector', 'database']) assert.equal(check(report, id).status, 'ok', `${id}: ${check(report, id).detail}`);
   assert.match(check(report, 'privileges').detail, /CAP_BPF/);
   const text = spawnSync(process.execPath, [cli, 'doctor'], { encoding: 'utf8' });
@@ -78,6 +80,7 @@ test('as an unprivileged user, doctor says why eBPF cannot run and that the proc
     assert.equal(report.ebpfUsable, false);
     assert.equal(report.backend, 'procfs');
     assert.match(report.fallbackReason!, /not root/);
+    assert.ok(report.collectorSummary.startsWith(`eBPF is not usable here (${report.fallbackReason}): \`vigil run\` falls back to procfs, which misses:`), report.collectorSummary);
     assert.equal(report.misses.length, 3);
     assert.ok(report.misses[0]!.startsWith(`processes that start and exit between two polls (every ${DEFAULT_CONFIG.collector.poll_interval_ms} ms)`), report.misses[0]);
     const priv = check(report, 'privileges');
