@@ -10,7 +10,7 @@ export type BackendChoice = 'auto' | Exclude<Backend, 'replay'>;
 export interface AgentConfig {
   readonly collector: {
     readonly backend: BackendChoice;
-    /** procfs / ps-lsof poll interval. */
+    /** procfs poll interval. */
     readonly poll_interval_ms: number;
     /** eBPF ring buffer size. */
     readonly ring_buffer_bytes: number;

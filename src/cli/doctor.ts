@@ -17,9 +17,7 @@ export function formatDoctorText(report: DoctorReport, uid: number | null): stri
     if (c.fix !== null && c.status !== 'ok') lines.push(`  ${' '.repeat(4)}  ${' '.repeat(width)}  fix: ${c.fix}`);
   }
   lines.push('');
-  if (report.ebpfUsable) lines.push('eBPF is usable here: `vigil run` collects with eBPF.');
-  else if (report.backend !== null) lines.push(`eBPF is not usable here (${report.fallbackReason}): \`vigil run\` falls back to ${report.backend}, which misses:`, ...report.misses.map((m) => `  - ${m}`));
-  else if (report.platform === 'linux') lines.push('No collector can run here.');
+  lines.push(report.collectorSummary, ...report.misses.map((m) => `  - ${m}`));
   const s = report.summary;
   lines.push(`${s.ok} ok, ${s.warn} warnings, ${s.fail} failures`);
   return lines.join('\n') + '\n';

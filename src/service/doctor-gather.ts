@@ -1,6 +1,6 @@
 import { EsloggerCollector } from '../collectors/darwin/eslogger-collector.js';
 import type { EsloggerProbeOptions } from '../collectors/darwin/eslogger-probe.js';
-import { PsLsofCollector } from '../collectors/darwin/ps-lsof-collector.js';
+import { LSOF_INTERVAL_MS, PS_INTERVAL_MS, PsLsofCollector } from '../collectors/darwin/ps-lsof-collector.js';
 import { EbpfCollector, defaultHelperPath } from '../collectors/linux/ebpf-collector.js';
 import { ProcfsCollector } from '../collectors/linux/procfs-collector.js';
 import type { OsType } from '../ecs/ecs-event.js';
@@ -15,8 +15,6 @@ import { serviceState } from './service-state.js';
  * The macOS collectors' poll periods when nothing sets them (the agent passes none): ps-lsof's `intervalMs`
  * and the lsof socket poll of both ps-lsof and eslogger (`networkIntervalMs`).
  */
-export const PS_INTERVAL_MS = 250;
-export const LSOF_INTERVAL_MS = 500;
 
 export interface DoctorOptions {
   readonly dbPath: string;

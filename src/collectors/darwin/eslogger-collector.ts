@@ -7,6 +7,7 @@ import { EsloggerProcess } from './eslogger-process.js';
 import { LsofNetworkPoller, type LsofPollerStats } from './lsof-network-poller.js';
 import { PsProcessReader } from './ps-process-reader.js';
 import { ToolRunner } from './run-tool.js';
+import { LSOF_INTERVAL_MS } from './ps-lsof-collector.js';
 
 export interface EsloggerCollectorOptions {
   readonly esloggerPath?: string;
@@ -228,7 +229,7 @@ export class EsloggerCollector implements Collector {
           this.#netRunning = null;
           this.#scheduleNetwork();
         });
-    }, this.#o.networkIntervalMs ?? 500);
+    }, this.#o.networkIntervalMs ?? LSOF_INTERVAL_MS);
   }
 
   #emit(e: RawEvent): void {

@@ -8,6 +8,10 @@ import { PidGapCounter } from './pid-gap-counter.js';
 import { PsProcessReader, type PsProcess, type PsReaderStats } from './ps-process-reader.js';
 import { ToolRunner } from './run-tool.js';
 
+/** Default poll periods: processes (ps) and sockets (lsof). */
+export const PS_INTERVAL_MS = 250;
+export const LSOF_INTERVAL_MS = 500;
+
 export interface PsLsofCollectorOptions {
   /** Platform of the RawEvents and of the start-key recipe (default: this host's). */
   readonly platform?: Platform;
@@ -87,8 +91,8 @@ export class PsLsofCollector implements Collector {
     const platform = options.platform ?? currentPlatform();
     if (platform === null) throw new Error(`VIGIL_PS_LSOF_UNAVAILABLE: no platform recipe for ${process.platform}`);
     this.#platform = platform;
-    this.#intervalMs = options.intervalMs ?? 250;
-    this.#networkEvery = Math.max(1, Math.ceil((options.networkIntervalMs ?? 500) / this.#intervalMs));
+    this.#intervalMs = options.intervalMs ?? PS_INTERVAL_MS;
+    this.#networkEvery = Math.max(1, Math.ceil((options.networkIntervalMs ?? LSOF_INTERVAL_MS) / this.#intervalMs));
     this.#network = options.network ?? true;
     this.#cwd = options.cwd ?? true;
     this.#lsofPath = options.lsofPath ?? 'lsof';
