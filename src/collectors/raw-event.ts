@@ -49,6 +49,11 @@ export interface RawProcess {
   readonly groupName?: string;
   readonly sessionLeaderPid?: number;
   readonly groupLeaderPid?: number;
+  /**
+   * The controlling terminal's device number, 0 when there is none (Linux: `/proc/<pid>/stat` field 7,
+   * tty_nr). Absent when the collector does not know it. Normalize derives `process.interactive` from it.
+   */
+  readonly tty?: number;
   /** Platform extras that have no common field yet (e.g. Windows session id); normalize may map them. */
   readonly extra?: Readonly<Record<string, string | number | boolean>>;
 }

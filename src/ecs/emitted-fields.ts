@@ -21,7 +21,7 @@ export interface TelemetryCoverage {
 
 /** On every document (normalize: event-fields, host-fields, agent-fields, user-fields, the thin process set). */
 const COMMON_FIELDS = [
-  '@timestamp', 'ecs.version',
+  '@timestamp', 'ecs.version', 'data_stream.type', 'data_stream.dataset', 'data_stream.namespace',
   'event.id', 'event.kind', 'event.category', 'event.type', 'event.action', 'event.created', 'event.dataset',
   'event.module', 'event.sequence',
   'host.id', 'host.name', 'host.hostname', 'host.architecture', 'host.os.type', 'host.os.family', 'host.os.kernel',
@@ -49,6 +49,12 @@ const NETWORK_FIELDS = [
   'network.transport', 'network.type', 'network.direction',
 ] as const;
 
+/**
+ * Linux only: whether the process has a controlling terminal (procfs reads it; the eBPF helper does not send
+ * it yet, so eBPF processes carry it when inherited at fork from a process whose terminal is known).
+ */
+const LINUX_FIELDS = ['process.interactive', 'process.parent.interactive'] as const;
+
 /** Windows only: the collector reports the account domain (user.id is then the SID). */
 const WINDOWS_FIELDS = ['user.domain'] as const;
 
@@ -64,7 +70,10 @@ const WINDOWS_NEVER = [
 ] as const;
 
 interface CoverageOptions {
+  /** Fields on every document of this OS. */
   readonly extra?: readonly string[];
+  /** Fields on process documents only. */
+  readonly processExtra?: readonly string[];
   readonly never?: readonly string[];
   /** event.action of a process creation (Defend: exec and fork on Linux and macOS, start on Windows). */
   readonly startActions?: readonly string[];
@@ -75,7 +84,7 @@ function coverage(options: CoverageOptions = {}): TelemetryCoverage {
   const keep = (xs: readonly string[]): string[] => xs.filter((x) => !never.has(x));
   const extra = options.extra ?? [];
   const byCategory = {
-    process: keep([...COMMON_FIELDS, ...PROCESS_FIELDS, ...extra]),
+    process: keep([...COMMON_FIELDS, ...PROCESS_FIELDS, ...(options.processExtra ?? []), ...extra]),
     network: keep([...COMMON_FIELDS, ...NETWORK_FIELDS, ...extra]),
   };
   return {
@@ -97,7 +106,7 @@ function coverage(options: CoverageOptions = {}): TelemetryCoverage {
  * field. Windows: Defend's Windows process events (`start`, `end`, `already_running`) with what ETW fills.
  */
 export const TELEMETRY_COVERAGE: Readonly<Record<OsType, TelemetryCoverage>> = {
-  linux: coverage(),
+  linux: coverage({ processExtra: LINUX_FIELDS }),
   macos: coverage(),
   windows: coverage({ extra: WINDOWS_FIELDS, never: WINDOWS_NEVER, startActions: ['start'] }),
 };

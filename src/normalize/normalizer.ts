@@ -6,6 +6,7 @@ import type {
 } from '../collectors/raw-event.js';
 import { agentFields, type AgentInfo } from './agent-fields.js';
 import { entityIdFor } from './entity-id.js';
+import { dataStreamFields } from './data-stream-fields.js';
 import { connectOutcome, eventFields, type EventOutcome } from './event-fields.js';
 import { PLATFORM_EVENT_SHAPES } from './event-shapes.js';
 import { hostFields } from './host-fields.js';
@@ -114,11 +115,13 @@ export class Normalizer {
 
   #base(raw: RawEvent, outcome: EventOutcome | undefined): EcsObject {
     const seq = ++this.#sequence;
+    const shape = PLATFORM_EVENT_SHAPES[raw.platform][raw.kind];
     return {
       '@timestamp': isoTime(raw.timeMs),
       agent: this.#agent(),
+      data_stream: dataStreamFields(shape),
       ecs: { version: ECS_VERSION },
-      event: eventFields(PLATFORM_EVENT_SHAPES[raw.platform][raw.kind], `${this.#idPrefix}${seq.toString(36)}`, seq, this.#now(), outcome),
+      event: eventFields(shape, `${this.#idPrefix}${seq.toString(36)}`, seq, this.#now(), outcome),
       host: this.#host(),
     };
   }

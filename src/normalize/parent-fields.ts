@@ -20,6 +20,7 @@ export function parentFields(e: ProcessEntry, parent: ProcessEntry | undefined):
   }
   if (parent.commandLine !== undefined) p['command_line'] = parent.commandLine;
   if (parent.workingDirectory !== undefined) p['working_directory'] = parent.workingDirectory;
+  if (parent.tty !== undefined) p['interactive'] = parent.tty !== 0;
   const start = startIso(parent);
   if (start !== undefined) p['start'] = start;
   return p;

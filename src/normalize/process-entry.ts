@@ -24,6 +24,8 @@ export interface ProcessEntry {
   userDomain?: string;
   groupLeaderPid?: number;
   sessionLeaderPid?: number;
+  /** Controlling terminal device (0: none), as RawProcess.tty; unknown when undefined. */
+  tty?: number;
   /** Memo of `process.start` as ISO text (derived from startTimeMs). */
   startIso?: string;
   /** Memo of resolved names, keyed by the ids they were resolved for; dropped when an id changes. */

@@ -24,6 +24,7 @@ export function processFields(e: ProcessEntry, cache: ProcessCache, users: UserD
   }
   if (e.commandLine !== undefined) p['command_line'] = e.commandLine;
   if (e.workingDirectory !== undefined) p['working_directory'] = e.workingDirectory;
+  if (e.tty !== undefined) p['interactive'] = e.tty !== 0;
   const start = startIso(e);
   if (start !== undefined) p['start'] = start;
   if (end !== undefined) {

@@ -49,6 +49,12 @@ function apply(e: ProcessEntry, p: RawProcess, mode: Mode, startMs: number | und
   const sid = p.extra?.['userSid'];
   if (typeof sid === 'string' && (r || e.userId === undefined)) e.userId = sid;
   if (p.groupLeaderPid !== undefined && (r || e.groupLeaderPid === undefined)) e.groupLeaderPid = p.groupLeaderPid;
+  if (p.tty !== undefined) {
+    if (r || e.tty === undefined) e.tty = p.tty;
+  } else if (r && p.sessionLeaderPid !== undefined && e.sessionLeaderPid !== undefined && p.sessionLeaderPid !== e.sessionLeaderPid) {
+    // a new session (setsid) drops the controlling terminal: what was known about it no longer holds
+    e.tty = undefined;
+  }
   if (p.sessionLeaderPid !== undefined && (r || e.sessionLeaderPid === undefined)) e.sessionLeaderPid = p.sessionLeaderPid;
 }
 
@@ -140,6 +146,8 @@ export class ProcessTracker {
       e.egid ??= parent.egid;
       e.groupLeaderPid ??= parent.groupLeaderPid;
       e.sessionLeaderPid ??= parent.sessionLeaderPid;
+      // fork keeps the controlling terminal (and exec does too: only setsid drops it)
+      e.tty ??= parent.tty;
     }
     this.#cache.put(e);
     return e;

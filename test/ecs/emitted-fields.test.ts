@@ -79,7 +79,7 @@ function fits(type: string, value: unknown): boolean {
 function everyKind(): RawEvent[] {
   const b = { backend: 'ebpf', platform: 'linux' } as const;
   const full = (pid: number, key: string, ppid: number, pkey: string) =>
-    proc(pid, key, { ppid, parentStartKey: pkey, executable: `/usr/bin/p${pid}`, args: [`p${pid}`, '-x'], cwd: '/tmp', uid: 1000, gid: 1000, euid: 0, egid: 0, groupLeaderPid: 100, sessionLeaderPid: 100, comm: `p${pid}` });
+    proc(pid, key, { ppid, parentStartKey: pkey, executable: `/usr/bin/p${pid}`, args: [`p${pid}`, '-x'], cwd: '/tmp', uid: 1000, gid: 1000, euid: 0, egid: 0, groupLeaderPid: 100, sessionLeaderPid: 100, comm: `p${pid}`, tty: (136 << 8) | 1 });
   const net = { transport: 'tcp', family: 'ipv4', source: { ip: '127.0.0.1', port: 40000 }, destination: { ip: '127.0.0.1', port: 80 } } as const;
   return [
     { ...b, backend: 'procfs', kind: 'snapshot', timeMs: T0, process: full(100, '100', 1, '1') },

@@ -14,6 +14,8 @@ export interface PidStat {
   readonly pgrp: number;
   /** (6) session id (the session leader's pid). */
   readonly session: number;
+  /** (7) controlling terminal device number; 0 when the process has none. */
+  readonly ttyNr: number;
   /** (9) kernel flags word (PF_*); PF_KTHREAD marks kernel threads. */
   readonly flags: number;
   /** (20) */
@@ -54,6 +56,7 @@ export function parsePidStat(text: string): PidStat {
     ppid: num(4),
     pgrp: num(5),
     session: num(6),
+    ttyNr: num(7),
     flags: num(9),
     numThreads: num(20),
     startTicks,

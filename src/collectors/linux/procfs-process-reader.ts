@@ -91,6 +91,7 @@ export function readProcProcess(procRoot: string, pid: number, host: Pick<HostId
     comm: stat.comm,
     groupLeaderPid: stat.pgrp,
     sessionLeaderPid: stat.session,
+    tty: stat.ttyNr,
   };
   if (exe !== undefined) p.executable = exe.endsWith(' (deleted)') ? exe.slice(0, -' (deleted)'.length) : exe;
   if (args !== undefined && args.length > 0) p.args = args;
