@@ -3,13 +3,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SqliteAlertStore } from '../../src/alerts/sqlite-alert-store.js';
 import { sampleMatch } from './sample-match.js';
 import { tempDir } from './temp-dir.js';
+import { unprivilegedPaths } from '../helpers/unprivileged-install.js';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const main = join(root, 'dist', 'src', 'cli', 'main.js');
 const tmp = tempDir('svc');
 after(tmp.cleanup);
 
@@ -37,7 +35,9 @@ test('another user in the file\'s group reads the service database (0640) read-o
   assert.equal(existsSync(path + '-wal'), false);
   assert.equal(existsSync(path + '-shm'), false);
   chownSync(path, 0, ids!.gid);
-  const asNobody = (...args: string[]) => spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, main, ...args], { encoding: 'utf8' });
+  // nobody runs a package it can reach (a copy when the checkout is under a 0700 directory, as in CI).
+  const { root, cli } = unprivilegedPaths();
+  const asNobody = (...args: string[]) => spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, cli, ...args], { encoding: 'utf8', cwd: root });
   const list = asNobody('alerts', 'list', '--db', path, '--format', 'json');
   assert.equal(list.status, 0, list.stderr);
   assert.deepEqual((JSON.parse(list.stdout) as Array<{ id: number }>).map((a) => a.id), [id]);

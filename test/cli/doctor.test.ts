@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG } from '../../src/agent/agent-config.js';
 import { EbpfCollector } from '../../src/collectors/linux/ebpf-collector.js';
 import { desktopSessionUnavailable, startDesktopSession } from '../helpers/desktop-session.js';
+import { unprivilegedPaths } from '../helpers/unprivileged-install.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const cli = join(root, 'dist', 'src', 'cli', 'main.js');
@@ -28,9 +29,9 @@ interface Report {
   summary: Record<string, number>;
 }
 
-function doctor(args: string[] = [], env: NodeJS.ProcessEnv = process.env, prefix: string[] = []) {
-  const argv = [...prefix, process.execPath, cli, 'doctor', '--format', 'json', ...args];
-  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', env, timeout: 60_000 });
+function doctor(args: string[] = [], env: NodeJS.ProcessEnv = process.env, prefix: string[] = [], main = cli) {
+  const argv = [...prefix, process.execPath, main, 'doctor', '--format', 'json', ...args];
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', env, timeout: 60_000, cwd: join(dirname(main), '..', '..', '..') });
   assert.equal(r.stderr, '', r.stderr);
   return { code: r.status, report: JSON.parse(r.stdout) as Report };
 }
@@ -70,12 +71,14 @@ function nobodyHome(): string {
   return home;
 }
 const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+/** doctor as uid 65534, from a package it can reach (a copy when the checkout is under a 0700 directory, as in CI). */
+const doctorAsNobody = (args: string[], env: NodeJS.ProcessEnv) => doctor(args, env, NOBODY, unprivilegedPaths().cli);
 
 test('as an unprivileged user, doctor says why eBPF cannot run and that the procfs fallback will be used', { skip: !linux || !isRoot ? 'needs Linux and root (to drop to uid 65534)' : false }, () => {
   const home = nobodyHome();
   try {
     const env = { PATH: process.env.PATH, HOME: home };
-    const { code, report } = doctor([], env, NOBODY);
+    const { code, report } = doctorAsNobody([], env);
     assert.equal(code, 0, 'warnings only: the fallback works');
     assert.equal(report.ebpfUsable, false);
     assert.equal(report.backend, 'procfs');
@@ -103,7 +106,7 @@ test('as an unprivileged user, doctor says why eBPF cannot run and that the proc
 test('an unwritable database is a failure (exit 1) with a fix', { skip: !linux || !isRoot ? 'needs Linux and root (to drop to uid 65534)' : false }, () => {
   const home = nobodyHome();
   try {
-    const { code, report } = doctor(['--db', '/root/vigil-doctor-test/alerts.db'], { PATH: process.env.PATH, HOME: home }, NOBODY);
+    const { code, report } = doctorAsNobody(['--db', '/root/vigil-doctor-test/alerts.db'], { PATH: process.env.PATH, HOME: home });
     assert.equal(code, 1);
     const db = check(report, 'database');
     assert.equal(db.status, 'fail');

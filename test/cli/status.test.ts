@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
+import { unprivilegedPaths } from '../helpers/unprivileged-install.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
@@ -111,7 +112,9 @@ test('a status file the user may not read is reported as such (exit 4), not as a
   const dir = tmp(t);
   chmodSync(dir, 0o755);
   writeFileSync(join(dir, 'status.json'), '{}', { mode: 0o640 });
-  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cli, 'status', '--state-dir', dir, '--format', 'json'], { encoding: 'utf8' });
+  // nobody runs a package it can reach (a copy when the checkout is under a 0700 directory, as in CI).
+  const nobody = unprivilegedPaths();
+  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, nobody.cli, 'status', '--state-dir', dir, '--format', 'json'], { encoding: 'utf8', cwd: nobody.root });
   assert.equal(r.status, 4, r.stderr);
   const s = JSON.parse(r.stdout) as StatusJson;
   assert.equal(s.agent.state, 'unreadable');

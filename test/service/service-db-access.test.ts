@@ -4,11 +4,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { unprivilegedPaths } from '../helpers/unprivileged-install.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const openDb = pathToFileURL(join(root, 'dist', 'src', 'alerts', 'open-database.js')).href;
 const GID = 65534; // stands in for the `vigil` group
 
 const skip = process.platform !== 'linux' || process.geteuid?.() !== 0 ? 'needs Linux and root (to play the service and a group member)' : false;
@@ -26,6 +25,10 @@ test('the service database is readable by the group while the agent writes, and 
   chownSync(state, 0, GID);
   chmodSync(state, 0o750);
   const db = join(state, 'alerts.db');
+  // Writer and readers import the store from a package uid 65534 can reach (a copy when the checkout is under a
+  // 0700 directory, as in CI), so that only the database's own modes decide who reads it.
+  const nobody = unprivilegedPaths();
+  const openDb = pathToFileURL(nobody.distSrc('alerts', 'open-database.js')).href;
   writeFileSync(join(base, 'writer.mjs'), `
 import { openDatabase } from ${JSON.stringify(openDb)};
 process.umask(0o027);
@@ -41,7 +44,7 @@ import { openDatabase } from ${JSON.stringify(openDb)};
 const db = openDatabase(process.argv[2], { readonly: true });
 process.stdout.write(String(db.prepare('select count(*) as c from t').get().c));
 `);
-  const writer = spawn('setpriv', [`--regid=${GID}`, '--clear-groups', process.execPath, join(base, 'writer.mjs'), db], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const writer = spawn('setpriv', [`--regid=${GID}`, '--clear-groups', process.execPath, join(base, 'writer.mjs'), db], { stdio: ['pipe', 'pipe', 'inherit'], cwd: nobody.root });
   try {
     await once(writer.stdout!, 'data');
     for (const f of ['alerts.db', 'alerts.db-wal', 'alerts.db-shm']) {
@@ -50,14 +53,14 @@ process.stdout.write(String(db.prepare('select count(*) as c from t').get().c));
       assert.equal(st.gid, GID, f);
     }
     const read = (groups: string[]) =>
-      spawnSync('setpriv', ['--reuid=65534', `--regid=${GID}`, ...groups, process.execPath, join(base, 'reader.mjs'), db], { encoding: 'utf8' });
+      spawnSync('setpriv', ['--reuid=65534', `--regid=${GID}`, ...groups, process.execPath, join(base, 'reader.mjs'), db], { encoding: 'utf8', cwd: nobody.root });
     const member = read(['--clear-groups']);
     assert.equal(member.status, 0, member.stderr);
     assert.equal(member.stdout, '1');
     writer.stdin!.write('go\n');
     await once(writer.stdout!, 'data');
     assert.equal(read(['--clear-groups']).stdout, '2', 'a live reader sees new alerts');
-    const outsider = spawnSync('setpriv', ['--reuid=65534', '--regid=65533', '--clear-groups', process.execPath, join(base, 'reader.mjs'), db], { encoding: 'utf8' });
+    const outsider = spawnSync('setpriv', ['--reuid=65534', '--regid=65533', '--clear-groups', process.execPath, join(base, 'reader.mjs'), db], { encoding: 'utf8', cwd: nobody.root });
     assert.notEqual(outsider.status, 0);
     assert.match(outsider.stderr, /ALERTS_DB|EACCES|unable to open|permission/i);
   } finally {

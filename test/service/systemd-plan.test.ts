@@ -132,6 +132,8 @@ test('systemd-analyze security rates the agent unit OK (exposure <= 3.5 of 10)',
 });
 
 test('a package under /tmp is flagged: PrivateTmp= would hide it from the service', () => {
-  assert.ok(linuxInstallPlan(ctx({ packageRoot: '/tmp/vigil' })).notes.some((n) => n.startsWith('WARNING: /tmp/vigil is under a temporary directory')));
-  assert.equal(linuxInstallPlan(ctx()).notes.some((n) => n.startsWith('WARNING')), false);
+  // Explicit paths, not this checkout's (CI clones it under /tmp): the same node, a package under /tmp or not.
+  const at = (packageRoot: string) => ctx({ nodePath: '/usr/bin/node', packageRoot, cliPath: join(packageRoot, 'dist/src/cli/main.js') });
+  assert.ok(linuxInstallPlan(at('/tmp/vigil')).notes.some((n) => n.startsWith('WARNING: /tmp/vigil is under a temporary directory')));
+  assert.equal(linuxInstallPlan(at('/opt/vigil')).notes.some((n) => n.startsWith('WARNING')), false);
 });

@@ -12,6 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { defaultHelperPath, EbpfCollector } from '../../../src/collectors/linux/ebpf-collector.js';
 import type { RawAccept, RawConnect, RawDisconnect, RawEvent, RawExec } from '../../../src/collectors/raw-event.js';
 import { bpfProgramIds, bpfProgramsOf, parseStat, procStat, run, waitFor } from './ebpf-live-helpers.js';
+import { unprivilegedPaths } from '../../helpers/unprivileged-install.js';
 
 const skipReason = await EbpfCollector.probe();
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
@@ -256,7 +257,9 @@ describe('EbpfCollector lifecycle (live)', { skip: skipReason ?? false }, () => 
   });
 
   test('the helper refuses to run unprivileged, with the reason and exit code 3', () => {
-    const r = spawnSync(defaultHelperPath(), ['--probe'], { uid: 65534, gid: 65534, encoding: 'utf8' });
+    // The same helper binary, at a path uid 65534 can reach (a copy when the checkout is under a 0700 directory, as in CI).
+    const nobody = unprivilegedPaths();
+    const r = spawnSync(nobody.helper, ['--probe'], { uid: 65534, gid: 65534, encoding: 'utf8', cwd: nobody.root });
     assert.equal(r.status, 3);
     assert.match(r.stderr, /not root/);
   });

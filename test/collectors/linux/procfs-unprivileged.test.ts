@@ -1,16 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RawEvent } from '../../../src/collectors/raw-event.js';
 import { firstLine, PY_CLIENT, PY_SERVER, PYTHON, startChild } from './procfs-test-helpers.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-const collectorModule = join(root, 'dist', 'src', 'collectors', 'linux', 'procfs-collector.js');
+import { unprivilegedPaths } from '../../helpers/unprivileged-install.js';
 
 // Runs as nobody: starts the procfs collector, makes one connection of its own, prints events and stats.
-const SCRIPT = `
+// The collector module is imported from a package nobody can reach (a copy when the checkout is under a 0700
+// directory, as in CI).
+const script = (collectorModule: string) => `
 import { spawn } from 'node:child_process';
 import { ProcfsCollector } from ${JSON.stringify(collectorModule)};
 const [port] = process.argv.slice(1);
@@ -34,7 +32,9 @@ test('procfs works unprivileged (as nobody): sees all processes, its own sockets
   const server = startChild(PYTHON, ['-c', PY_SERVER, '127.0.0.1']); // root's listener
   t.after(server.dispose);
   const port = await firstLine(server.child);
-  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--input-type=module', '-e', SCRIPT, port], { encoding: 'utf8', timeout: 20000 });
+  const nobody = unprivilegedPaths();
+  const collectorModule = nobody.distSrc('collectors', 'linux', 'procfs-collector.js');
+  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--input-type=module', '-e', script(collectorModule), port], { encoding: 'utf8', timeout: 20000, cwd: nobody.root });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { uid: number; clientPid: number; events: RawEvent[]; stats: Record<string, number> };
   assert.equal(out.uid, 65534);
