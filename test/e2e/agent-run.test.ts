@@ -95,7 +95,8 @@ test('vigil run on the procfs fallback logs ready, serves `vigil status` live co
       const text = vigil(['status', '--state-dir', dir]);
       assert.match(text.stdout, /procfs/);
     } finally {
-      assert.equal(await agent.stop('SIGTERM'), 0);
+      const code = await agent.stop('SIGTERM');
+      assert.equal(code, 0, 'SIGTERM exits 0');
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

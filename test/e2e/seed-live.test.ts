@@ -36,8 +36,9 @@ before(async () => {
 });
 
 after(async () => {
-  if (agent !== null) assert.equal(await agent.stop('SIGTERM'), 0, 'SIGTERM exits 0');
+  const code = agent !== null ? await agent.stop('SIGTERM') : 0;
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  assert.equal(code, 0, 'SIGTERM exits 0');
 });
 
 test('seed rule fires live: ollama -> python3 base64 + connect to a public address (unshare -n)', { skip: cannotLoad ?? false }, async () => {

@@ -23,9 +23,10 @@ test('the seed alert is delivered as a desktop notification by `vigil run` in th
     const call = await session.waitForNotify((c) => isSeedNotify(c, run.pid), 10_000);
     assert.equal(call.appName, 'vigil');
   } finally {
-    assert.equal(await agent.stop(), 0);
+    const code = await agent.stop();
     await session.stop();
     rmSync(dir, { recursive: true, force: true });
+    assert.equal(code, 0, 'vigil run exits 0 on SIGTERM');
   }
 });
 
@@ -46,9 +47,10 @@ test('the seed alert is delivered through the `vigil notify` companion when the 
   } finally {
     companion.kill('SIGTERM');
     const [code] = (await once(companion, 'exit')) as [number | null];
-    assert.equal(code, 0, 'vigil notify exits 0 on SIGTERM');
-    assert.equal(await agent.stop(), 0);
+    const agentCode = await agent.stop();
     await session.stop();
     rmSync(dir, { recursive: true, force: true });
+    assert.equal(code, 0, 'vigil notify exits 0 on SIGTERM');
+    assert.equal(agentCode, 0, 'vigil run exits 0 on SIGTERM');
   }
 });
