@@ -20,15 +20,13 @@ function endpoint(ep: RawEndpoint): EcsObject {
 }
 
 /**
- * `source.*`, `destination.*` and `network.*`. Source is always the local end and destination the remote end
- * for a connect; for an accept the remote peer is the source and the local listener the destination (the
- * collector reports them that way round in RawAccept), and `network.direction` says which way it went.
+ * `source.*`, `destination.*` and `network.*` onto a document (in that key order: destination, network,
+ * source). Source is always the local end and destination the remote end for a connect; for an accept the
+ * remote peer is the source and the local listener the destination (the collector reports them that way round
+ * in RawAccept), and `network.direction` says which way it went.
  */
-export function networkFields(raw: RawNetwork): { source?: EcsObject; destination: EcsObject; network: EcsObject } {
-  const out: { source?: EcsObject; destination: EcsObject; network: EcsObject } = {
-    destination: endpoint(raw.destination),
-    network: { transport: raw.transport, type: raw.family, direction: raw.kind === 'accept' ? 'ingress' : 'egress' },
-  };
-  if (raw.source !== undefined) out.source = endpoint(raw.source);
-  return out;
+export function assignNetworkFields(doc: EcsObject, raw: RawNetwork): void {
+  doc['destination'] = endpoint(raw.destination);
+  doc['network'] = { transport: raw.transport, type: raw.family, direction: raw.kind === 'accept' ? 'ingress' : 'egress' };
+  if (raw.source !== undefined) doc['source'] = endpoint(raw.source);
 }

@@ -10,13 +10,13 @@ import { dataStreamFields } from './data-stream-fields.js';
 import { connectOutcome, eventFields, type EventOutcome } from './event-fields.js';
 import { PLATFORM_EVENT_SHAPES } from './event-shapes.js';
 import { hostFields } from './host-fields.js';
-import { networkFields } from './network-fields.js';
+import { assignNetworkFields } from './network-fields.js';
 import { ProcessCache, type ProcessCacheStats } from './process-cache.js';
 import type { ProcessEntry } from './process-entry.js';
 import { processFields, thinProcessFields, type ProcessEnd } from './process-fields.js';
 import { ProcessTracker } from './process-tracker.js';
 import { isoTime } from './iso-time.js';
-import { userFields } from './user-fields.js';
+import { assignUserFields } from './user-fields.js';
 import { PasswdUserDirectory, type UserDirectory } from './user-directory.js';
 
 /** Exited processes are expired at most this often (retention is seconds; per-event checks would be waste). */
@@ -130,7 +130,7 @@ export class Normalizer {
   processDoc(raw: RawEvent, e: ProcessEntry, end?: ProcessEnd): EcsEvent {
     const doc = this.#base(raw, undefined);
     doc['process'] = processFields(e, this.cache, this.#users, end);
-    Object.assign(doc, userFields(e, this.#users));
+    assignUserFields(doc, e, this.#users);
     return doc;
   }
 
@@ -138,9 +138,9 @@ export class Normalizer {
   networkDoc(raw: RawConnect | RawAccept | RawDisconnect, outcome: EventOutcome | undefined): EcsEvent {
     const e = this.tracker.network(raw.process, raw.platform);
     const doc = this.#base(raw, outcome);
-    Object.assign(doc, networkFields(raw));
+    assignNetworkFields(doc, raw);
     doc['process'] = thinProcessFields(e, this.cache);
-    Object.assign(doc, userFields(e, this.#users));
+    assignUserFields(doc, e, this.#users);
     return doc;
   }
 

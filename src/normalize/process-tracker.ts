@@ -2,15 +2,21 @@ import type { Platform, RawProcess } from '../collectors/raw-event.js';
 import type { HostIdentity } from '../collectors/host-identity.js';
 import type { EntityIdOf } from './entity-id.js';
 import type { ProcessCache } from './process-cache.js';
-import type { ProcessEntry } from './process-entry.js';
+import { newProcessEntry, type ProcessEntry } from './process-entry.js';
 import { processStartMs } from './start-time.js';
 
 const MAX_ANCESTRY = 5;
 
-/** basename for both `/` and `\` separated paths. */
+let lastPath = '';
+let lastBase = '';
+
+/** basename for both `/` and `\` separated paths; the last answer is kept (a storm execs one image over and over). */
 function baseName(path: string): string {
+  if (path === lastPath) return lastBase;
   const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  return i >= 0 ? path.slice(i + 1) : path;
+  lastPath = path;
+  lastBase = i >= 0 ? path.slice(i + 1) : path;
+  return lastBase;
 }
 
 /** A start key that is numerically after another (a parent cannot start after its child). */
@@ -19,14 +25,25 @@ function startsAfter(a: string, b: string): boolean {
   return a.length !== b.length ? a.length > b.length : a > b;
 }
 
+/** The parent first, then its own ancestors: at most MAX_ANCESTRY ids, in one allocation. */
+function ancestryOf(parentId: string, above: readonly string[] | undefined): string[] {
+  const out = [parentId];
+  const n = above === undefined ? 0 : Math.min(above.length, MAX_ANCESTRY - 1);
+  for (let i = 0; i < n; i++) out.push(above![i]!);
+  return out;
+}
+
 type Mode = 'replace' | 'fill';
 
 /** Copies what the collector knows into the entry: `replace` overwrites (exec), `fill` only fills gaps. */
 function apply(e: ProcessEntry, p: RawProcess, mode: Mode, startMs: number | undefined): void {
   const r = mode === 'replace';
-  if (p.executable !== undefined && (r || e.executable === undefined)) e.executable = p.executable;
-  const name = p.executable !== undefined && p.executable !== '' ? baseName(p.executable) : p.comm;
-  if (name !== undefined && (r || e.name === undefined)) e.name = name;
+  const exe = p.executable;
+  if (exe !== undefined && (r || e.executable === undefined)) e.executable = exe;
+  if (r || e.name === undefined) {
+    const name = exe !== undefined && exe !== '' ? baseName(exe) : p.comm;
+    if (name !== undefined) e.name = name;
+  }
   if (p.args !== undefined && (r || e.args === undefined)) {
     e.args = p.args;
     // the platform's own command line when it has one (Windows quoting), else argv joined as Defend does
@@ -46,8 +63,10 @@ function apply(e: ProcessEntry, p: RawProcess, mode: Mode, startMs: number | und
   if (p.userName !== undefined && (r || e.userName === undefined)) e.userName = p.userName;
   if (p.groupName !== undefined && (r || e.groupName === undefined)) e.groupName = p.groupName;
   if (p.userDomain !== undefined && (r || e.userDomain === undefined)) e.userDomain = p.userDomain;
-  const sid = p.extra?.['userSid'];
-  if (typeof sid === 'string' && (r || e.userId === undefined)) e.userId = sid;
+  if (p.extra !== undefined) {
+    const sid = p.extra['userSid'];
+    if (typeof sid === 'string' && (r || e.userId === undefined)) e.userId = sid;
+  }
   if (p.groupLeaderPid !== undefined && (r || e.groupLeaderPid === undefined)) e.groupLeaderPid = p.groupLeaderPid;
   if (p.tty !== undefined) {
     if (r || e.tty === undefined) e.tty = p.tty;
@@ -79,7 +98,7 @@ export class ProcessTracker {
   }
 
   #create(p: RawProcess, live: boolean): ProcessEntry {
-    return { pid: p.pid, startKey: p.startKey, entityId: this.#entityIdOf(p.pid, p.startKey), ancestry: [], live };
+    return newProcessEntry(p.pid, p.startKey, this.#entityIdOf(p.pid, p.startKey), live);
   }
 
   /** Sets ppid, parent entity id and ancestry from what the collector says and what the cache holds. */
@@ -95,7 +114,7 @@ export class ProcessTracker {
     if (parent !== undefined && startsAfter(parent.startKey, e.startKey)) parent = undefined; // a reused pid
     const parentId = parent?.entityId ?? (p.parentStartKey !== undefined ? this.#entityIdOf(p.ppid, p.parentStartKey) : undefined);
     e.parentEntityId = parentId;
-    e.ancestry = parentId === undefined ? [] : [parentId, ...(parent?.ancestry ?? [])].slice(0, MAX_ANCESTRY);
+    e.ancestry = parentId === undefined ? [] : ancestryOf(parentId, parent?.ancestry);
   }
 
   /** The pid now belongs to another instance: the old one has ended, whether or not its exit was seen. */

@@ -13,17 +13,15 @@ function idName(id: number | string | undefined, name: string | undefined, domai
 }
 
 /**
- * The top-level `user.*` and `group.*` field sets (effective user/group, as Defend writes them; on Windows the
- * SID as user.id and the account domain as user.domain).
+ * The top-level `user.*` and `group.*` field sets onto a document (effective user/group, as Defend writes them;
+ * on Windows the SID as user.id and the account domain as user.domain).
  */
-export function userFields(e: ProcessEntry, users: UserDirectory): { user?: EcsObject; group?: EcsObject } {
+export function assignUserFields(doc: EcsObject, e: ProcessEntry, users: UserDirectory): void {
   const n = resolvedNames(e, users);
   const user = idName(e.userId ?? e.euid ?? e.uid, n.user, e.userDomain);
+  if (user !== undefined) doc['user'] = user;
   const group = idName(e.egid ?? e.gid, n.group);
-  const out: { user?: EcsObject; group?: EcsObject } = {};
-  if (user) out.user = user;
-  if (group) out.group = group;
-  return out;
+  if (group !== undefined) doc['group'] = group;
 }
 
 /**
