@@ -14,5 +14,10 @@ export function hostFields(host: HostIdentity): () => EcsObject {
   const id = host.hostId;
   const name = host.hostname;
   const architecture = host.architecture;
+  const { type, family, kernel, name: osName, platform, version, full } = host.os;
+  // the usual case (every os field known) as one literal, in the same key order as the general copy
+  if (osName !== undefined && platform !== undefined && version !== undefined && full !== undefined) {
+    return () => ({ id, name, hostname: name, architecture, os: { type, family, kernel, name: osName, platform, version, full } });
+  }
   return () => ({ id, name, hostname: name, architecture, os: { ...os } });
 }

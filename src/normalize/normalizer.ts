@@ -82,6 +82,8 @@ export class Normalizer {
   readonly #now: () => number;
   readonly #idPrefix: string;
   #sequence = 0;
+  /** The wall clock read once per normalize() call (event.created). */
+  #nowMs = 0;
   #lastExpireMs = -Infinity;
   #out = 0;
   readonly #in: Record<RawEventKind, number> = { exec: 0, fork: 0, exit: 0, snapshot: 0, connect: 0, accept: 0, disconnect: 0 };
@@ -103,7 +105,7 @@ export class Normalizer {
   /** Normalizes one raw event; null when it produces no document (a snapshot merged into a live entity). */
   normalize(raw: RawEvent): EcsEvent | null {
     this.#in[raw.kind]++;
-    const now = this.#now();
+    const now = (this.#nowMs = this.#now());
     if (now - this.#lastExpireMs >= EXPIRE_EVERY_MS) {
       this.#lastExpireMs = now;
       this.cache.expire(now);
@@ -121,7 +123,7 @@ export class Normalizer {
       agent: this.#agent(),
       data_stream: dataStreamFields(shape),
       ecs: { version: ECS_VERSION },
-      event: eventFields(shape, `${this.#idPrefix}${seq.toString(36)}`, seq, this.#now(), outcome),
+      event: eventFields(shape, `${this.#idPrefix}${seq.toString(36)}`, seq, this.#nowMs, outcome),
       host: this.#host(),
     };
   }
