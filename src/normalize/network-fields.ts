@@ -23,10 +23,11 @@ function endpoint(ep: RawEndpoint): EcsObject {
  * `source.*`, `destination.*` and `network.*` onto a document (in that key order: destination, network,
  * source). Source is always the local end and destination the remote end for a connect; for an accept the
  * remote peer is the source and the local listener the destination (the collector reports them that way round
- * in RawAccept), and `network.direction` says which way it went.
+ * in RawAccept, and for the disconnect of an accepted connection), and `network.direction` says which way it went.
  */
 export function assignNetworkFields(doc: EcsObject, raw: RawNetwork): void {
   doc['destination'] = endpoint(raw.destination);
-  doc['network'] = { transport: raw.transport, type: raw.family, direction: raw.kind === 'accept' ? 'ingress' : 'egress' };
+  const inbound = raw.kind === 'accept' || (raw.kind === 'disconnect' && raw.inbound === true);
+  doc['network'] = { transport: raw.transport, type: raw.family, direction: inbound ? 'ingress' : 'egress' };
   if (raw.source !== undefined) doc['source'] = endpoint(raw.source);
 }

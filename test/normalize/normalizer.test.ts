@@ -149,9 +149,12 @@ test('accept and disconnect: ingress / end; network documents carry the thin pro
   assert.equal(get(acc, 'process.parent.entity_id'), eid(1, '1'));
   for (const absent of ['process.args', 'process.parent.pid', 'process.working_directory', 'process.real_user.id']) assert.equal(get(acc, absent), undefined, absent);
   assert.equal(get(acc, 'user.name'), 'root');
-  const disc = n.normalize({ ...base, kind: 'disconnect', timeMs: T0 + 2, ...net });
+  const disc = n.normalize({ ...base, kind: 'disconnect', timeMs: T0 + 2, ...net, inbound: true });
   assert.equal(get(disc, 'event.action'), 'disconnect_received');
   assert.deepEqual(get(disc, 'event.type'), ['end']);
+  assert.equal(get(disc, 'network.direction'), 'ingress', 'the disconnect of an accepted connection is ingress');
+  const out = n.normalize({ ...base, kind: 'disconnect', timeMs: T0 + 3, ...net });
+  assert.equal(get(out, 'network.direction'), 'egress', 'an outbound connection is egress');
 });
 
 test('already_running: emitted for new entities, merged (no document) when a live event came first', (t) => {
