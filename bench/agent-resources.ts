@@ -1,6 +1,7 @@
 /**
  * The whole agent's cost: `vigil run` with the bundled rules on eBPF, measured from outside.
- * - idle: CPU (agent + eBPF helper, % of one core) and RSS over IDLE_S seconds with no load of ours;
+ * - idle: CPU (agent + eBPF helper, % of one core) and RSS over IDLE_S seconds with no load of ours, after a
+ *   WARMUP_S-second warm-up;
  * - storm: CPU and RSS while native/linux/bench/exec-pacer execs a tiny program 1600 times a second.
  * Targets (issue 6): idle CPU < 1% of a core, RSS < 150 MB. Prints a table, writes
  * bench/results/agent-resources.json. Needs root (eBPF). The machine's own background activity counts as load.
@@ -15,6 +16,7 @@ import { projectRoot, startAgent } from '../test/helpers/agent-process.js';
 const IDLE_S = Number(process.env['BENCH_IDLE_SECONDS'] ?? 20);
 const STORM_S = Number(process.env['BENCH_STORM_SECONDS'] ?? 10);
 const RATE = Number(process.env['BENCH_RATE'] ?? 1600);
+const WARMUP_S = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 10);
 const nativeBuild = join(projectRoot, 'native', 'linux', 'build');
 const TICKS = 100; // USER_HZ
 
@@ -60,7 +62,8 @@ const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-resources-'));
 const agent = await startAgent(['--db', join(dir, 'alerts.db'), '--state-dir', dir, '--backend', 'ebpf', '--log-format', 'json', '--no-notify']);
 try {
   const agentPid = agent.child.pid!;
-  await new Promise((r) => setTimeout(r, 2000)); // startup snapshot settles
+  // Steady state: the startup snapshot, module compilation and JIT warm-up are over after a few seconds.
+  await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
   const pids = [agentPid, ...childrenOf(agentPid)];
   const idle = await measure(pids, IDLE_S);
   const storm = await measure(pids, STORM_S, () => new Promise<void>((resolve, reject) => {

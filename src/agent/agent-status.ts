@@ -74,6 +74,7 @@ export function agentStatus(s: StatusSources): AgentStatus {
     sequences: { inFlight: s.inFlight },
     alerts: { total: s.alertsTotal },
     db: s.db,
+    memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
   };
 }
 

@@ -43,10 +43,11 @@ export const eventTime = (event: EcsEvent): number => READ_TIMESTAMP(event) ?? N
 /**
  * The live clock. While the reorder buffer holds events the agent wakes when the earliest is due (at least
  * MIN_TICK_MS apart, so a burst costs one wake-up per few ms, not one per event); with nothing held it wakes
- * every IDLE_TICK_MS to expire sequence state and sample the collector's lost counter.
+ * every IDLE_TICK_MS to expire sequence state and sample the collector's lost counter (LostWindow keeps one
+ * sample per 250 ms at most, so busy periods, which tick often, are sampled finer).
  */
 const MIN_TICK_MS = 5;
-const IDLE_TICK_MS = 500;
+const IDLE_TICK_MS = 1000;
 
 /**
  * The agent: opens the store and the rules, builds the pipeline, attaches a collector (or replays a file),

@@ -62,6 +62,8 @@ export interface AgentStatus {
   readonly sequences: { readonly inFlight: number };
   readonly alerts: { readonly total: number; readonly last?: string };
   readonly db: string;
+  /** The agent process's memory (resident set and V8 heap in use), bytes. */
+  readonly memory?: { readonly rssBytes: number; readonly heapUsedBytes: number };
   /** Set in the last write of a clean shutdown. */
   readonly stopped?: string;
 }

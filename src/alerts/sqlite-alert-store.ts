@@ -44,6 +44,7 @@ export class SqliteAlertStore implements AlertStore {
   #insert: BetterSqlite3.Statement | null = null;
   #byDedup: BetterSqlite3.Statement | null = null;
   #byId: BetterSqlite3.Statement;
+  #count: BetterSqlite3.Statement | null = null;
 
   private constructor(db: BetterSqlite3.Database, options: SqliteAlertStoreOptions) {
     this.#db = db;
@@ -149,7 +150,8 @@ export class SqliteAlertStore implements AlertStore {
   }
 
   count(): number {
-    return (this.#db.prepare('SELECT count(*) AS n FROM alerts').get() as { n: number }).n;
+    this.#count ??= this.#db.prepare('SELECT count(*) AS n FROM alerts');
+    return (this.#count.get() as { n: number }).n;
   }
 
   setState(ids: readonly number[], state: AlertState): number[] {

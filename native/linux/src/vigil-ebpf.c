@@ -28,6 +28,9 @@
 #include "tracefs.h"
 #include "vigil.skel.h"
 
+/* How far the drain interval backs off while the ring stays empty (x drain_ms). */
+#define IDLE_DRAIN_FACTOR 5u
+
 struct options {
 	unsigned long long ring_bytes;
 	unsigned drain_ms;
@@ -207,12 +210,20 @@ static int run(const struct options *o, struct vigil_bpf *skel)
 	if (rc == 0)
 		rc = frame_out_flush();
 	__u64 next_stats = clock_ns(CLOCK_MONOTONIC) + (__u64)o->stats_ms * 1000000ull;
+	/* Drain every drain_ms while records flow; when a drain finds nothing, wait twice as long, up to
+	 * IDLE_DRAIN_FACTOR x drain_ms, so an idle host costs a few wake-ups a second. The agent's reorder hold
+	 * (250 ms) absorbs the extra delivery delay of the first record after a quiet spell. */
+	unsigned wait_ms = o->drain_ms;
 	while (rc == 0 && !stopping) {
 		struct pollfd pfd = { o->ignore_stdin ? -1 : STDIN_FILENO, POLLIN, 0 };
-		int n = poll(&pfd, 1, (int)o->drain_ms);
+		int n = poll(&pfd, 1, (int)wait_ms);
 		if (n > 0 && stdin_closed(pfd.revents))
 			stopping = 1;
-		ring_buffer__consume(rb);
+		int got = ring_buffer__consume(rb);
+		if (got > 0)
+			wait_ms = o->drain_ms;
+		else if (wait_ms < o->drain_ms * IDLE_DRAIN_FACTOR)
+			wait_ms = wait_ms * 2 < o->drain_ms * IDLE_DRAIN_FACTOR ? wait_ms * 2 : o->drain_ms * IDLE_DRAIN_FACTOR;
 		if (output_error != 0)
 			break;
 		__u64 now = clock_ns(CLOCK_MONOTONIC);
