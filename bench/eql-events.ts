@@ -4,17 +4,8 @@
  * Deterministic (seeded PRNG); `@timestamp` is ISO-8601 as Defend writes it, in order.
  */
 import type { EcsEvent } from '../src/ecs/ecs-event.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const T0 = Date.UTC(2026, 10, 28, 8, 0, 0);
 const NAMES = ['bash', 'ls', 'git', 'node', 'python3', 'curl', 'make', 'cat', 'grep', 'sed', 'ssh', 'systemd', 'sleep', 'base64', 'gzip', 'tar'];
@@ -22,7 +13,7 @@ const PARENTS = ['bash', 'zsh', 'sshd', 'systemd', 'node', 'python3', 'claude', 
 const ARGS = ['-la', '--help', '-c', 'status', 'commit', '-m', 'build', 'install', '--verbose', 'file.txt', '/tmp/x', 'README.md'];
 
 export function generateDefendEvents(count: number, seed = 1): EcsEvent[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const out: EcsEvent[] = new Array<EcsEvent>(count);
   const host = { name: 'ws-bench', id: 'b3c1e0a2', hostname: 'ws-bench', os: { type: 'linux', family: 'debian', name: 'Debian GNU/Linux', kernel: '6.18.0' }, architecture: 'x86_64' };

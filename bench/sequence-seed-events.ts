@@ -5,6 +5,7 @@
  * Deterministic (seeded PRNG); timestamps are epoch-ms numbers, sorted.
  */
 import type { EcsEvent } from '../src/ecs/ecs-event.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
 
 export interface SeedEventsSpec {
   readonly events: number;
@@ -15,16 +16,6 @@ export interface SeedEventsSpec {
   readonly spacingMs: number;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const T0 = Date.UTC(2026, 0, 1);
 const PLAIN = ['bash', 'ls', 'git', 'node', 'python3', 'curl', 'make', 'cat'];
@@ -32,7 +23,7 @@ const ENCODERS = ['base64', 'gzip', 'tar', 'zip'];
 const GENAI = ['claude', 'cursor', 'ollama', 'codex'];
 
 export function generateSeedEvents(spec: SeedEventsSpec): { events: EcsEvent[]; starters: number; expectedAlerts: number } {
-  const rand = rng(spec.seed);
+  const rand = seededRandom(spec.seed);
   const out: EcsEvent[] = [];
   const perProcessNet = Math.max(1, Math.round(spec.events / spec.processes) - 1);
   const starterEvery = Math.round(1 / spec.starterFraction);

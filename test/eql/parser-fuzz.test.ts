@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { EcsEvent } from '../../src/ecs/ecs-event.js';
 import { compileQuery, EqlError } from '../../src/eql/index.js';
 import { corpusQueries, specQueries } from './query-corpus.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 // Mutates real queries thousands of times: each must compile or throw a positioned EqlError, quickly.
 const MUTATIONS = 15_000;
@@ -22,17 +23,6 @@ const EVENTS: EcsEvent[] = [
   { '@timestamp': '2024-01-01T00:00:00Z', x: true, y: 1.5, z: -0, s: '', u: '\u00e9\ud83d' },
 ];
 
-/** A small deterministic PRNG (mulberry32) so a failure replays. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(q: string, r: () => number): string {
   let s = q;
@@ -65,7 +55,7 @@ function mutate(q: string, r: () => number): string {
 
 test(`parser fuzz: ${MUTATIONS} mutated queries parse (and evaluate) or fail with a positioned EqlError`, (t) => {
   const seeds = [...specQueries(), ...corpusQueries(), 'process where a == 1', 'sequence [a where b] [c where d]'];
-  const r = rng(0x5eed);
+  const r = seededRandom(0x5eed);
   let ok = 0;
   let errors = 0;
   let slowest = 0;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReorderBuffer } from '../../src/normalize/reorder-buffer.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 interface E {
   readonly ts: number;
@@ -8,21 +9,10 @@ interface E {
 }
 const ts = (e: E): number => e.ts;
 
-/** Deterministic PRNG (mulberry32) so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('reorder buffer: shuffled input within the hold comes out in (timestamp, arrival) order', () => {
   for (const seed of [1, 2, 3, 42, 1234]) {
-    const rand = rng(seed);
+    const rand = seededRandom(seed);
     const hold = 250;
     // Events every ~1 ms; each arrives up to 200 ms after its timestamp (less than the hold).
     const events: { e: E; arrive: number }[] = [];

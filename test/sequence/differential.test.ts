@@ -6,23 +6,14 @@ import { runSequenceBatch } from '../../src/sequence/batch.js';
 import { SequenceMatcher } from '../../src/sequence/sequence-matcher.js';
 import { referenceSequences } from './reference-matcher.js';
 import { ids, sequenceQuery, stage, tagIs, tsOf } from './stage-fixtures.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TAGS = ['A', 'B', 'C', 'M', 'U'] as const;
 
 /** A random query (2-4 positive stages, maybe runs, a missing stage, until, maxspan) and a random stream. */
 function randomCase(seed: number): { query: ReturnType<typeof sequenceQuery>; events: EcsEvent[]; label: string } {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const keyed = r() < 0.7;
   const optional = keyed && r() < 0.2;

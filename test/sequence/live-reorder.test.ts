@@ -5,22 +5,13 @@ import { ReorderBuffer } from '../../src/normalize/reorder-buffer.js';
 import { runSequenceBatch } from '../../src/sequence/batch.js';
 import { SequenceMatcher } from '../../src/sequence/sequence-matcher.js';
 import { ids, sequenceQuery, stage, tagIs, tsOf } from './stage-fixtures.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('live pipeline: shuffled arrival -> reorder buffer -> matcher finds what the sorted batch finds', () => {
   const hold = 250;
   const query = sequenceQuery([stage({ filter: tagIs('exec'), keys: ['pid'] }), stage({ filter: tagIs('connect'), keys: ['pid'] })], { maxspanMs: 30_000 });
-  const rand = rng(99);
+  const rand = seededRandom(99);
   const events: EcsEvent[] = [];
   // 2000 processes; each exec is followed 0-100 ms later by a connect that, from another ring, arrives first.
   for (let p = 0; p < 2000; p++) {
