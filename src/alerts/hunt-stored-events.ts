@@ -1,17 +1,17 @@
 import type { EcsEvent } from '../ecs/ecs-event.js';
+import { compileTimestampReader } from '../ecs/event-order.js';
 import { compileFieldGetter } from '../ecs/field-getter.js';
+import { applyPipes } from '../eql/apply-pipes.js';
 import type { CompiledQuery } from '../eql/compiled-query.js';
 import { runSampleBatch, runSequenceBatch, type SequenceHit } from '../sequence/batch.js';
 import type { Alert } from './alert.js';
 
-const getTimestamp = compileFieldGetter('@timestamp');
+const readTimestamp = compileTimestampReader('@timestamp');
 const getSequence = compileFieldGetter('event.sequence');
 const getId = compileFieldGetter('event.id');
 
 function timestampMs(e: EcsEvent): number {
-  const t = getTimestamp(e);
-  const ms = typeof t === 'number' ? t : typeof t === 'string' ? Date.parse(t) : NaN;
-  return Number.isNaN(ms) ? 0 : ms;
+  return readTimestamp(e) ?? 0;
 }
 
 /**
@@ -52,6 +52,5 @@ export function huntStoredEvents(query: CompiledQuery, events: readonly EcsEvent
       hits = runSampleBatch(query, events, { timestamp: timestampMs });
       break;
   }
-  for (const pipe of query.pipes) hits = pipe.kind === 'head' ? hits.slice(0, pipe.count) : hits.slice(Math.max(0, hits.length - pipe.count));
-  return hits;
+  return applyPipes(hits, query.pipes);
 }

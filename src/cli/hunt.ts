@@ -5,7 +5,7 @@ import { EventReader } from '../ecs/event-reader.js';
 import { compileTimestampReader } from '../ecs/event-order.js';
 import { compileFieldGetter } from '../ecs/field-getter.js';
 import { compileQuery, EqlError, type CompiledQuery } from '../eql/index.js';
-import type { Pipe } from '../eql/compiled-query.js';
+import { applyPipes } from '../eql/apply-pipes.js';
 import { runSampleBatch, runSequenceBatch } from '../sequence/batch.js';
 import { HUNT_OUTPUTS, hitToJson, renderTable, type HuntHit, type HuntOutput } from './hunt-output.js';
 import { HuntProgress, type ProgressSink } from './hunt-progress.js';
@@ -39,12 +39,6 @@ export interface HuntSummary {
   readonly withoutTimestamp: number;
 }
 
-/** Applies `head`/`tail` pipes in order. */
-export function applyPipes<T>(items: T[], pipes: readonly Pipe[]): T[] {
-  let out = items;
-  for (const p of pipes) out = p.kind === 'head' ? out.slice(0, p.count) : out.slice(Math.max(0, out.length - p.count));
-  return out;
-}
 
 /**
  * Runs one hunt: compile, read and order the events, match, print. The CLI and the conformance tests both

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { huntWindow, TimedEventWindow } from '../../src/cli/hunt-window.js';
-import { applyPipes } from '../../src/cli/hunt.js';
+import { applyPipes } from '../../src/eql/apply-pipes.js';
 import type { Pipe } from '../../src/eql/compiled-query.js';
 
 const rows: Array<[string, Pipe[], number | undefined]> = [
