@@ -12,7 +12,7 @@
 #define VIGIL_RECORD_H
 
 #define VG_FRAME_MAGIC 0x4c474956u /* "VIGL" read as little-endian bytes */
-#define VG_FRAME_VERSION 1
+#define VG_FRAME_VERSION 2 /* 2: exe path walked in the kernel (vg_exec.exe_len), vg_proc.tty_nr */
 
 #define VG_KIND_EXEC 1
 #define VG_KIND_FORK 2
@@ -24,14 +24,15 @@
 #define VG_KIND_STATS 17
 
 #define VG_ARGV_MAX 16384     /* argv bytes captured at exec (true length is always reported) */
-#define VG_FILENAME_MAX 4096  /* path given to execve */
-#define VG_CWD_MAX 4096       /* cwd components, leaf first */
-#define VG_CWD_DEPTH 48       /* path components walked */
+#define VG_FILENAME_MAX 4096  /* path given to execve (sent only when the executable's walk was cut) */
+#define VG_PATH_MAX 4096      /* bytes of a walked path (cwd, executable): components, leaf first */
+#define VG_PATH_DEPTH 48      /* path components (and mount crossings) walked */
 #define VG_COMM_LEN 16
 
 /* vg_exec.flags */
 #define VG_EXEC_ARGV_FAULT 1u   /* argv could not be read */
-#define VG_EXEC_CWD_TRUNC 2u    /* cwd deeper than VG_CWD_DEPTH or longer than VG_CWD_MAX */
+#define VG_EXEC_CWD_TRUNC 2u    /* cwd deeper than VG_PATH_DEPTH or longer than VG_PATH_MAX */
+#define VG_EXEC_EXE_TRUNC 4u    /* executable path cut likewise: the execve filename follows the cwd instead */
 
 struct vg_frame_header {
 	__u32 magic;
@@ -62,18 +63,23 @@ struct vg_proc {
 	__u32 egid;
 	__u32 pgid;
 	__u32 sid;
-	__u32 pad;
+	__u32 tty_nr;             /* controlling terminal, encoded as /proc/<pid>/stat field 7; 0 when none */
 	char comm[VG_COMM_LEN];
 };
 
-/* exec: vg_hdr + vg_proc + this + data[filename_len + argv_len + cwd_len]. */
+/*
+ * exec: vg_hdr + vg_proc + this + data[exe_len + argv_len + cwd_len + filename_len].
+ * The executable is the file the new image was loaded from (bprm->file, what /proc/<pid>/exe shows: symlinks
+ * resolved, the interpreter for a #! script), walked from the task's root like the cwd.
+ */
 struct vg_exec {
 	__u32 argv_true_len;  /* arg_end - arg_start: argv is truncated when argv_len < argv_true_len */
 	__u16 argv_len;       /* NUL-separated argv bytes captured */
-	__u16 filename_len;   /* bytes without the NUL */
+	__u16 exe_len;        /* NUL-terminated components, leaf first */
 	__u16 cwd_len;        /* NUL-terminated components, leaf first ("" when cwd is the root) */
 	__u16 flags;          /* VG_EXEC_* */
-	__u32 pad;
+	__u16 filename_len;   /* execve filename bytes without the NUL: 0 unless VG_EXEC_EXE_TRUNC */
+	__u16 pad;
 };
 
 /* exit: vg_hdr + vg_proc + this. */

@@ -13,7 +13,7 @@
 #include "vigil-record.h"
 #include "bpf/vg-maps.bpf.h"
 #include "bpf/vg-record.bpf.h"
-#include "bpf/vg-cwd.bpf.h"
+#include "bpf/vg-path.bpf.h"
 #include "bpf/vg-socket.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -32,10 +32,14 @@ int vg_exec(struct bpf_raw_tracepoint_args *ctx)
 	s->exec.flags = 0;
 	s->exec.pad = 0;
 
-	long fl = bpf_probe_read_kernel_str(s->data, VG_FILENAME_MAX, BPF_CORE_READ(bprm, filename));
-	__u32 filename_len = fl > 0 ? (__u32)(fl - 1) : 0;
-	filename_len &= VG_FILENAME_MAX - 1;
-	s->exec.filename_len = filename_len;
+	/* The executable first: the file the image came from, as /proc/<pid>/exe resolves it. */
+	int trunc = 0;
+	struct file *file = BPF_CORE_READ(bprm, file);
+	__u32 exe_len = read_path(task, BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt), 0, &trunc);
+	if (trunc)
+		s->exec.flags |= VG_EXEC_EXE_TRUNC;
+	exe_len &= 0x1fff; /* a bound the verifier can see (read_path returns <= VG_PATH_MAX) */
+	s->exec.exe_len = exe_len;
 
 	struct mm_struct *mm = BPF_CORE_READ(task, mm);
 	__u64 arg_start = BPF_CORE_READ(mm, arg_start);
@@ -45,19 +49,31 @@ int vg_exec(struct bpf_raw_tracepoint_args *ctx)
 	argv_len &= 0x7fff;
 	s->exec.argv_true_len = argv_true > 0xffffffffull ? 0xffffffffu : (__u32)argv_true;
 	if (argv_len > 0 &&
-	    bpf_probe_read_user(s->data + filename_len, argv_len, (const void *)arg_start) != 0) {
+	    bpf_probe_read_user(s->data + exe_len, argv_len, (const void *)arg_start) != 0) {
 		argv_len = 0;
 		s->exec.flags |= VG_EXEC_ARGV_FAULT;
 	}
 	s->exec.argv_len = argv_len;
 
-	__u32 cwd_base = (filename_len + argv_len) & 0x7fff;
-	__u16 flags = s->exec.flags;
-	__u32 cwd_len = read_cwd(task, cwd_base, &flags);
-	s->exec.flags = flags;
+	__u32 cwd_base = (exe_len + argv_len) & 0x7fff;
+	struct fs_struct *fs = BPF_CORE_READ(task, fs);
+	__u32 cwd_len = read_path(task, BPF_CORE_READ(fs, pwd.dentry), BPF_CORE_READ(fs, pwd.mnt), cwd_base, &trunc);
+	if (trunc)
+		s->exec.flags |= VG_EXEC_CWD_TRUNC;
+	cwd_len &= 0x1fff;
 	s->exec.cwd_len = cwd_len;
 
-	__u32 size = VG_EXEC_FIXED + ((filename_len + argv_len + cwd_len) & 0xffff);
+	/* The execve filename only stands in for an executable path the walk could not finish. */
+	__u32 filename_len = 0;
+	if (s->exec.flags & VG_EXEC_EXE_TRUNC) {
+		__u32 fn_base = (cwd_base + cwd_len) & 0x7fff;
+		long fl = bpf_probe_read_kernel_str(s->data + fn_base, VG_FILENAME_MAX, BPF_CORE_READ(bprm, filename));
+		filename_len = fl > 0 ? (__u32)(fl - 1) : 0;
+		filename_len &= VG_FILENAME_MAX - 1;
+	}
+	s->exec.filename_len = filename_len;
+
+	__u32 size = VG_EXEC_FIXED + ((exe_len + argv_len + cwd_len + filename_len) & 0xffff);
 	fill_hdr(&s->hdr, VG_KIND_EXEC, size);
 	if (size > sizeof(*s))
 		return 0;

@@ -3,7 +3,8 @@
  * FRAME_VERSION there and here). All integers are little endian.
  */
 export const FRAME_MAGIC = 0x4c474956; // "VIGL"
-export const FRAME_VERSION = 1;
+/** 2: the executable path walked in the kernel (EXEC.exeLen), the controlling terminal (RECORD.ttyNr). */
+export const FRAME_VERSION = 2;
 export const FRAME_HEADER_BYTES = 12;
 /** Largest payload accepted: an exec record is at most 112 + 64 KiB. */
 export const FRAME_MAX_PAYLOAD = 128 * 1024;
@@ -39,22 +40,29 @@ export const RECORD = {
   egid: 64,
   pgid: 68,
   sid: 72,
+  /** Controlling terminal as /proc/<pid>/stat field 7 encodes it; 0 when none. */
+  ttyNr: 76,
   comm: 80,
   commBytes: 16,
   /** Where the kind-specific block starts. */
   body: 96,
 } as const;
 
-/** struct vg_exec, at RECORD.body; variable data follows at dataStart: filename, argv, cwd. */
+/**
+ * struct vg_exec, at RECORD.body; variable data follows at dataStart: executable (components, leaf first),
+ * argv, cwd (components, leaf first), then the execve filename only when the executable's walk was cut.
+ */
 export const EXEC = {
   argvTrueLen: 96,
   argvLen: 100,
-  filenameLen: 102,
+  exeLen: 102,
   cwdLen: 104,
   flags: 106,
+  filenameLen: 108,
   dataStart: 112,
   flagArgvFault: 1,
   flagCwdTruncated: 2,
+  flagExeTruncated: 4,
 } as const;
 
 export const EXIT = { status: 96, bytes: 104 } as const;

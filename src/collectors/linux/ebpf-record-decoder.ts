@@ -109,28 +109,30 @@ export class EbpfRecordDecoder {
       egid: p.readUInt32LE(RECORD.egid),
       groupLeaderPid: p.readUInt32LE(RECORD.pgid),
       sessionLeaderPid: p.readUInt32LE(RECORD.sid),
+      tty: p.readUInt32LE(RECORD.ttyNr),
       ...extra,
     };
   }
 
   private exec(p: Buffer): DecodedFrame {
-    const filenameLen = p.readUInt16LE(EXEC.filenameLen);
+    const exeLen = p.readUInt16LE(EXEC.exeLen);
     const argvLen = p.readUInt16LE(EXEC.argvLen);
     const cwdLen = p.readUInt16LE(EXEC.cwdLen);
+    const filenameLen = p.readUInt16LE(EXEC.filenameLen);
     const argvTrueLen = p.readUInt32LE(EXEC.argvTrueLen);
     const flags = p.readUInt16LE(EXEC.flags);
-    const argvAt = EXEC.dataStart + filenameLen;
+    const argvAt = EXEC.dataStart + exeLen;
     const cwdAt = argvAt + argvLen;
-    if (cwdAt + cwdLen > p.length) return { type: 'malformed', reason: `exec lengths exceed the ${p.length}-byte record` };
+    const filenameAt = cwdAt + cwdLen;
+    if (filenameAt + filenameLen > p.length) return { type: 'malformed', reason: `exec lengths exceed the ${p.length}-byte record` };
 
     const args = argvLen === 0 ? [] : p.toString('utf8', argvAt, cwdAt).split('\0');
     if (args.length > 0 && p[cwdAt - 1] === 0) args.pop(); // the NUL that ends the last argument
-    const cwd = (flags & EXEC.flagCwdTruncated) !== 0 ? undefined : decodeCwd(p, cwdAt, cwdLen);
-    const filename = p.toString('utf8', EXEC.dataStart, argvAt);
-    const executable = filename.startsWith('/') || cwd === undefined ? filename : posix.resolve(cwd, filename);
+    const cwd = (flags & EXEC.flagCwdTruncated) !== 0 ? undefined : decodePath(p, cwdAt, cwdLen);
+    const executable = (flags & EXEC.flagExeTruncated) === 0 ? decodePath(p, EXEC.dataStart, exeLen) : fromFilename(p, filenameAt, filenameLen, cwd);
     const truncated = argvLen < argvTrueLen || (flags & EXEC.flagArgvFault) !== 0;
     const extra: Partial<RawProcess> = {
-      executable,
+      ...(executable !== undefined ? { executable } : {}),
       args,
       ...(cwd !== undefined ? { cwd } : {}),
       ...(truncated ? { argsTruncated: true, argsBytes: argvTrueLen } : {}),
@@ -167,10 +169,20 @@ export class EbpfRecordDecoder {
   }
 }
 
-/** The helper writes cwd components leaf first, each NUL-terminated; "" (no component) is the root. */
-function decodeCwd(p: Buffer, at: number, len: number): string {
+/** The helper writes a walked path (cwd, executable) as components leaf first, each NUL-terminated; none is the root. */
+function decodePath(p: Buffer, at: number, len: number): string {
   if (len === 0) return '/';
   const parts = p.toString('utf8', at, at + len).split('\0');
   if (parts[parts.length - 1] === '') parts.pop();
   return '/' + parts.reverse().join('/');
+}
+
+/**
+ * The executable when the kernel could not walk its path (deeper or longer than the helper walks): the execve
+ * filename, made absolute against the cwd when that is known. Unlike the walked path it may name a symlink.
+ */
+function fromFilename(p: Buffer, at: number, len: number, cwd: string | undefined): string | undefined {
+  if (len === 0) return undefined;
+  const filename = p.toString('utf8', at, at + len);
+  return filename.startsWith('/') || cwd === undefined ? filename : posix.resolve(cwd, filename);
 }

@@ -6,6 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 export interface ProcStat {
   readonly pid: number;
   readonly ppid: number;
+  /** Field 7: the controlling terminal's device, kernel-encoded; 0 when none. */
+  readonly ttyNr: number;
   /** Field 22: start time in clock ticks since boot. */
   readonly startTicks: string;
 }
@@ -15,7 +17,7 @@ export function parseStat(line: string): ProcStat {
   const close = line.lastIndexOf(')');
   const rest = line.slice(close + 2).split(' ');
   // rest[0] is field 3 (state): field N is rest[N - 3].
-  return { pid: Number(line.slice(0, line.indexOf(' '))), ppid: Number(rest[1]), startTicks: rest[19] ?? '' };
+  return { pid: Number(line.slice(0, line.indexOf(' '))), ppid: Number(rest[1]), ttyNr: Number(rest[4]), startTicks: rest[19] ?? '' };
 }
 
 export function procStat(pid: number): ProcStat {

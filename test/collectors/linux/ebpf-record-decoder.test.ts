@@ -4,7 +4,7 @@ import { EbpfRecordDecoder } from '../../../src/collectors/linux/ebpf-record-dec
 import type { DecodedFrame } from '../../../src/collectors/linux/ebpf-record-decoder.js';
 import { FRAME_KIND_CODES } from '../../../src/collectors/linux/ebpf-layout.js';
 import type { RawEvent } from '../../../src/collectors/raw-event.js';
-import { execBody, hello, netBody, PROC, record } from './ebpf-record-fixtures.js';
+import { execBody, hello, leafFirst, netBody, PROC, record } from './ebpf-record-fixtures.js';
 
 const BOOT_TO_EPOCH_NS = 1_700_000_000_000_000_000n;
 
@@ -20,8 +20,8 @@ function event(d: DecodedFrame): RawEvent {
   return (d as { event: RawEvent }).event;
 }
 
-test('exec: identity, times, argv, cwd and a relative filename resolved against cwd', () => {
-  const e = event(ready().decode(FRAME_KIND_CODES.exec, record('exec', execBody('./run', 'run\0-x\0a b\0', 'bin\0home\0'))));
+test('exec: identity, times, terminal, argv, cwd and the executable walked in the kernel', () => {
+  const e = event(ready().decode(FRAME_KIND_CODES.exec, record('exec', execBody('run\0bin\0home\0', 'run\0-x\0a b\0', 'bin\0home\0'))));
   assert.equal(e.kind, 'exec');
   assert.equal(e.backend, 'ebpf');
   assert.equal(e.platform, 'linux');
@@ -39,6 +39,7 @@ test('exec: identity, times, argv, cwd and a relative filename resolved against 
     egid: 1001,
     groupLeaderPid: 1234,
     sessionLeaderPid: 1,
+    tty: 0x8803,
     executable: '/home/bin/run',
     args: ['run', '-x', 'a b'],
     cwd: '/home/bin',
@@ -46,11 +47,15 @@ test('exec: identity, times, argv, cwd and a relative filename resolved against 
 });
 
 const execRows: Array<[string, Buffer, Partial<Record<'args' | 'cwd' | 'argsTruncated' | 'argsBytes' | 'executable', unknown>>]> = [
-  ['cwd at the root', execBody('/bin/true', 'true\0', ''), { cwd: '/', executable: '/bin/true' }],
-  ['truncated argv keeps the partial last arg and the true length', execBody('/bin/x', 'x\0aaa', 'tmp\0', 70000), { args: ['x', 'aaa'], argsTruncated: true, argsBytes: 70000 }],
-  ['argv with an empty argument', execBody('/bin/x', 'x\0\0y\0', 'tmp\0'), { args: ['x', '', 'y'] }],
-  ['cwd cut by the kernel walk is left out', execBody('rel', 'rel\0', 'c\0b\0', undefined, 2), { cwd: undefined, executable: 'rel' }],
-  ['argv unreadable', execBody('/bin/x', '', 'tmp\0', 0, 1), { args: [], argsTruncated: true, argsBytes: 0 }],
+  ['cwd at the root', execBody(leafFirst('/usr/bin/true'), 'true\0', ''), { cwd: '/', executable: '/usr/bin/true' }],
+  ['truncated argv keeps the partial last arg and the true length', execBody(leafFirst('/bin/x'), 'x\0aaa', 'tmp\0', 70000), { args: ['x', 'aaa'], argsTruncated: true, argsBytes: 70000 }],
+  ['argv with an empty argument', execBody(leafFirst('/bin/x'), 'x\0\0y\0', 'tmp\0'), { args: ['x', '', 'y'] }],
+  ['cwd cut by the kernel walk is left out', execBody(leafFirst('/opt/rel'), 'rel\0', 'c\0b\0', undefined, 2), { cwd: undefined, executable: '/opt/rel' }],
+  ['argv unreadable', execBody(leafFirst('/bin/x'), '', 'tmp\0', 0, 1), { args: [], argsTruncated: true, argsBytes: 0 }],
+  ['executable walk cut: the execve filename, resolved against the cwd', execBody('c\0b\0', 'run\0', leafFirst('/home/u'), undefined, 4, './run'), { executable: '/home/u/run', cwd: '/home/u' }],
+  ['executable walk cut, absolute filename', execBody('', 'true\0', '', undefined, 4, '/bin/true'), { executable: '/bin/true' }],
+  ['executable and cwd walks cut: a relative filename stays as given', execBody('', 'rel\0', '', undefined, 4 | 2, 'rel'), { executable: 'rel', cwd: undefined }],
+  ['executable walk cut and no filename: no executable', execBody('', 'x\0', '', undefined, 4), { executable: undefined, args: ['x'] }],
 ];
 for (const [name, body, want] of execRows) {
   test(`exec: ${name}`, () => {
@@ -77,6 +82,19 @@ test('fork: the child with its parent start key', () => {
   assert.equal(e.kind, 'fork');
   assert.equal(e.process.parentStartKey, '12');
 });
+
+const ttyRows: Array<[string, number, number]> = [
+  ['no controlling terminal', 0, 0],
+  ['/dev/pts/3 (136, 3)', 0x8803, 34819],
+  ['/dev/tty1 (4, 1)', 0x0401, 1025],
+  ['/dev/pts/300 (136, 300): minor bits above 8 move to bit 20', (300 & 0xff) | (136 << 8) | ((300 & ~0xff) << 12), 1083436],
+];
+for (const [name, ttyNr, want] of ttyRows) {
+  test(`tty: ${name} is passed through as /proc stat field 7 encodes it`, () => {
+    const e = event(ready().decode(FRAME_KIND_CODES.fork, record('fork', Buffer.alloc(0), { ...PROC, ttyNr })));
+    assert.equal(e.process.tty, want);
+  });
+}
 
 const v6loop = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
 const mapped = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 1, 2, 3];
@@ -120,7 +138,8 @@ test('network: inbound disconnect is oriented like its accept', () => {
 const malformed: Array<[string, (d: EbpfRecordDecoder) => DecodedFrame, RegExp]> = [
   ['unknown kind', (d) => d.decode(99, Buffer.alloc(200)), /unknown frame kind 99/],
   ['short exec', (d) => d.decode(FRAME_KIND_CODES.exec, Buffer.alloc(100)), /exec frame of 100 bytes/],
-  ['exec lengths beyond the record', (d) => d.decode(FRAME_KIND_CODES.exec, record('exec', execBody('/x', 'x\0', '')).subarray(0, 113)), /exceed/],
+  ['exec lengths beyond the record', (d) => d.decode(FRAME_KIND_CODES.exec, record('exec', execBody('x\0', 'x\0', '')).subarray(0, 113)), /exceed/],
+  ['exec filename beyond the record', (d) => d.decode(FRAME_KIND_CODES.exec, record('exec', execBody('', 'x\0', '', undefined, 4, '/bin/x')).subarray(0, 116)), /exceed/],
   ['unknown family', (d) => d.decode(FRAME_KIND_CODES.connect, record('connect', netBody(1, 0, pad([]), 0, pad([]), 0, 0))), /address family 1/],
   ['event before hello', () => new EbpfRecordDecoder().decode(FRAME_KIND_CODES.fork, record('fork', Buffer.alloc(0))), /before hello/],
 ];

@@ -30,6 +30,7 @@ export interface ProcFields {
   ppid: number;
   uid: number;
   comm: string;
+  ttyNr: number;
 }
 
 export const PROC: ProcFields = {
@@ -41,6 +42,7 @@ export const PROC: ProcFields = {
   ppid: 1000,
   uid: 1001,
   comm: 'true',
+  ttyNr: 0x8803, // /dev/pts/3: major 136, minor 3
 };
 
 /** vg_hdr + vg_proc (96 bytes) followed by `body`. */
@@ -58,21 +60,30 @@ export function record(kind: FrameKind, body: Buffer, f: ProcFields = PROC): Buf
   for (const at of [52, 56, 60, 64]) p.writeUInt32LE(f.uid, at);
   p.writeUInt32LE(f.pid, 68);
   p.writeUInt32LE(1, 72);
+  p.writeUInt32LE(f.ttyNr, 76);
   p.write(f.comm, 80, 15, 'utf8');
   return Buffer.concat([p, body]);
 }
 
-export function execBody(filename: string, argv: string, cwdLeafFirst: string, argvTrueLen?: number, flags = 0): Buffer {
-  const fn = Buffer.from(filename);
+/** Paths as the kernel walk writes them: components leaf first, each NUL-terminated ("" is the root). */
+export function leafFirst(path: string): string {
+  return path.split('/').filter((c) => c !== '').reverse().map((c) => c + '\0').join('');
+}
+
+/** struct vg_exec + data: executable, argv, cwd (both paths given leaf first), then the execve filename. */
+export function execBody(exeLeafFirst: string, argv: string, cwdLeafFirst: string, argvTrueLen?: number, flags = 0, filename = ''): Buffer {
+  const ex = Buffer.from(exeLeafFirst);
   const av = Buffer.from(argv);
   const cw = Buffer.from(cwdLeafFirst);
+  const fn = Buffer.from(filename);
   const b = Buffer.alloc(16);
   b.writeUInt32LE(argvTrueLen ?? av.length, 0);
   b.writeUInt16LE(av.length, 4);
-  b.writeUInt16LE(fn.length, 6);
+  b.writeUInt16LE(ex.length, 6);
   b.writeUInt16LE(cw.length, 8);
   b.writeUInt16LE(flags, 10);
-  return Buffer.concat([b, fn, av, cw]);
+  b.writeUInt16LE(fn.length, 12);
+  return Buffer.concat([b, ex, av, cw, fn]);
 }
 
 export function netBody(family: number, protocol: number, saddr: number[], sport: number, daddr: number[], dport: number, result: number): Buffer {

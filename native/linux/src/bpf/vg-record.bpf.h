@@ -13,6 +13,21 @@ static __always_inline __u64 to_ticks(__u64 ns)
 	return tick_ns ? ns / tick_ns : 0;
 }
 
+/*
+ * The controlling terminal as /proc/<pid>/stat field 7 has it: new_encode_dev(tty_devnum(tty)), where the
+ * device is (driver major, driver minor_start + index); 0 without a terminal.
+ */
+static __always_inline __u32 tty_nr_of(struct signal_struct *signal)
+{
+	struct tty_struct *tty = BPF_CORE_READ(signal, tty);
+	if (!tty)
+		return 0;
+	struct tty_driver *driver = BPF_CORE_READ(tty, driver);
+	__u32 major = BPF_CORE_READ(driver, major);
+	__u32 minor = BPF_CORE_READ(driver, minor_start) + BPF_CORE_READ(tty, index);
+	return (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
+}
+
 static __always_inline void fill_proc(struct vg_proc *p, struct task_struct *task)
 {
 	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
@@ -32,7 +47,7 @@ static __always_inline void fill_proc(struct vg_proc *p, struct task_struct *tas
 	p->egid = BPF_CORE_READ(cred, egid.val);
 	p->pgid = BPF_CORE_READ(signal, pids[PIDTYPE_PGID], numbers[0].nr);
 	p->sid = BPF_CORE_READ(signal, pids[PIDTYPE_SID], numbers[0].nr);
-	p->pad = 0;
+	p->tty_nr = tty_nr_of(signal);
 	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), BPF_CORE_READ(leader, comm));
 }
 

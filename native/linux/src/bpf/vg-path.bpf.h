@@ -1,13 +1,13 @@
-/* The cwd of a task, walked in the kernel at exec. */
-#ifndef VG_CWD_BPF_H
-#define VG_CWD_BPF_H
+/* Paths walked in the kernel at exec: the cwd and the executable, from a (dentry, vfsmount) pair. */
+#ifndef VG_PATH_BPF_H
+#define VG_PATH_BPF_H
 
 /*
- * The cwd walk, one path component per bpf_loop() step (a plain loop makes the verifier explore every
- * offset). Components are written NUL-terminated, leaf first, at scratch.data[base..]; mount points are
- * crossed; the walk stops at the task's root.
+ * The walk, one path component per bpf_loop() step (a plain loop makes the verifier explore every offset).
+ * Components are written NUL-terminated, leaf first, at scratch.data[base..]; mount points are crossed; the
+ * walk stops at the task's root (as d_path does for the task itself) or at the namespace root.
  */
-struct cwd_walk {
+struct path_walk {
 	struct dentry *dentry;
 	struct vfsmount *vfsmnt;
 	struct dentry *root_dentry;
@@ -19,9 +19,9 @@ struct cwd_walk {
 	__u32 trunc;
 };
 
-static long cwd_step(__u32 index, void *arg)
+static long path_step(__u32 index, void *arg)
 {
-	struct cwd_walk *w = arg;
+	struct path_walk *w = arg;
 	struct dentry *dentry = w->dentry;
 	struct vfsmount *vfsmnt = w->vfsmnt;
 	(void)index;
@@ -42,7 +42,7 @@ static long cwd_step(__u32 index, void *arg)
 		return 0;
 	}
 	__u32 off = w->off;
-	if (off + 256 > VG_CWD_MAX) {
+	if (off + 256 > VG_PATH_MAX) {
 		w->trunc = 1;
 		return 1;
 	}
@@ -51,7 +51,7 @@ static long cwd_step(__u32 index, void *arg)
 	if (!s)
 		return 1;
 	const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
-	__u32 at = (w->base & 0x7fff) + (off & (VG_CWD_MAX - 1));
+	__u32 at = (w->base & 0x7fff) + (off & (VG_PATH_MAX - 1));
 	long n = bpf_probe_read_kernel_str(s->data + (at & 0xffff), 256, name);
 	if (n <= 0) {
 		w->done = 1;
@@ -62,21 +62,25 @@ static long cwd_step(__u32 index, void *arg)
 	return 0;
 }
 
-static __always_inline __u32 read_cwd(struct task_struct *task, __u32 base, __u16 *flags)
+/*
+ * Writes the path of (dentry, mnt) as seen from the task's root at scratch.data[base..]; returns its length
+ * (at most VG_PATH_MAX); sets *trunc when the walk was cut (deeper than VG_PATH_DEPTH, longer than VG_PATH_MAX).
+ */
+static __always_inline __u32 read_path(struct task_struct *task, struct dentry *dentry, struct vfsmount *mnt,
+				       __u32 base, int *trunc)
 {
 	struct fs_struct *fs = BPF_CORE_READ(task, fs);
-	struct cwd_walk w = {
-		.dentry = BPF_CORE_READ(fs, pwd.dentry),
-		.vfsmnt = BPF_CORE_READ(fs, pwd.mnt),
+	struct path_walk w = {
+		.dentry = dentry,
+		.vfsmnt = mnt,
 		.root_dentry = BPF_CORE_READ(fs, root.dentry),
 		.root_mnt = BPF_CORE_READ(fs, root.mnt),
 		.mnt_offset = bpf_core_field_offset(struct mount, mnt),
 		.base = base,
 	};
-	bpf_loop(VG_CWD_DEPTH, cwd_step, &w, 0);
-	if (w.trunc || !w.done)
-		*flags |= VG_EXEC_CWD_TRUNC;
-	return w.off > VG_CWD_MAX ? VG_CWD_MAX : w.off;
+	bpf_loop(VG_PATH_DEPTH, path_step, &w, 0);
+	*trunc = w.trunc || !w.done;
+	return w.off > VG_PATH_MAX ? VG_PATH_MAX : w.off;
 }
 
 #endif
