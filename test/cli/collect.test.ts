@@ -5,15 +5,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TELEMETRY_COVERAGE } from '../../src/ecs/emitted-fields.js';
 import { EbpfCollector } from '../../src/collectors/linux/ebpf-collector.js';
+import { leafPaths } from '../helpers/leaf-paths.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const cli = join(root, 'dist', 'src', 'cli', 'main.js');
 
-function leafPaths(v: unknown, prefix: string, out: Set<string>): void {
-  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-    for (const [k, x] of Object.entries(v)) leafPaths(x, prefix === '' ? k : `${prefix}.${k}`, out);
-  } else out.add(prefix);
-}
 
 /** Runs `vigil collect` while `during` runs, returns the NDJSON documents and stderr. */
 async function collect(args: string[], during: () => void): Promise<{ docs: Array<Record<string, any>>; stderr: string; code: number | null }> {

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EcsEvent, EcsValue } from '../../src/ecs/ecs-event.js';
+import type { EcsEvent } from '../../src/ecs/ecs-event.js';
 import { compileFieldGetter } from '../../src/ecs/field-getter.js';
 import { TELEMETRY_COVERAGE } from '../../src/ecs/emitted-fields.js';
 import type { RawEvent, RawProcess } from '../../src/collectors/raw-event.js';
 import { Normalizer } from '../../src/normalize/normalizer.js';
 import type { UserDirectory } from '../../src/normalize/user-directory.js';
 import { HOST, proc, T0 } from './normalize-fixtures.js';
+import { leafPaths } from '../helpers/leaf-paths.js';
 
 /** Windows names accounts itself: nothing resolves numeric ids. */
 const NO_DIRECTORY: UserDirectory = { userName: () => undefined, groupName: () => undefined };
@@ -55,11 +56,6 @@ function normalizeAll(): EcsEvent[] {
   return scenario().map((r) => n.normalize(r)).filter((d): d is EcsEvent => d !== null);
 }
 
-function leafPaths(v: EcsValue | undefined, prefix: string, out: Set<string>): void {
-  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-    for (const [k, x] of Object.entries(v)) leafPaths(x, prefix === '' ? k : `${prefix}.${k}`, out);
-  } else if (v !== undefined) out.add(prefix);
-}
 
 test('windows: process.command_line is the platform command line verbatim, args its split', () => {
   const [, start, connect, , , , child] = normalizeAll();

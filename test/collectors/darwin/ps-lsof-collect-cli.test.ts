@@ -7,15 +7,11 @@ import { PsLsofCollector } from '../../../src/collectors/darwin/ps-lsof-collecto
 import { TELEMETRY_COVERAGE } from '../../../src/ecs/emitted-fields.js';
 import { PYTHON, startChild } from '../linux/procfs-test-helpers.js';
 import { ROOT } from './darwin-test-helpers.js';
+import { leafPaths } from '../../helpers/leaf-paths.js';
 
 const cli = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const whyNot = await PsLsofCollector.probe();
 
-function leafPaths(v: unknown, prefix: string, out: Set<string>): void {
-  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-    for (const [k, x] of Object.entries(v)) leafPaths(x, prefix === '' ? k : `${prefix}.${k}`, out);
-  } else out.add(prefix);
-}
 
 test('vigil collect --backend ps-lsof: a long-running python3 started after it, connecting to 127.0.0.1, is seen with its args, pid and port', { skip: whyNot ?? false, timeout: 30_000 }, async (t) => {
   const sockets: Socket[] = [];

@@ -11,6 +11,7 @@ import { TELEMETRY_COVERAGE } from '../../../src/ecs/emitted-fields.js';
 import { listAlerts } from '../../helpers/alerts-cli.js';
 import { FIXTURES, ROOT, epochSeconds } from './darwin-test-helpers.js';
 import { seedScenarioDocs, seedScenarioRawEvents } from './seed-scenario.js';
+import { leafPaths } from '../../helpers/leaf-paths.js';
 
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const NDJSON = join(FIXTURES, 'seed-scenario.ndjson');
@@ -46,11 +47,6 @@ test('seed scenario: ps and eslogger agree on the start key; RawEvents -> ECS do
   assert.equal(conn['destination']['ip'], '160.79.104.10');
 });
 
-function leafPaths(v: unknown, prefix: string, out: Set<string>): void {
-  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-    for (const [k, x] of Object.entries(v)) leafPaths(x, prefix === '' ? k : `${prefix}.${k}`, out);
-  } else out.add(prefix);
-}
 
 test('seed scenario documents use only fields listed for macOS (src/ecs/emitted-fields.ts)', () => {
   const cov = TELEMETRY_COVERAGE.macos;

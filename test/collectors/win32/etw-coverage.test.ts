@@ -1,16 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EcsValue } from '../../../src/ecs/ecs-event.js';
 import { TELEMETRY_COVERAGE } from '../../../src/ecs/emitted-fields.js';
 import { FIXTURE_NAMES, loadRecords, normalizeRecords } from './win32-fixtures.js';
+import { leafPaths } from '../../helpers/leaf-paths.js';
 
-function leafPaths(value: EcsValue | undefined, prefix: string, out: Set<string>): void {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value)) leafPaths(v, prefix === '' ? k : `${prefix}.${k}`, out);
-    return;
-  }
-  if (value !== undefined) out.add(prefix);
-}
 
 test('every field of the Windows documents is one TELEMETRY_COVERAGE.windows lists', () => {
   const emitted = new Set<string>();
