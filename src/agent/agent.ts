@@ -131,9 +131,9 @@ export class Agent {
   }
 
   /** Attaches the collector (the configured backend or the fallback chain) and starts the clock. */
-  async start(choice: CollectorChoice | 'auto'): Promise<void> {
+  async start(choice: CollectorChoice): Promise<void> {
     const { log, config } = this.#o;
-    const opened = await openCollector(choice as CollectorChoice, this.host.platform, (raw) => this.#onRaw(raw), {
+    const opened = await openCollector(choice, this.host.platform, (raw) => this.#onRaw(raw), {
       host: this.host,
       ebpf: { ringBufferBytes: config.collector.ring_buffer_bytes },
       procfs: { intervalMs: config.collector.poll_interval_ms, host: this.host },
@@ -172,7 +172,7 @@ export class Agent {
     if (due !== null && due < this.#timerAt) this.#schedule(Math.max(due, now + MIN_TICK_MS));
   }
 
-  /** (Re)arms the one timer for `atMs`; a pending timer due earlier is kept. */
+  /** (Re)arms the agent's one timer for `atMs` (callers only move it earlier, or re-arm it after it fired). */
   #schedule(atMs: number): void {
     if (this.#stopped) return;
     if (this.#timer !== null) clearTimeout(this.#timer);
