@@ -5,12 +5,14 @@ import type { AlertFilter } from '../alerts/alert-filter.js';
 import { ALERT_STATES, isAlertState, type AlertState } from '../alerts/alert-state.js';
 import { huntStoredEvents, storedEvents } from '../alerts/hunt-stored-events.js';
 import { parseSince } from '../alerts/parse-since.js';
+import { AlertDatabaseError } from '../alerts/open-database.js';
 import { runReadOnlyQuery } from '../alerts/read-only-query.js';
+import { SEVERITIES } from '../alerts/severity.js';
 import { SqliteAlertStore } from '../alerts/sqlite-alert-store.js';
 import { textTable } from '../alerts/text-table.js';
 import { compileFieldGetter } from '../ecs/field-getter.js';
 import { compileQuery } from '../eql/index.js';
-import { readerDatabasePath } from './default-paths.js';
+import { readerDatabasePath, SYSTEM_DATABASE_PATH } from './default-paths.js';
 import { VERSION } from './version.js';
 
 interface DbOption {
@@ -59,6 +61,9 @@ function filterOf(opts: FilterOptions): AlertFilter {
     if (!isAlertState(opts.state)) throw new Error(`--state must be one of ${ALERT_STATES.join(', ')} (got ${JSON.stringify(opts.state)})`);
     state = opts.state;
   }
+  if (opts.severity !== undefined && !(SEVERITIES as readonly string[]).includes(opts.severity)) {
+    throw new Error(`--severity must be one of ${SEVERITIES.join(', ')} (got ${JSON.stringify(opts.severity)})`);
+  }
   const limit = Number(opts.limit);
   if (!Number.isInteger(limit) || limit <= 0) throw new Error(`--limit must be a positive integer (got ${JSON.stringify(opts.limit)})`);
   return {
@@ -86,6 +91,26 @@ function withStore<T>(opts: DbOption, writable: boolean, fn: (store: SqliteAlert
   } finally {
     store.close();
   }
+}
+
+/**
+ * Runs a subcommand's action: an error is printed as `vigil alerts <sub>: message` (exit 1); a database missing
+ * at the default path says where the reader looked and how to point it elsewhere.
+ */
+function guard<A extends unknown[]>(sub: string, fn: (...args: A) => void): (...args: A) => void {
+  return (...args: A) => {
+    try {
+      fn(...args);
+    } catch (err) {
+      let message = err instanceof Error ? err.message : String(err);
+      const opts = args.find((a): a is DbOption => typeof a === 'object' && a !== null && !Array.isArray(a));
+      if (err instanceof AlertDatabaseError && err.code === 'ALERTS_DB_MISSING' && opts?.db === undefined) {
+        message += ` (nor at ${SYSTEM_DATABASE_PATH}): no agent has stored alerts here yet; pass --db PATH for another database`;
+      }
+      process.stderr.write(`vigil alerts ${sub}: ${message}\n`);
+      process.exitCode = 1;
+    }
+  };
 }
 
 function processText(alert: Alert): string {
@@ -128,12 +153,14 @@ function showText(a: Alert): string {
   return lines.join('\n') + '\n';
 }
 
+const DB_HELP = 'alert database (default: the per-user database, else /var/lib/vigil/alerts.db)';
+
 function addFilters(cmd: Command): Command {
   return cmd
-    .option('--db <path>', 'alert database (default: the per-user database, else /var/lib/vigil/alerts.db)')
+    .option('--db <path>', DB_HELP)
     .option('--since <time>', 'only alerts since a duration ago (15m, 2h, 7d) or an ISO date/time')
     .option('--rule <name>', 'rule id, or part of the rule name (case-insensitive)')
-    .option('--severity <s>', 'low, medium, high or critical')
+    .option('--severity <s>', `one of ${SEVERITIES.join(', ')}`)
     .option('--state <s>', `one of ${ALERT_STATES.join(', ')}`)
     .option('--limit <n>', 'at most this many alerts, newest first', '1000');
 }
@@ -144,7 +171,7 @@ function setStates(values: string[], opts: DbOption, state: AlertState): void {
   const missing = wanted.filter((id) => !done.includes(id));
   if (done.length > 0) out(`${state}: ${done.join(' ')}\n`);
   if (missing.length > 0) {
-    process.stderr.write(`vigil alerts: no such alert: ${missing.join(' ')}\n`);
+    process.stderr.write(`vigil alerts ${state === 'closed' ? 'close' : 'ack'}: no such alert: ${missing.join(' ')}\n`);
     process.exitCode = 1;
   }
 }
@@ -155,54 +182,54 @@ export function register(program: Command): void {
 
   addFilters(alerts.command('list').description('list alerts, newest first'))
     .option('--format <f>', 'table or json (one JSON array)', 'table')
-    .action((opts: FilterOptions & FormatOption) => {
+    .action(guard('list', (opts: FilterOptions & FormatOption) => {
       const fmt = format(opts.format, ['table', 'json']);
       const list = withStore(opts, false, (store) => store.list(filterOf(opts)));
       out(fmt === 'json' ? JSON.stringify(list) + '\n' : list.length === 0 ? 'no alerts\n' : listTable(list));
-    });
+    }));
 
   alerts
     .command('show')
     .description('show one alert with its events in full')
     .argument('<id>')
-    .option('--db <path>', 'alert database')
+    .option('--db <path>', DB_HELP)
     .option('--format <f>', 'text or json', 'text')
-    .action((id: string, opts: DbOption & FormatOption) => {
+    .action(guard('show', (id: string, opts: DbOption & FormatOption) => {
       const fmt = format(opts.format, ['text', 'json']);
       const alert = withStore(opts, false, (store) => store.get(ids([id])[0]!));
       if (alert === null) throw new Error(`no such alert: ${id}`);
       out(fmt === 'json' ? JSON.stringify(alert, null, 2) + '\n' : showText(alert));
-    });
+    }));
 
   alerts
     .command('ack')
     .description('mark alerts acknowledged')
     .argument('<ids...>')
-    .option('--db <path>', 'alert database')
-    .action((values: string[], opts: DbOption) => setStates(values, opts, 'acknowledged'));
+    .option('--db <path>', DB_HELP)
+    .action(guard('ack', (values: string[], opts: DbOption) => setStates(values, opts, 'acknowledged')));
 
   alerts
     .command('close')
     .description('mark alerts closed')
     .argument('<ids...>')
-    .option('--db <path>', 'alert database')
-    .action((values: string[], opts: DbOption) => setStates(values, opts, 'closed'));
+    .option('--db <path>', DB_HELP)
+    .action(guard('close', (values: string[], opts: DbOption) => setStates(values, opts, 'closed')));
 
   addFilters(alerts.command('export').description('write alerts as ECS NDJSON documents (event.kind: alert), oldest first'))
     .option('--format <f>', 'ndjson', 'ndjson')
-    .action((opts: FilterOptions & FormatOption) => {
+    .action(guard('export', (opts: FilterOptions & FormatOption) => {
       format(opts.format, ['ndjson']);
       const list = withStore(opts, false, (store) => store.list({ ...filterOf(opts), order: 'asc' }));
       for (const a of list) out(JSON.stringify(alertDocument(a, VERSION)) + '\n');
-    });
+    }));
 
   alerts
     .command('query')
     .description('run one read-only SQL statement (tables: alerts; view: alert_events); writes are refused')
     .argument('<sql>')
-    .option('--db <path>', 'alert database')
+    .option('--db <path>', DB_HELP)
     .option('--format <f>', 'table or json', 'table')
-    .action((sql: string, opts: DbOption & FormatOption) => {
+    .action(guard('query', (sql: string, opts: DbOption & FormatOption) => {
       const fmt = format(opts.format, ['table', 'json']);
       const result = runReadOnlyQuery(dbPath(opts), sql);
       if (fmt === 'json') out(JSON.stringify(result.rows) + '\n');
@@ -210,15 +237,15 @@ export function register(program: Command): void {
         const cell = (v: unknown): string => (v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v));
         out(textTable(result.columns.map((header) => ({ header, flex: true, min: 4 })), result.rows.map((r) => result.columns.map((c) => cell(r[c]))), terminalWidth()));
       }
-    });
+    }));
 
   addFilters(alerts.command('hunt').description('run an EQL query over the events stored in alerts (NDJSON: one line per match)'))
     .argument('<query>')
-    .action((query: string, opts: FilterOptions) => {
+    .action(guard('hunt', (query: string, opts: FilterOptions) => {
       const compiled = compileQuery(query);
       const list = withStore(opts, false, (store) => store.list(filterOf(opts)));
       const hits = huntStoredEvents(compiled, storedEvents(list));
       for (const hit of hits) out(JSON.stringify(compiled.kind === 'event' ? hit.events[0] : hit) + '\n');
       if (hits.length === 0) process.stderr.write(`no matches in ${list.length} alerts\n`);
-    });
+    }));
 }
