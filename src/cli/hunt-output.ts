@@ -23,6 +23,8 @@ export interface TableLayout {
   readonly categoryField: string;
   /** Fields the query reads, shown after time and category. */
   readonly fields: readonly string[];
+  /** The query's kind, which names the hits ("sequence 1", "(2 samples)"); without it, told from the hits. */
+  readonly kind?: 'event' | 'sequence' | 'sample';
 }
 
 const MAX_CELL = 48;
@@ -41,6 +43,7 @@ export function renderTable(hits: readonly HuntHit[], layout: TableLayout): stri
   const extra = layout.fields.filter((f) => f !== layout.timestampField && f !== layout.categoryField).slice(0, MAX_EXTRA_COLUMNS);
   const columns = [layout.timestampField, layout.categoryField, ...extra];
   const getters = columns.map((c) => compileFieldGetter(c));
+  const kind = layout.kind ?? (hits.some((h) => h.kind === 'sequence') ? 'sequence' : 'event');
   const rows: string[][] = [];
   const groups: Array<{ title: string | null; rows: string[][] }> = [];
   const time = (v: unknown): string => {
@@ -57,18 +60,17 @@ export function renderTable(hits: readonly HuntHit[], layout: TableLayout): stri
     } else {
       const rs = h.hit.events.map(row);
       rows.push(...rs);
-      groups.push({ title: `sequence ${i + 1}  join keys: ${JSON.stringify(h.hit.joinKeys)}`, rows: rs });
+      groups.push({ title: `${kind} ${i + 1}  join keys: ${JSON.stringify(h.hit.joinKeys)}`, rows: rs });
     }
   });
   const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[], indent: string): string => indent + cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  const anySeq = groups.some((g) => g.title !== null);
-  const indent = anySeq ? '  ' : '';
+  const indent = kind === 'event' ? '' : '  ';
   const out = [line(columns, indent), line(widths.map((w) => '-'.repeat(w)), indent)];
   for (const g of groups) {
     if (g.title !== null) out.push(g.title);
     for (const r of g.rows) out.push(line(r, indent));
   }
-  out.push(`(${hits.length} ${anySeq ? 'sequence' : 'event'}${hits.length === 1 ? '' : 's'})`);
+  out.push(`(${hits.length} ${kind}${hits.length === 1 ? '' : 's'})`);
   return out.join('\n') + '\n';
 }

@@ -118,7 +118,7 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   if (options.size !== undefined) hits = hits.slice(0, options.size);
 
   if (output === 'ndjson') await writeNdjson(io.stdout, hits);
-  else io.stdout.write(renderTable(hits, { timestampField, categoryField, fields: query.fields }));
+  else io.stdout.write(renderTable(hits, { timestampField, categoryField, fields: query.fields, kind: query.kind }));
   const stats = reader.stats;
   if (stats.malformed > 0) io.stderr.write(`vigil hunt: skipped ${stats.malformed} malformed line(s)\n`);
   if (withoutTimestamp > 0) io.stderr.write(`vigil hunt: skipped ${withoutTimestamp} event(s) without a readable ${timestampField}\n`);
@@ -153,7 +153,7 @@ function integer(name: string): (v: string) => number {
 export function register(program: Command): void {
   program
     .command('hunt')
-    .description('Run an EQL query (event, sequence or sample) over recorded ECS events (NDJSON or a JSON array).')
+    .description('run an EQL query (event, sequence or sample) over recorded ECS events (NDJSON or a JSON array)')
     .argument('<query>', 'the EQL query')
     .option('--events <path>', 'events file, or - for stdin (default: stdin)')
     .option('--event-category-field <field>', 'field holding the event category', 'event.category')
