@@ -84,7 +84,7 @@ async function collect(opts: CollectOptions): Promise<void> {
 export function register(program: Command): void {
   program
     .command('collect')
-    .description('Stream live ECS events (process, network) as NDJSON: the way to record data for `vigil hunt`.')
+    .description('stream live ECS events (process, network) as NDJSON to stdout: the way to record data for `vigil hunt`')
     .option('--backend <name>', `collector: ${BACKEND_CHOICES.join(' | ')}`, 'auto')
     .option('--duration <seconds>', 'stop after this many seconds (default: until interrupted)')
     .option('--output <format>', `output format: ${OUTPUTS.join(' | ')}`, 'ndjson')

@@ -28,10 +28,10 @@ export function runRulesCheck(args: RulesCheckArgs): { output: string; exitCode:
 }
 
 export function register(program: Command): void {
-  const rules = program.command('rules').description('Check and inspect detection rules.');
+  const rules = program.command('rules').description('check detection rules: compile them and report whether this OS can fire them');
   rules
     .command('check')
-    .description('Load rules (files or directories, recursively), compile them, and report whether this OS can fire them.')
+    .description('load rules (files or directories, recursively), compile them, and report whether this OS\'s telemetry can fire them')
     .addOption(new Option('--format <format>', 'output format').choices(CHECK_FORMATS).default('text'))
     .addOption(new Option('--os <os>', 'the OS whose telemetry coverage to report').choices(OS_TYPES).default(HOST_OS[process.platform] ?? 'linux'))
     .argument('[paths...]', 'rule files or directories (default: the bundled config/rules)')
