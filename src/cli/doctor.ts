@@ -19,7 +19,8 @@ export function formatDoctorText(report: DoctorReport, uid: number | null): stri
   lines.push('');
   lines.push(report.collectorSummary, ...report.misses.map((m) => `  - ${m}`));
   const s = report.summary;
-  lines.push(`${s.ok} ok, ${s.warn} warnings, ${s.fail} failures`);
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  lines.push(`${s.ok} ok, ${plural(s.warn, 'warning')}, ${plural(s.fail, 'failure')}`);
   return lines.join('\n') + '\n';
 }
 
