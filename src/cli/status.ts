@@ -58,7 +58,7 @@ export function formatStatusText(report: StatusReport, now = Date.now()): string
   const lines: string[] = [`service    ${serviceLine(report.service)}`];
   if (st === null || agent.state === 'missing' || agent.state === 'invalid' || agent.state === 'unreadable') {
     lines.push(`agent      not running: ${agent.reason ?? agent.state}`);
-    for (const r of report.readings) lines.push(`           ${r.path}: ${r.state}${r.reason ? ` (${r.reason})` : ''}`);
+    for (const r of report.readings) lines.push(`           ${r.path}: ${r.state}${r.reason && r.reason !== agent.reason ? ` (${r.reason})` : ''}`);
     return lines.join('\n') + '\n';
   }
   const up = formatDuration((st.stopped !== undefined ? Date.parse(st.stopped) : now) - Date.parse(st.started));
