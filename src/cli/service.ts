@@ -14,20 +14,42 @@ function action(name: string, fn: typeof installCommand) {
   };
 }
 
-const withOptions = (c: Command) =>
+/** Help texts that differ between install and uninstall (the options are the same). */
+interface OptionHelp {
+  readonly dryRun: string;
+  readonly root: string;
+  readonly notifier: string;
+  readonly node: string;
+}
+
+const INSTALL_HELP: OptionHelp = {
+  dryRun: 'print every file and command; change nothing',
+  root: 'write into a staging root (packaging, tests); run no system command',
+  notifier: 'Linux: systemd-user (default with systemctl) | xdg-autostart',
+  node: 'node binary the service runs (default: this one)',
+};
+
+const UNINSTALL_HELP: OptionHelp = {
+  dryRun: 'print what would be removed and every command; change nothing',
+  root: 'remove from a staging root written by `install --root`; run no system command',
+  notifier: 'ignored: uninstall removes what the install manifest lists',
+  node: 'ignored: uninstall removes what the install manifest lists',
+};
+
+const withOptions = (c: Command, help: OptionHelp) =>
   c
-    .option('--dry-run', 'print every file and command; change nothing')
-    .option('--root <dir>', 'write into a staging root (packaging, tests); run no system command')
+    .option('--dry-run', help.dryRun)
+    .option('--root <dir>', help.root)
     .option('--platform <platform>', 'linux | macos | windows (default: this machine; another only with --dry-run or --root)')
-    .option('--notifier <kind>', 'Linux: systemd-user (default with systemctl) | xdg-autostart')
-    .option('--node <path>', 'node binary the service runs (default: this one)');
+    .option('--notifier <kind>', help.notifier)
+    .option('--node <path>', help.node);
 
 /** `vigil install` and `vigil uninstall`: the background service (src/service/). */
 export function register(program: Command): void {
-  withOptions(program.command('install').description('install the agent as a background service, plus the per-user notifier'))
+  withOptions(program.command('install').description('install the agent as a background service, plus the per-user notifier'), INSTALL_HELP)
     .option('--no-verify', 'skip systemd-analyze verify of the generated units')
     .action(action('install', installCommand));
-  withOptions(program.command('uninstall').description('remove what `vigil install` created (alerts and logs are kept)')).action(
+  withOptions(program.command('uninstall').description('remove what `vigil install` created (alerts and logs are kept)'), UNINSTALL_HELP).action(
     action('uninstall', uninstallCommand),
   );
 }
