@@ -10,7 +10,7 @@ function coverageNote(r: CheckRow): string {
     ...c.missing_types.map((x) => `event.type ${x}`),
     ...c.missing_fields,
   ];
-  const os = c.targets_os ? '' : ` (rule targets other systems than ${c.os})`;
+  const os = c.targets_os ? '' : `; declared for other systems only: vigil run on ${c.os} skips it`;
   return (c.can_fire ? `can fire on ${c.os}` : `cannot fire on ${c.os}: no ${lacks.join(', ')}`) + os;
 }
 
