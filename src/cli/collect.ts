@@ -90,6 +90,11 @@ export function register(program: Command): void {
     .option('--output <format>', `output format: ${OUTPUTS.join(' | ')}`, 'ndjson')
     .option('--poll-ms <ms>', 'procfs poll period in milliseconds (default 100)')
     .action(async (opts: CollectOptions) => {
-      await collect(opts);
+      try {
+        await collect(opts);
+      } catch (err) {
+        process.stderr.write(`vigil collect: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1); // as before: nothing the failed start left behind may keep the process alive
+      }
     });
 }
