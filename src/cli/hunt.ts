@@ -163,6 +163,9 @@ export function register(program: Command): void {
     .option('--max-samples-per-key <n>', 'sample queries: samples per join key', integer('--max-samples-per-key'))
     .option('--output <format>', 'ndjson | table', 'ndjson')
     .action(async (query: string, opts: Record<string, unknown>) => {
+      if ((opts.events === undefined || opts.events === '-') && process.stdin.isTTY === true) {
+        process.stderr.write('vigil hunt: reading events from the terminal (end with Ctrl-D); give a file with --events PATH\n');
+      }
       const summary = await runHunt(
         {
           query,
