@@ -4,6 +4,7 @@ import { alertDocument } from '../alerts/alert-document.js';
 import type { AlertFilter } from '../alerts/alert-filter.js';
 import { ALERT_STATES, isAlertState, type AlertState } from '../alerts/alert-state.js';
 import { huntStoredEvents, storedEvents } from '../alerts/hunt-stored-events.js';
+import { hitToJson } from './hunt-output.js';
 import { parseSince } from '../alerts/parse-since.js';
 import { AlertDatabaseError } from '../alerts/open-database.js';
 import { runReadOnlyQuery } from '../alerts/read-only-query.js';
@@ -239,13 +240,16 @@ export function register(program: Command): void {
       }
     }));
 
-  addFilters(alerts.command('hunt').description('run an EQL query over the events stored in alerts (NDJSON: one line per match)'))
+  addFilters(alerts.command('hunt').description('run an EQL query over the events stored in alerts (NDJSON hits, as `vigil hunt` prints them)'))
     .argument('<query>')
     .action(guard('hunt', (query: string, opts: FilterOptions) => {
       const compiled = compileQuery(query);
       const list = withStore(opts, false, (store) => store.list(filterOf(opts)));
       const hits = huntStoredEvents(compiled, storedEvents(list));
-      for (const hit of hits) out(JSON.stringify(compiled.kind === 'event' ? hit.events[0] : hit) + '\n');
-      if (hits.length === 0) process.stderr.write(`no matches in ${list.length} alerts\n`);
+      // The same NDJSON shape as `vigil hunt` (Elasticsearch's EQL hits), so tools read both alike.
+      for (const hit of hits) {
+        out(JSON.stringify(hitToJson(compiled.kind === 'event' ? { kind: 'event', event: hit.events[0]! } : { kind: 'sequence', hit })) + '\n');
+      }
+      if (hits.length === 0) process.stderr.write(`no matches in ${list.length} alert${list.length === 1 ? '' : 's'}\n`);
     }));
 }

@@ -142,19 +142,21 @@ test('alerts hunt runs EQL over the stored events: event queries, sequences, pip
   const seq = vigil('alerts', 'hunt', '--db', db,
     'sequence by process.entity_id with maxspan=30s [process where event.type == "start" and process.parent.name == "ollama"] [network where destination.port == 443]');
   assert.equal(seq.status, 0, seq.stderr);
-  const hits = seq.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { joinKeys: string[]; events: Array<Record<string, any>> });
+  // The same hit shape as `vigil hunt`: {"join_keys", "events": [{"_source"}]} / {"_source"}.
+  const hits = seq.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { join_keys: string[]; events: Array<{ _source: Record<string, any> }> });
   assert.equal(hits.length, 3);
   assert.equal(hits[0]!.events.length, 2);
-  assert.equal(hits[0]!.events[1]!.event.action, 'connection_attempted');
+  assert.equal(hits[0]!.join_keys.length, 1);
+  assert.equal(hits[0]!.events[1]!._source.event.action, 'connection_attempted');
   const ev = vigil('alerts', 'hunt', '--db', db, 'network where destination.ip == "203.0.113.2"');
   assert.equal(ev.status, 0, ev.stderr);
-  const events = ev.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
-  assert.deepEqual(events.map((e) => e.event.id), ['ev-2-2']);
+  const events = ev.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { _source: Record<string, any> });
+  assert.deepEqual(events.map((e) => e._source.event.id), ['ev-2-2']);
   const head = vigil('alerts', 'hunt', '--db', db, 'process where true | head 2');
   assert.equal(head.stdout.trimEnd().split('\n').length, 2);
   const none = vigil('alerts', 'hunt', '--db', db, '--rule', 'r-high', 'network where destination.ip == "203.0.113.1"');
   assert.equal(none.stdout, '');
-  assert.match(none.stderr, /no matches in 1 alerts/);
+  assert.match(none.stderr, /no matches in 1 alert$/m);
   const bad = vigil('alerts', 'hunt', '--db', db, 'network where bogus(');
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /line 1, column \d+/);
