@@ -72,7 +72,7 @@ export function agentStatus(s: StatusSources): AgentStatus {
       notify: counters(s.notifier === null ? {} : notifierCounters(s.notifier)),
     },
     sequences: { inFlight: s.inFlight },
-    alerts: { total: s.alertsTotal },
+    alerts: s.pipeline.lastAlert !== null ? { total: s.alertsTotal, last: s.pipeline.lastAlert } : { total: s.alertsTotal },
     db: s.db,
     memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
   };

@@ -1,4 +1,5 @@
 import type { EcsEvent } from '../ecs/ecs-event.js';
+import { compileFieldGetter } from '../ecs/field-getter.js';
 import type { AlertMatch, AlertHost } from '../alerts/alert-match.js';
 import type { AlertStore, InsertResult } from '../alerts/alert-store.js';
 import { ReorderBuffer, type ReorderBufferStats } from '../normalize/reorder-buffer.js';
@@ -6,6 +7,28 @@ import { DetectionEngine, type EngineMatch } from './detection-engine.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import type { LogFn } from './logger.js';
 import type { LostWindow } from './lost-window.js';
+
+const HOST_NAME = compileFieldGetter('host.name');
+const HOST_ID = compileFieldGetter('host.id');
+const HOST_OS = compileFieldGetter('host.os.type');
+
+/**
+ * The host an alert is about: the one its events name (a replay of another machine's recording keeps that
+ * machine), else the agent's own.
+ */
+function hostOf(events: ReadonlyArray<EcsEvent | null>, own: AlertHost): AlertHost {
+  const e = events.find((x): x is EcsEvent => x !== null);
+  if (e === undefined) return own;
+  const name = HOST_NAME(e);
+  const id = HOST_ID(e);
+  const os = HOST_OS(e);
+  if (typeof name !== 'string' && typeof id !== 'string') return own;
+  return {
+    name: typeof name === 'string' ? name : own.name,
+    id: typeof id === 'string' ? id : own.id,
+    os: typeof os === 'string' ? os : own.os,
+  };
+}
 
 /** Where a stored alert goes next (desktop notifier, NDJSON alert log); failures are counted by the sink. */
 export type AlertSink = (result: InsertResult) => void;
@@ -34,6 +57,8 @@ export interface PipelineStats {
   alertsDuplicate: number;
   /** Store failures (logged; the agent keeps running). */
   alertsFailed: number;
+  /** Time of the newest alert stored (ISO 8601), null before the first. */
+  lastAlert: string | null;
 }
 
 /**
@@ -45,7 +70,7 @@ export class Pipeline {
   readonly #reorder: ReorderBuffer<EcsEvent>;
   readonly #options: PipelineOptions;
   #collector = 'starting';
-  readonly #stats: PipelineStats = { events: 0, badTimestamp: 0, matches: 0, alertsInserted: 0, alertsDuplicate: 0, alertsFailed: 0 };
+  readonly #stats: PipelineStats = { events: 0, badTimestamp: 0, matches: 0, alertsInserted: 0, alertsDuplicate: 0, alertsFailed: 0, lastAlert: null };
 
   constructor(options: PipelineOptions) {
     this.#options = options;
@@ -98,7 +123,7 @@ export class Pipeline {
         rule: m.rule.meta,
         events: m.events,
         joinKeys: m.joinKeys,
-        host: this.#options.host,
+        host: hostOf(m.events, this.#options.host),
         collector: this.#collector,
         lostEvents: this.#options.lost.lostSince(first - this.#options.holdMs),
         timeMs: last,
@@ -116,6 +141,7 @@ export class Pipeline {
         continue;
       }
       this.#stats.alertsInserted++;
+      this.#stats.lastAlert = result.alert.time;
       this.#options.log('warn', `alert: ${m.rule.meta.name}`, { alert_id: result.id, rule_id: m.rule.meta.id, severity: m.rule.meta.severity });
       for (const sink of this.#options.sinks) sink(result);
     }

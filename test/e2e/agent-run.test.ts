@@ -42,6 +42,23 @@ test('vigil run --replay: recorded events go through the same pipeline; the seed
   }
 });
 
+test('vigil run --replay of another host\'s recording: alerts name that host; status.json names the last alert', () => {
+  const dir = tempDir();
+  try {
+    const db = join(dir, 'alerts.db');
+    const r = vigil(['run', '--replay', join(SEED_FIXTURE, 'positive.ndjson'), '--db', db, '--state-dir', dir, '--log-format', 'json', '--no-notify']);
+    assert.equal(r.status, 0, r.stderr);
+    const seed = listAlerts(db).filter((a) => a.rule.id === SEED_RULE_ID);
+    assert.ok(seed.length >= 1);
+    for (const a of seed) assert.deepEqual(a.host, { name: 'lab-linux-1', id: 'cc852a6298e393a625b34b39da004dc2', os: 'linux' });
+    const status = JSON.parse(readFileSync(join(dir, 'status.json'), 'utf8')) as Record<string, any>;
+    const newest = listAlerts(db).map((a) => a.time).sort().at(-1);
+    assert.equal(status['alerts']['last'], newest);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('vigil run --replay: the negative set raises nothing; a malformed line is reported with its line number and skipped', () => {
   const dir = tempDir();
   try {

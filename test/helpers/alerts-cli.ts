@@ -7,6 +7,7 @@ export interface AlertJson {
   readonly time: string;
   readonly createdAt: string;
   readonly rule: { readonly id: string; readonly name: string; readonly severity: string };
+  readonly host: { readonly name: string; readonly id: string; readonly os: string };
   readonly collector: string;
   readonly joinKeys: readonly unknown[];
   readonly lostEvents: number;
