@@ -59,7 +59,7 @@ test('eslogger collector: start() rejects with the reason when Endpoint Security
 });
 
 test('eslogger collector: restarts eslogger with backoff when it dies, and counts it', async (t) => {
-  const { c, events } = await collect(['die', join(FIXTURES, 'seed-scenario.eslogger.jsonl')], { attachMs: 0, restartBackoffMs: 30, maxRestarts: 2 });
+  const { c, events } = await collect(['die', join(FIXTURES, 'seed-scenario.eslogger.jsonl')], { attachMs: 100, restartBackoffMs: 30, maxRestarts: 2 });
   t.after(() => c.stop());
   const t0 = Date.now();
   while (c.stats().restarts < 2 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
