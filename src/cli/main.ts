@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { VERSION } from './version.js';
 
 type Register = (program: Command) => void;
@@ -28,7 +28,9 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
   const program = new Command('vigil')
     .description('Live endpoint detection: ECS telemetry, Elastic EQL rules, local alerts.')
     .version(VERSION)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Usage errors (unknown command or option, missing argument) exit 2, as the commands' own checks do.
+    .exitOverride();
   const name = argv[2];
   const only = COMMANDS.find(([names]) => name !== undefined && names.includes(name));
   for (const [, load] of only ? [only] : COMMANDS) (await load()).register(program);
@@ -41,6 +43,10 @@ if (isMain) {
   buildProgram()
     .then((program) => program.parseAsync(process.argv))
     .catch((err: unknown) => {
+      if (err instanceof CommanderError) {
+        // Commander has printed its message (and help) already; help and --version are not errors.
+        process.exit(err.exitCode === 0 ? 0 : 2);
+      }
       process.stderr.write(`vigil: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exit(1);
     });
