@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { defaultHelperPath, EbpfCollector } from '../../../src/collectors/linux/ebpf-collector.js';
 import type { RawAccept, RawConnect, RawDisconnect, RawEvent, RawExec } from '../../../src/collectors/raw-event.js';
 import { bpfProgramIds, bpfProgramsOf, parseStat, procStat, run, waitFor } from './ebpf-live-helpers.js';
@@ -218,16 +218,17 @@ describe('EbpfCollector lifecycle (live)', { skip: skipReason ?? false }, () => 
     assert.deepEqual(ids.filter((id) => left.has(id)), []);
   });
 
-  test('the helper exits cleanly when stdin closes', async () => {
-    const child = spawn(defaultHelperPath(), [], { stdio: ['pipe', 'pipe', 'inherit'] });
+  /** Starts the helper, waits for its first frame, stops it with `stop`: it must exit 0 and leave no program. */
+  async function exitsCleanly(args: string[], stdin: 'pipe' | 'ignore', stop: (child: ChildProcess) => void): Promise<void> {
+    const child = spawn(defaultHelperPath(), args, { stdio: [stdin, 'pipe', 'inherit'] });
     const closed = new Promise((r) => child.once('close', r));
     let ids: number[] = [];
     try {
-      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-      child.stdout.resume();
+      await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+      child.stdout!.resume();
       ids = bpfProgramsOf(child.pid!);
       assert.ok(ids.length >= 7, `the helper holds its programs (${ids.length})`);
-      child.stdin.end();
+      stop(child);
       assert.equal(await closed, 0);
     } finally {
       child.kill('SIGKILL');
@@ -235,26 +236,11 @@ describe('EbpfCollector lifecycle (live)', { skip: skipReason ?? false }, () => 
     }
     const left = bpfProgramIds();
     assert.deepEqual(ids.filter((id) => left.has(id)), []);
-  });
+  }
 
-  test('the helper exits cleanly on SIGTERM alone (stdin ignored)', async () => {
-    const child = spawn(defaultHelperPath(), ['--ignore-stdin'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const closed = new Promise((r) => child.once('close', r));
-    let ids: number[] = [];
-    try {
-      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-      child.stdout.resume();
-      ids = bpfProgramsOf(child.pid!);
-      assert.ok(ids.length >= 7);
-      child.kill('SIGTERM');
-      assert.equal(await closed, 0);
-    } finally {
-      child.kill('SIGKILL');
-      await closed;
-    }
-    const left = bpfProgramIds();
-    assert.deepEqual(ids.filter((id) => left.has(id)), []);
-  });
+  test('the helper exits cleanly when stdin closes', () => exitsCleanly([], 'pipe', (child) => child.stdin!.end()));
+
+  test('the helper exits cleanly on SIGTERM alone (stdin ignored)', () => exitsCleanly(['--ignore-stdin'], 'ignore', (child) => child.kill('SIGTERM')));
 
   test('the helper refuses to run unprivileged, with the reason and exit code 3', () => {
     // The same helper binary, at a path uid 65534 can reach (a copy when the checkout is under a 0700 directory, as in CI).
