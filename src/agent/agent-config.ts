@@ -54,6 +54,26 @@ export interface AgentConfig {
     /** How often health counters are written. */
     readonly interval_s: number;
   };
+  readonly ai_agents: {
+    /** Whether process.ai_agent.* is filled (the bundled config/ai-agents.toml table). */
+    readonly enabled: boolean;
+    /** A user table (config/ai-agents.toml format) whose entries add to the bundled ones; empty: none. */
+    readonly table: string;
+  };
+  readonly journal: {
+    /** The AI-agent activity journal (`vigil ai`), beside the alert database. */
+    readonly enabled: boolean;
+    /** Per session: process starts kept; the rest are counted. */
+    readonly max_processes_per_session: number;
+    /** Per session: file changes and sensitive opens kept; the rest are counted. */
+    readonly max_files_per_session: number;
+    /** Per session: connections kept; the rest are counted. */
+    readonly max_connections_per_session: number;
+    /** Sessions that ended longer ago than this are deleted (0 keeps them). */
+    readonly retention_days: number;
+    /** Past this size the oldest sessions are deleted (0: no cap). */
+    readonly max_mb: number;
+  };
 }
 
 export const DEFAULT_CONFIG: AgentConfig = {
@@ -64,4 +84,6 @@ export const DEFAULT_CONFIG: AgentConfig = {
   notifications: { enabled: true, per_rule_per_minute: 5 },
   outputs: { alerts_ndjson: '', events_ndjson: '' },
   status: { dir: '', interval_s: 5 },
+  ai_agents: { enabled: true, table: '' },
+  journal: { enabled: true, max_processes_per_session: 5000, max_files_per_session: 5000, max_connections_per_session: 5000, retention_days: 30, max_mb: 256 },
 };

@@ -12,6 +12,7 @@ import type { EcsEvent, OsType } from '../ecs/ecs-event.js';
 import { compileTimestampReader } from '../ecs/event-order.js';
 import { deriveAgentId } from '../normalize/agent-fields.js';
 import { Normalizer } from '../normalize/normalizer.js';
+import { AiAgentTable } from '../normalize/ai-agent-table.js';
 import { AlertNotifier } from '../notify/alert-notifier.js';
 import { NodeNotifierNotifier } from '../notify/node-notifier-notifier.js';
 import { RuleSet } from '../rules/rule-set.js';
@@ -90,7 +91,11 @@ export class Agent {
       // The service's database is readable by the `vigil` group (the installer sets the group); a user's is private.
       fileMode: options.mode === 'service' ? 0o640 : 0o600,
     });
-    this.#normalizer = new Normalizer({ host: this.host, agent: { id: deriveAgentId(this.host.hostId), version: options.version } });
+    this.#normalizer = new Normalizer({
+      host: this.host,
+      agent: { id: deriveAgentId(this.host.hostId), version: options.version },
+      aiAgents: config.ai_agents.enabled ? AiAgentTable.load(config.ai_agents.table) : null,
+    });
     this.#notifier =
       options.notify && config.notifications.enabled
         ? new AlertNotifier(new NodeNotifierNotifier({ log }), { perRulePerMinute: config.notifications.per_rule_per_minute })

@@ -45,6 +45,15 @@ const SCHEMA: { readonly [S in keyof AgentConfig]: { readonly [K in keyof AgentC
   notifications: { enabled: bool, per_rule_per_minute: positiveInt },
   outputs: { alerts_ndjson: str, events_ndjson: str },
   status: { dir: str, interval_s: positiveInt },
+  ai_agents: { enabled: bool, table: str },
+  journal: {
+    enabled: bool,
+    max_processes_per_session: positiveInt,
+    max_files_per_session: positiveInt,
+    max_connections_per_session: positiveInt,
+    retention_days: nonNegativeInt,
+    max_mb: nonNegativeInt,
+  },
 };
 
 /** Validates a parsed TOML table against the schema and merges it over the defaults. */

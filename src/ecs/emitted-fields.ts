@@ -30,6 +30,7 @@ const COMMON_FIELDS = [
   'user.id', 'user.name', 'group.id', 'group.name',
   'process.entity_id', 'process.pid', 'process.name', 'process.executable', 'process.command_line',
   'process.parent.entity_id', 'process.Ext.ancestry', 'process.group_leader.entity_id', 'process.session_leader.entity_id',
+  'process.ai_agent.name', 'process.ai_agent.is_descendant',
 ] as const;
 
 /** Process documents only (normalize: process-fields, parent-fields, leader-fields, user-fields). */

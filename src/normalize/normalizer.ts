@@ -5,6 +5,7 @@ import type {
   RawAccept, RawConnect, RawDisconnect, RawEvent, RawEventKind, RawExec, RawExit, RawFork, RawSnapshot,
 } from '../collectors/raw-event.js';
 import { agentFields, type AgentInfo } from './agent-fields.js';
+import { AiAgentTable } from './ai-agent-table.js';
 import { entityIdFor } from './entity-id.js';
 import { dataStreamFields } from './data-stream-fields.js';
 import { connectOutcome, eventFields, type EventOutcome } from './event-fields.js';
@@ -34,6 +35,11 @@ export interface NormalizerOptions {
   readonly cacheCapacity?: number;
   readonly exitRetentionMs?: number;
   readonly cacheMaxBytes?: number;
+  /**
+   * Recognises AI-agent tools (process.ai_agent.*); default: the bundled config/ai-agents.toml. null turns
+   * the recognition off.
+   */
+  readonly aiAgents?: AiAgentTable | null;
   /** Wall clock for event.created and cache expiry. */
   readonly nowMs?: () => number;
 }
@@ -94,7 +100,8 @@ export class Normalizer {
       ...(options.exitRetentionMs !== undefined ? { exitRetentionMs: options.exitRetentionMs } : {}),
       ...(options.cacheMaxBytes !== undefined ? { maxBytes: options.cacheMaxBytes } : {}),
     });
-    this.tracker = new ProcessTracker(this.cache, entityIdFor(options.host.hostId, options.host.bootId), options.host);
+    const aiAgents = options.aiAgents === undefined ? AiAgentTable.load() : options.aiAgents;
+    this.tracker = new ProcessTracker(this.cache, entityIdFor(options.host.hostId, options.host.bootId), options.host, aiAgents);
     this.#users = options.users ?? new PasswdUserDirectory();
     this.#host = hostFields(options.host);
     this.#agent = agentFields(options.agent);

@@ -1,5 +1,25 @@
 import type { NamesMemo } from './entry-memo.js';
 
+/**
+ * The AI-agent tool a process belongs to (process.ai_agent.*): the agent's own root process, or one it spawned
+ * directly or transitively. One object per root and one shared by all its descendants (`child`).
+ */
+export interface AiAgentTag {
+  /** Canonical name (config/ai-agents.toml key). */
+  readonly name: string;
+  readonly isDescendant: boolean;
+  /** Entity id of the agent's root process: the AI-agent session. */
+  readonly sessionEntityId: string;
+  /** The tag every descendant carries (the root's, created once; a descendant's is itself). */
+  child?: AiAgentTag;
+}
+
+/** The tag of a process spawned by one carrying `parent`. */
+export function descendantTag(parent: AiAgentTag): AiAgentTag {
+  if (parent.isDescendant) return parent;
+  return (parent.child ??= { name: parent.name, isDescendant: true, sessionEntityId: parent.sessionEntityId });
+}
+
 /** What the process cache knows about one process instance (pid + startKey). */
 export interface ProcessEntry {
   readonly pid: number;
@@ -30,6 +50,8 @@ export interface ProcessEntry {
   tty?: number;
   /** Memo of `process.start` as ISO text (derived from startTimeMs). */
   startIso?: string;
+  /** The AI-agent tool behind this process, decided once when the entry is created or first execs. */
+  aiAgent?: AiAgentTag;
   /** Memo of resolved names, keyed by the ids they were resolved for; dropped when an id changes. */
   names?: NamesMemo;
   /** Set by a live event (exec/fork/exit/network), as opposed to only a startup snapshot. */
@@ -51,6 +73,6 @@ export function newProcessEntry(pid: number, startKey: string, entityId: string,
     executable: undefined, args: undefined, commandLine: undefined, workingDirectory: undefined, startTimeMs: undefined,
     uid: undefined, gid: undefined, euid: undefined, egid: undefined, userName: undefined, groupName: undefined,
     userId: undefined, userDomain: undefined, groupLeaderPid: undefined, sessionLeaderPid: undefined, tty: undefined,
-    startIso: undefined, names: undefined, live, exitedAtMs: undefined, inCache: undefined, cacheBytes: undefined,
+    startIso: undefined, aiAgent: undefined, names: undefined, live, exitedAtMs: undefined, inCache: undefined, cacheBytes: undefined,
   };
 }

@@ -3,6 +3,12 @@ import { leaderFields } from './leader-fields.js';
 import { parentFields } from './parent-fields.js';
 import type { ProcessCache } from './process-cache.js';
 import type { ProcessEntry } from './process-entry.js';
+
+/** `process.ai_agent.{name,is_descendant}` (Defend's fields), when the process belongs to an AI-agent tool. */
+function assignAiAgent(p: EcsObject, e: ProcessEntry): void {
+  const t = e.aiAgent;
+  if (t !== undefined) p['ai_agent'] = { name: t.name, is_descendant: t.isDescendant };
+}
 import { startIso } from './entry-memo.js';
 import { isoTime } from './iso-time.js';
 import { processUserFields } from './user-fields.js';
@@ -36,6 +42,7 @@ export function processFields(e: ProcessEntry, cache: ProcessCache, users: UserD
   if (parentSet !== undefined) p['parent'] = parentSet;
   if (e.ancestry.length > 0) p['Ext'] = { ancestry: e.ancestry };
   leaderFields(p, e, cache, true);
+  assignAiAgent(p, e);
   processUserFields(p, e, users);
   return p;
 }
@@ -49,5 +56,6 @@ export function thinProcessFields(e: ProcessEntry, cache: ProcessCache): EcsObje
   if (e.parentEntityId !== undefined) p['parent'] = { entity_id: e.parentEntityId };
   if (e.ancestry.length > 0) p['Ext'] = { ancestry: e.ancestry };
   leaderFields(p, e, cache, false);
+  assignAiAgent(p, e);
   return p;
 }

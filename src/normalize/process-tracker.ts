@@ -2,7 +2,8 @@ import type { Platform, RawProcess } from '../collectors/raw-event.js';
 import type { HostIdentity } from '../collectors/host-identity.js';
 import type { EntityIdOf } from './entity-id.js';
 import type { ProcessCache } from './process-cache.js';
-import { newProcessEntry, type ProcessEntry } from './process-entry.js';
+import type { AiAgentTable } from './ai-agent-table.js';
+import { descendantTag, newProcessEntry, type ProcessEntry } from './process-entry.js';
 import { processStartMs } from './start-time.js';
 
 const MAX_ANCESTRY = 5;
@@ -85,12 +86,32 @@ export class ProcessTracker {
   readonly #cache: ProcessCache;
   readonly #entityIdOf: EntityIdOf;
   readonly #host: HostIdentity;
+  readonly #aiAgents: AiAgentTable | null;
   #snapshotsMerged = 0;
 
-  constructor(cache: ProcessCache, entityIdOf: EntityIdOf, host: HostIdentity) {
+  constructor(cache: ProcessCache, entityIdOf: EntityIdOf, host: HostIdentity, aiAgents: AiAgentTable | null = null) {
     this.#cache = cache;
     this.#entityIdOf = entityIdOf;
     this.#host = host;
+    this.#aiAgents = aiAgents;
+  }
+
+  /**
+   * Decides process.ai_agent once per entry: a process whose parent carries a tag is that agent's descendant
+   * (across exec: the tag stays with the entity); otherwise the table is asked about its image. Called where
+   * an entry is created or execs, never per event.
+   */
+  #tagAiAgent(e: ProcessEntry): void {
+    if (e.aiAgent !== undefined || this.#aiAgents === null) return;
+    if (e.ppid !== undefined && e.parentEntityId !== undefined) {
+      const parent = this.#cache.peekPid(e.ppid);
+      if (parent !== undefined && parent.entityId === e.parentEntityId && parent.aiAgent !== undefined) {
+        e.aiAgent = descendantTag(parent.aiAgent);
+        return;
+      }
+    }
+    const name = this.#aiAgents.match(e.name, e.executable, e.args);
+    if (name !== undefined) e.aiAgent = { name, isDescendant: false, sessionEntityId: e.entityId };
   }
 
   get snapshotsMerged(): number {
@@ -138,6 +159,7 @@ export class ProcessTracker {
       if (p.commandLine === undefined) e.commandLine = undefined;
     }
     this.#link(e, p);
+    this.#tagAiAgent(e);
     this.#cache.put(e);
     return e;
   }
@@ -168,6 +190,7 @@ export class ProcessTracker {
       // fork keeps the controlling terminal (and exec does too: only setsid drops it)
       e.tty ??= parent.tty;
     }
+    this.#tagAiAgent(e);
     this.#cache.put(e);
     return e;
   }
@@ -177,10 +200,13 @@ export class ProcessTracker {
     if (e === undefined) {
       e = this.#create(p, true);
       this.#link(e, p);
+      apply(e, p, 'fill', this.#startMs(p, platform));
+      this.#tagAiAgent(e);
       this.#cache.put(e);
+    } else {
+      apply(e, p, 'fill', this.#startMs(p, platform));
     }
     e.live = true;
-    apply(e, p, 'fill', this.#startMs(p, platform));
     this.#cache.markExited(e, timeMs);
     return e;
   }
@@ -195,12 +221,14 @@ export class ProcessTracker {
     if (found !== undefined) {
       apply(found, p, 'fill', this.#startMs(p, platform));
       if (found.ppid === undefined) this.#link(found, p);
+      this.#tagAiAgent(found);
       this.#snapshotsMerged++;
       return { entry: found, merged: true };
     }
     const e = this.#create(p, false);
     apply(e, p, 'replace', this.#startMs(p, platform));
     this.#link(e, p);
+    this.#tagAiAgent(e);
     this.#cache.put(e);
     return { entry: e, merged: false };
   }
@@ -215,6 +243,7 @@ export class ProcessTracker {
     const e = this.#create(p, true);
     apply(e, p, 'replace', this.#startMs(p, platform));
     this.#link(e, p);
+    this.#tagAiAgent(e);
     // remember it, unless that would push out a live instance of the same pid (this may be a late event)
     const cur = this.#cache.peekPid(p.pid);
     if (p.startKey !== '' && (cur === undefined || cur.exitedAtMs !== undefined)) this.#cache.put(e);

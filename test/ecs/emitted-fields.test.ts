@@ -89,6 +89,10 @@ function everyKind(): RawEvent[] {
     { ...b, kind: 'connect', timeMs: T0 + 4, ...net, result: -115, process: proc(101, '101') },
     { ...b, kind: 'accept', timeMs: T0 + 5, ...net, process: proc(100, '100') },
     { ...b, kind: 'disconnect', timeMs: T0 + 6, ...net, process: proc(100, '100') },
+    // an AI-agent tool (config/ai-agents.toml) and its descendant: process.ai_agent.*
+    { ...b, kind: 'exec', timeMs: T0 + 7, process: { ...full(103, '103', 100, '100'), executable: '/usr/bin/claude', args: ['claude'] } },
+    { ...b, kind: 'fork', timeMs: T0 + 8, process: proc(104, '104', { ppid: 103, parentStartKey: '103' }) },
+    { ...b, kind: 'connect', timeMs: T0 + 9, ...net, result: 0, process: proc(104, '104') },
   ];
 }
 

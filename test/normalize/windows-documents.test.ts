@@ -5,6 +5,7 @@ import { compileFieldGetter } from '../../src/ecs/field-getter.js';
 import { TELEMETRY_COVERAGE } from '../../src/ecs/emitted-fields.js';
 import type { RawEvent, RawProcess } from '../../src/collectors/raw-event.js';
 import { Normalizer } from '../../src/normalize/normalizer.js';
+import { AiAgentTable } from '../../src/normalize/ai-agent-table.js';
 import type { UserDirectory } from '../../src/normalize/user-directory.js';
 import { HOST, proc, T0 } from './normalize-fixtures.js';
 import { leafPaths } from '../helpers/leaf-paths.js';
@@ -19,8 +20,11 @@ const get = (doc: EcsEvent | null | undefined, path: string): unknown => {
 };
 
 function windowsNormalizer(): Normalizer {
-  return new Normalizer({ host: { ...HOST, platform: 'windows', os: { type: 'windows', family: 'windows', kernel: '10.0.22631', name: 'Windows 11 Pro', platform: 'windows', version: '10.0.22631', full: 'Windows 11 Pro 23H2' } }, agent: { id: '00000000-0000-5000-8000-000000000002', version: '0.1.0' }, users: NO_DIRECTORY, nowMs: () => T0 });
+  return new Normalizer({ host: { ...HOST, platform: 'windows', os: { type: 'windows', family: 'windows', kernel: '10.0.22631', name: 'Windows 11 Pro', platform: 'windows', version: '10.0.22631', full: 'Windows 11 Pro 23H2' } }, agent: { id: '00000000-0000-5000-8000-000000000002', version: '0.1.0' }, users: NO_DIRECTORY, nowMs: () => T0, aiAgents: TOOL_IS_AN_AI_AGENT });
 }
+
+/** tool.exe recognised as an AI agent (a user table entry): its documents and its child's carry process.ai_agent. */
+const TOOL_IS_AN_AI_AGENT = new AiAgentTable({ my_tool: { names: ['tool.exe'], executables: [], interpreters: [], args: [] } });
 
 const EXPLORER = 'C:\\Windows\\explorer.exe';
 const TOOL = 'C:\\Program Files\\My Tool\\tool.exe';
