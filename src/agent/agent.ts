@@ -13,6 +13,8 @@ import { compileTimestampReader } from '../ecs/event-order.js';
 import { deriveAgentId } from '../normalize/agent-fields.js';
 import { Normalizer } from '../normalize/normalizer.js';
 import { AiAgentTable } from '../normalize/ai-agent-table.js';
+import { ActivityJournal } from '../journal/activity-journal.js';
+import { journalPathFor } from '../journal/journal-path.js';
 import { AlertNotifier } from '../notify/alert-notifier.js';
 import { NodeNotifierNotifier } from '../notify/node-notifier-notifier.js';
 import { RuleSet } from '../rules/rule-set.js';
@@ -49,6 +51,8 @@ export const eventTime = (event: EcsEvent): number => READ_TIMESTAMP(event) ?? N
  */
 const MIN_TICK_MS = 5;
 const IDLE_TICK_MS = 1000;
+/** Journal rows are written in one transaction at most this often (or sooner when many are pending). */
+const JOURNAL_FLUSH_MS = 250;
 
 /**
  * The agent: opens the store and the rules, builds the pipeline, attaches a collector (or replays a file),
@@ -67,6 +71,9 @@ export class Agent {
   readonly #status: StatusFileWriter;
   readonly #started = new Date();
   readonly #normalizer: Normalizer;
+  /** The AI-agent activity journal (`vigil ai`), null when [journal] enabled = false. */
+  readonly journal: ActivityJournal | null;
+  #journalFlushedMs = 0;
   #collector: Collector | null = null;
   #backend: string = 'starting';
   #fallbackReason: string | null = null;
@@ -91,6 +98,20 @@ export class Agent {
       // The service's database is readable by the `vigil` group (the installer sets the group); a user's is private.
       fileMode: options.mode === 'service' ? 0o640 : 0o600,
     });
+    this.journal = config.journal.enabled
+      ? ActivityJournal.open(
+          journalPathFor(options.dbPath),
+          {
+            maxProcessesPerSession: config.journal.max_processes_per_session,
+            maxFilesPerSession: config.journal.max_files_per_session,
+            maxConnectionsPerSession: config.journal.max_connections_per_session,
+            retentionDays: config.journal.retention_days,
+            maxBytes: config.journal.max_mb * 1024 * 1024,
+            fileMode: options.mode === 'service' ? 0o640 : 0o600,
+          },
+          (err) => log('error', 'activity journal write failed (further failures counted)', { error: String(err) }),
+        )
+      : null;
     this.#normalizer = new Normalizer({
       host: this.host,
       agent: { id: deriveAgentId(this.host.hostId), version: options.version },
@@ -103,6 +124,13 @@ export class Agent {
     this.#alertLog = config.outputs.alerts_ndjson !== '' ? new NdjsonAlertLog(config.outputs.alerts_ndjson, { agentVersion: options.version }) : null;
     this.#eventLog = config.outputs.events_ndjson !== '' ? new EventLog(config.outputs.events_ndjson) : null;
     const sinks: AlertSink[] = [];
+    if (this.journal !== null) {
+      const journal = this.journal;
+      // first, so that the notifier can name the session
+      sinks.push((r) => {
+        if (r.inserted) journal.linkAlert(r.id, r.alert.rule.name, r.alert.rule.severity, r.alert.events, Date.parse(r.alert.time));
+      });
+    }
     if (this.#alertLog !== null) {
       const alertLog = this.#alertLog;
       sinks.push((r) => {
@@ -171,6 +199,7 @@ export class Agent {
     }
     if (doc === null) return;
     this.#eventLog?.write(doc);
+    this.journal?.ingest(doc, eventTime(doc));
     const now = Date.now();
     this.pipeline.ingest(doc, now);
     const due = this.pipeline.nextDueMs();
@@ -194,6 +223,10 @@ export class Agent {
     if (this.#eventLog !== null && now - this.#eventLogFlushedMs >= 1000) {
       this.#eventLogFlushedMs = now;
       this.#eventLog.flush();
+    }
+    if (this.journal !== null && now - this.#journalFlushedMs >= JOURNAL_FLUSH_MS) {
+      this.#journalFlushedMs = now;
+      this.journal.flush(now);
     }
     if (this.#collector !== null) this.#lost.record(now, this.#collector.stats().lost);
     this.pipeline.tick(now);
@@ -219,6 +252,7 @@ export class Agent {
     for await (const event of events) {
       const ts = eventTime(event);
       this.#eventLog?.write(event);
+      this.journal?.ingest(event, ts);
       this.pipeline.ingest(event, Number.isFinite(ts) ? ts : 0);
       if (Number.isFinite(ts)) this.pipeline.tick(ts);
     }
@@ -272,6 +306,7 @@ export class Agent {
     this.#eventLog?.close();
     this.#alertLog?.close();
     this.#status.cancel(this.status());
+    this.journal?.close();
     this.store.close();
     this.#o.log('info', 'stopped', { ...this.pipeline.stats() });
   }

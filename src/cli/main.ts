@@ -17,6 +17,7 @@ const COMMANDS: ReadonlyArray<readonly [names: readonly string[], load: Loader]>
   [['collect'], () => import('./collect.js')],
   [['rules'], () => import('./rules.js')],
   [['alerts'], () => import('./alerts.js')],
+  [['ai'], () => import('./ai.js')],
   [['notify'], () => import('./notify.js')],
   [['install', 'uninstall'], () => import('./service.js')],
   [['status'], () => import('./status.js')],

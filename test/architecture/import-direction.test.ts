@@ -18,10 +18,11 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   normalize: ['collectors', 'ecs'],
   alerts: ['ecs', 'eql', 'rules', 'sequence'],
   notify: ['alerts', 'ecs'],
-  agent: ['alerts', 'collectors', 'ecs', 'eql', 'normalize', 'notify', 'rules', 'sequence'],
+  journal: ['alerts', 'ecs'],
+  agent: ['alerts', 'collectors', 'ecs', 'eql', 'journal', 'normalize', 'notify', 'rules', 'sequence'],
   // The service layer reads the agent's status-file contract, nothing else of the agent.
   service: ['agent/status-file', 'alerts', 'collectors', 'ecs', 'eql', 'normalize', 'notify', 'rules', 'sequence'],
-  cli: ['agent', 'alerts', 'collectors', 'ecs', 'eql', 'normalize', 'notify', 'rules', 'sequence', 'service'],
+  cli: ['agent', 'alerts', 'collectors', 'ecs', 'eql', 'journal', 'normalize', 'notify', 'rules', 'sequence', 'service'],
 };
 
 const src = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'src');

@@ -1,0 +1,127 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { AlertDatabaseError } from '../alerts/open-database.js';
+import { parseSince } from '../alerts/parse-since.js';
+import { textTable } from '../alerts/text-table.js';
+import { JournalReader, type SessionSummary } from '../journal/journal-reader.js';
+import { journalPathFor } from '../journal/journal-path.js';
+import { sessionTreeHtml } from '../journal/session-tree-html.js';
+import { sessionTreeText } from '../journal/session-tree-text.js';
+import { readerDatabasePath, SYSTEM_DATABASE_PATH } from './default-paths.js';
+
+interface DbOption {
+  db?: string;
+}
+
+let pipeGuard = false;
+/** Writes to stdout; a closed pipe (`| head`) ends the command quietly. */
+const out = (s: string): boolean => {
+  if (!pipeGuard) {
+    pipeGuard = true;
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+  }
+  return process.stdout.write(s);
+};
+const terminalWidth = (): number => process.stdout.columns ?? (Number(process.env.COLUMNS) || 120);
+
+/** The journal of the alert database `--db` names (or the default one); a path to a journal itself is taken as is. */
+function journalPath(opts: DbOption): string {
+  const db = opts.db ?? readerDatabasePath();
+  return db.endsWith('-ai.db') ? db : journalPathFor(db);
+}
+
+function withJournal<T>(opts: DbOption, fn: (r: JournalReader) => T): T {
+  const reader = JournalReader.open(journalPath(opts));
+  try {
+    return fn(reader);
+  } finally {
+    reader.close();
+  }
+}
+
+function format(value: string, allowed: readonly string[]): string {
+  if (!allowed.includes(value)) throw new Error(`--format must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+  return value;
+}
+
+function guard<A extends unknown[]>(sub: string, fn: (...args: A) => void): (...args: A) => void {
+  return (...args: A) => {
+    try {
+      fn(...args);
+    } catch (err) {
+      let message = err instanceof Error ? err.message : String(err);
+      const opts = args.find((a): a is DbOption => typeof a === 'object' && a !== null && !Array.isArray(a));
+      if (err instanceof AlertDatabaseError && err.code === 'ALERTS_DB_MISSING') {
+        message = `no activity journal at ${err.path}${opts?.db === undefined ? ` (the journal lives beside the alert database; the service's is beside ${SYSTEM_DATABASE_PATH})` : ''}: no agent has seen an AI-agent session with this database yet; pass --db PATH for another database`;
+      }
+      process.stderr.write(`vigil ai ${sub}: ${message}\n`);
+      process.exitCode = 1;
+    }
+  };
+}
+
+function sessionsTable(list: readonly SessionSummary[]): string {
+  const over = (n: number, dropped: number): string => (dropped > 0 ? `${n} (+${dropped})` : String(n));
+  const rows = list.map((s) => [
+    String(s.id), s.agent, s.start.replace('T', ' ').slice(0, 19), s.end === null ? 'running' : s.end.replace('T', ' ').slice(11, 19),
+    over(s.processes - s.processesDropped, s.processesDropped), String(s.filesWritten), String(s.sensitiveReads),
+    over(s.connections - s.connectionsDropped, s.connectionsDropped), String(s.alerts), s.user ?? '', s.commandLine ?? '',
+  ]);
+  return textTable(
+    [
+      { header: 'ID' }, { header: 'AGENT' }, { header: 'START (UTC)' }, { header: 'END' }, { header: 'PROCS' }, { header: 'WRITES' }, { header: 'SECRETS' },
+      { header: 'CONNS' }, { header: 'ALERTS' }, { header: 'USER', flex: true, min: 4 }, { header: 'COMMAND', flex: true, min: 10 },
+    ],
+    rows,
+    terminalWidth(),
+  );
+}
+
+function sessionId(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`not a session id: ${JSON.stringify(value)} (ids are in \`vigil ai sessions\`)`);
+  return n;
+}
+
+const DB_HELP = 'alert database whose activity journal (NAME-ai.db beside it) is read (default: as `vigil alerts`)';
+
+/** `vigil ai sessions | show`. */
+export function register(program: Command): void {
+  const ai = program.command('ai').description('what AI-agent sessions did: processes, files, connections, alerts');
+
+  ai.command('sessions')
+    .description('list AI-agent sessions, newest first, with their counts')
+    .option('--db <path>', DB_HELP)
+    .option('--since <time>', 'only sessions active since a duration ago (15m, 2h, 7d) or an ISO date/time')
+    .option('--agent <name>', 'only this agent (claude_code, codex, cursor, ...)')
+    .option('--limit <n>', 'at most this many sessions', '1000')
+    .option('--format <f>', 'table or json', 'table')
+    .action(guard('sessions', (opts: DbOption & { since?: string; agent?: string; limit: string; format: string }) => {
+      const fmt = format(opts.format, ['table', 'json']);
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit <= 0) throw new Error(`--limit must be a positive integer (got ${JSON.stringify(opts.limit)})`);
+      const list = withJournal(opts, (r) =>
+        r.sessions({ ...(opts.since !== undefined ? { sinceMs: parseSince(opts.since) } : {}), ...(opts.agent !== undefined ? { agent: opts.agent } : {}), limit }),
+      );
+      out(fmt === 'json' ? JSON.stringify(list) + '\n' : list.length === 0 ? 'no AI-agent sessions\n' : sessionsTable(list));
+    }));
+
+  ai.command('show')
+    .description('one session as a process tree: command lines, files written/read, connections, alerts')
+    .argument('<session>')
+    .option('--db <path>', DB_HELP)
+    .option('--format <f>', 'tree, json or html (one self-contained page)', 'tree')
+    .option('--output <file>', 'write to this file instead of stdout')
+    .action(guard('show', (id: string, opts: DbOption & { format: string; output?: string }) => {
+      const fmt = format(opts.format, ['tree', 'json', 'html']);
+      const n = sessionId(id);
+      const detail = withJournal(opts, (r) => r.session(n));
+      if (detail === null) throw new Error(`no such session: ${id}`);
+      const text = fmt === 'json' ? JSON.stringify(detail, null, 2) + '\n' : fmt === 'html' ? sessionTreeHtml(detail) : sessionTreeText(detail, terminalWidth());
+      if (opts.output !== undefined) writeFileSync(opts.output, text, { mode: 0o600 });
+      else out(text);
+    }));
+}

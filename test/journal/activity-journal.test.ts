@@ -1,0 +1,174 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EcsEvent } from '../../src/ecs/ecs-event.js';
+import type { RawEvent } from '../../src/collectors/raw-event.js';
+import { ActivityJournal, type JournalLimits } from '../../src/journal/activity-journal.js';
+import { JournalReader } from '../../src/journal/journal-reader.js';
+import { journalPathFor } from '../../src/journal/journal-path.js';
+import { sessionTreeText } from '../../src/journal/session-tree-text.js';
+import { sessionTreeHtml } from '../../src/journal/session-tree-html.js';
+import { escapeControl } from '../../src/journal/escape-control.js';
+import { fixtureEtc, makeNormalizer, proc, T0 } from '../normalize/normalize-fixtures.js';
+import { tempDir } from '../alerts/temp-dir.js';
+
+const L = { backend: 'ebpf', platform: 'linux' } as const;
+const LIMITS: JournalLimits = { maxProcessesPerSession: 5000, maxFilesPerSession: 5000, maxConnectionsPerSession: 5000, retentionDays: 30, maxBytes: 0 };
+
+function normalize(raws: RawEvent[]): EcsEvent[] {
+  const etc = fixtureEtc();
+  try {
+    const n = makeNormalizer(etc.dir);
+    return raws.map((r) => n.normalize(r)).filter((d): d is EcsEvent => d !== null);
+  } finally {
+    etc.dispose();
+  }
+}
+
+const conn = (pid: number, key: string, t: number, ip: string, port: number, result: number): RawEvent => ({
+  ...L, kind: 'connect', timeMs: t, transport: 'tcp', family: 'ipv4', source: { ip: '10.0.0.2', port: 40000 }, destination: { ip, port }, result, process: proc(pid, key),
+});
+
+/** claude (pid 11) runs sh -> git, python3; python3 connects twice; bash (pid 50) does the same outside any session. */
+function scenario(): RawEvent[] {
+  const ex = (pid: number, ppid: number, t: number, exe: string, args: string[], cwd = '/tmp/proj'): RawEvent => ({
+    ...L, kind: 'exec', timeMs: t, process: proc(pid, String(pid), { ppid, parentStartKey: String(ppid), executable: exe, args, cwd, uid: 1000, gid: 1000 }),
+  });
+  const fork = (pid: number, ppid: number, t: number): RawEvent => ({ ...L, kind: 'fork', timeMs: t, process: proc(pid, String(pid), { ppid, parentStartKey: String(ppid) }) });
+  return [
+    ex(10, 1, T0, '/usr/bin/bash', ['bash']),
+    fork(11, 10, T0 + 1),
+    ex(11, 10, T0 + 2, '/home/alice/.local/bin/claude', ['claude', '-p', 'fix \u001b[31mthe\u001b[0m tests']),
+    fork(12, 11, T0 + 3),
+    ex(12, 11, T0 + 4, '/usr/bin/sh', ['sh', '-c', 'git status']),
+    fork(13, 12, T0 + 5),
+    ex(13, 12, T0 + 6, '/usr/bin/git', ['git', 'status']),
+    { ...L, kind: 'exit', timeMs: T0 + 7, exitCode: 0, process: proc(13, '13') },
+    fork(14, 11, T0 + 8),
+    ex(14, 11, T0 + 9, '/usr/bin/python3', ['python3', 'fetch.py']),
+    conn(14, '14', T0 + 10, '127.0.0.1', 8080, 0),
+    conn(14, '14', T0 + 11, '93.184.216.34', 443, -101),
+    { ...L, kind: 'exit', timeMs: T0 + 12, exitCode: 1, process: proc(14, '14') },
+    { ...L, kind: 'exit', timeMs: T0 + 13, exitCode: 0, process: proc(12, '12') },
+    { ...L, kind: 'exit', timeMs: T0 + 14, exitCode: 0, process: proc(11, '11') },
+    // the same work by a plain shell: no session
+    fork(50, 10, T0 + 20),
+    ex(50, 10, T0 + 21, '/usr/bin/python3', ['python3', 'fetch.py']),
+    conn(50, '50', T0 + 22, '127.0.0.1', 8080, 0),
+  ];
+}
+
+function journalOf(dir: string, docs: EcsEvent[], limits: JournalLimits = LIMITS): void {
+  const j = ActivityJournal.open(journalPathFor(join(dir, 'alerts.db')), limits);
+  for (const d of docs) j.ingest(d, Date.parse(d['@timestamp'] as string));
+  j.close();
+}
+
+test('one session per AI-agent root, with its descendants, connections and counts; a plain shell makes none', () => {
+  const tmp = tempDir('journal');
+  try {
+    journalOf(tmp.dir, normalize(scenario()));
+    const path = join(tmp.dir, 'alerts-ai.db');
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    const r = JournalReader.open(path);
+    try {
+      const list = r.sessions();
+      assert.equal(list.length, 1);
+      const s = list[0]!;
+      assert.equal(s.agent, 'claude_code');
+      assert.equal(s.pid, 11);
+      assert.equal(s.user, 'alice');
+      assert.equal(s.workingDirectory, '/tmp/proj');
+      assert.deepEqual([s.processes, s.processesDropped, s.connections, s.connectionsDropped, s.alerts], [4, 0, 2, 0, 0]);
+      assert.equal(s.end, new Date(T0 + 14).toISOString());
+      const d = r.session(s.id)!;
+      assert.deepEqual(d.processes.map((p) => [p.pid, p.commandLine, p.exitCode]), [
+        [11, 'claude -p fix \u001b[31mthe\u001b[0m tests', 0],
+        [12, 'sh -c git status', 0],
+        [13, 'git status', 0],
+        [14, 'python3 fetch.py', 1],
+      ]);
+      assert.deepEqual(d.connections.map((c) => [c.ip, c.port, c.outcome]), [['127.0.0.1', 8080, 'success'], ['93.184.216.34', 443, 'failure']]);
+      const text = sessionTreeText(d, 100);
+      const tree = text.split('\n\n')[1]!;
+      assert.equal(tree, [
+        'claude -p fix \\x1b[31mthe\\x1b[0m tests  [pid 11]',
+        '├── sh -c git status  [pid 12]',
+        '│   └── git status  [pid 13]',
+        '└── python3 fetch.py  [pid 14, exit 1]',
+        '        connect to 127.0.0.1:8080 tcp (success)',
+        '        connect to 93.184.216.34:443 tcp (failure)',
+        '',
+      ].join('\n'));
+      assert.ok(!text.includes('\u001b'), 'no raw escape reaches the terminal');
+      assert.ok(text.split('\n').every((l) => l.length <= 100));
+      assert.ok(sessionTreeText(d, 40).split('\n').every((l) => l.length <= 40), 'fits a narrow terminal');
+      const html = sessionTreeHtml(d);
+      assert.ok(!/<script|https?:\/\/|src=/i.test(html), 'self-contained');
+      assert.equal(html.match(/class="process"/g)?.length, 4);
+      assert.equal(html.match(/class="what connection"/g)?.length, 2);
+      assert.ok(!html.includes('\u001b'));
+    } finally {
+      r.close();
+    }
+  } finally {
+    tmp.cleanup();
+  }
+});
+
+test('caps: a session spawning 10,000 processes keeps the first N rows and counts the rest', () => {
+  const tmp = tempDir('journal-cap');
+  try {
+    const raws: RawEvent[] = [{ ...L, kind: 'exec', timeMs: T0, process: proc(2, '2', { ppid: 1, parentStartKey: '1', executable: '/usr/bin/claude', args: ['claude'] }) }];
+    for (let i = 0; i < 10_000; i++) {
+      const pid = 1000 + i;
+      raws.push({ ...L, kind: 'fork', timeMs: T0 + 1 + i, process: proc(pid, String(pid), { ppid: 2, parentStartKey: '2' }) });
+      raws.push({ ...L, kind: 'exec', timeMs: T0 + 1 + i, process: proc(pid, String(pid), { ppid: 2, parentStartKey: '2', executable: '/usr/bin/true', args: ['true', String(i)] }) });
+      raws.push({ ...L, kind: 'exit', timeMs: T0 + 1 + i, exitCode: 0, process: proc(pid, String(pid)) });
+    }
+    journalOf(tmp.dir, normalize(raws), { ...LIMITS, maxProcessesPerSession: 1000 });
+    const r = JournalReader.open(join(tmp.dir, 'alerts-ai.db'));
+    try {
+      const s = r.sessions()[0]!;
+      assert.deepEqual([s.processes, s.processesDropped], [10_001, 9_001]);
+      const d = r.session(s.id)!;
+      assert.equal(d.processes.length, 1000);
+      assert.ok(sessionTreeText(d, 120).includes('10001 processes (+9001 not kept)'));
+    } finally {
+      r.close();
+    }
+  } finally {
+    tmp.cleanup();
+  }
+});
+
+test('retention: ended sessions older than the retention age are deleted; running ones stay', () => {
+  const tmp = tempDir('journal-retention');
+  try {
+    const old = Date.now() - 40 * 86_400_000;
+    const raws: RawEvent[] = [
+      { ...L, kind: 'exec', timeMs: old, process: proc(2, '2', { ppid: 1, parentStartKey: '1', executable: '/usr/bin/claude', args: ['claude'] }) },
+      { ...L, kind: 'exit', timeMs: old + 1, exitCode: 0, process: proc(2, '2') },
+      { ...L, kind: 'exec', timeMs: old + 2, process: proc(3, '3', { ppid: 1, parentStartKey: '1', executable: '/usr/bin/codex', args: ['codex'] }) },
+    ];
+    journalOf(tmp.dir, normalize(raws));
+    const path = join(tmp.dir, 'alerts-ai.db');
+    let r = JournalReader.open(path);
+    assert.equal(r.sessions().length, 2);
+    r.close();
+    const j = ActivityJournal.open(path, LIMITS);
+    assert.equal(j.stats().pruned, 1, 'pruned at open');
+    j.close();
+    r = JournalReader.open(path);
+    assert.deepEqual(r.sessions().map((s) => s.agent), ['codex']);
+    r.close();
+  } finally {
+    tmp.cleanup();
+  }
+});
+
+test('escapeControl: C0, C1, DEL, separators and bidi overrides become visible', () => {
+  assert.equal(escapeControl('a\u001b[2Jb\rc\u007fd\u009be\u202ef\u2028g'), 'a\\x1b[2Jb\\x0dc\\x7fd\\x9be\\u202ef\\u2028g');
+  assert.equal(escapeControl('plain /tmp/ü'), 'plain /tmp/ü');
+});
