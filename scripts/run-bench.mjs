@@ -17,6 +17,7 @@ const BENCHES = [
   'agent-latency',
   'agent-resources',
   'agent-vs-bpftrace',
+  'ai-journal-cost',
 ];
 
 const args = process.argv.slice(2);

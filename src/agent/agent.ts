@@ -16,6 +16,7 @@ import { AiAgentTable } from '../normalize/ai-agent-table.js';
 import { ActivityJournal } from '../journal/activity-journal.js';
 import { journalPathFor } from '../journal/journal-path.js';
 import { AlertNotifier } from '../notify/alert-notifier.js';
+import type { AiSessionRef } from '../notify/alert-notification.js';
 import { NodeNotifierNotifier } from '../notify/node-notifier-notifier.js';
 import { RuleSet } from '../rules/rule-set.js';
 import type { AgentConfig } from './agent-config.js';
@@ -124,11 +125,14 @@ export class Agent {
     this.#alertLog = config.outputs.alerts_ndjson !== '' ? new NdjsonAlertLog(config.outputs.alerts_ndjson, { agentVersion: options.version }) : null;
     this.#eventLog = config.outputs.events_ndjson !== '' ? new EventLog(config.outputs.events_ndjson) : null;
     const sinks: AlertSink[] = [];
+    /** The AI-agent session of the alert the sinks are handling (set by the journal sink, read by the notifier's). */
+    let session: AiSessionRef | null = null;
     if (this.journal !== null) {
       const journal = this.journal;
       // first, so that the notifier can name the session
       sinks.push((r) => {
-        if (r.inserted) journal.linkAlert(r.id, r.alert.rule.name, r.alert.rule.severity, r.alert.events, Date.parse(r.alert.time));
+        const linked = r.inserted ? journal.linkAlert(r.id, r.alert.rule.name, r.alert.rule.severity, r.alert.events, Date.parse(r.alert.time)) : null;
+        session = linked === null ? null : { id: linked.sessionId, agent: linked.agent };
       });
     }
     if (this.#alertLog !== null) {
@@ -143,7 +147,7 @@ export class Agent {
     }
     if (this.#notifier !== null) {
       const notifier = this.#notifier;
-      sinks.push((r) => notifier.alert(r.alert));
+      sinks.push((r) => notifier.alert(r.alert, session));
     }
     const alertHost: AlertHost = { name: this.host.hostname, id: this.host.hostId, os: this.host.os.type };
     this.pipeline = new Pipeline({

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Alert } from '../alerts/alert.js';
 import { alertDocument } from '../alerts/alert-document.js';
@@ -13,6 +14,10 @@ import { SqliteAlertStore } from '../alerts/sqlite-alert-store.js';
 import { textTable } from '../alerts/text-table.js';
 import { compileFieldGetter } from '../ecs/field-getter.js';
 import { compileQuery } from '../eql/index.js';
+import { JournalReader, type SessionDetail } from '../journal/journal-reader.js';
+import { journalPathFor } from '../journal/journal-path.js';
+import { eventLineage, sessionLineage } from '../journal/lineage-tree.js';
+import { treeLines } from '../journal/session-tree-text.js';
 import { readerDatabasePath, SYSTEM_DATABASE_PATH } from './default-paths.js';
 import { VERSION } from './version.js';
 
@@ -134,7 +139,35 @@ function listTable(alerts: readonly Alert[]): string {
   );
 }
 
-function showText(a: Alert): string {
+/**
+ * The alert's process lineage as a tree: inside its AI-agent session when the activity journal beside the
+ * database linked it (root down to the alert's processes), else as the alert's own events give it.
+ */
+function lineageLines(a: Alert, db: string): string[] {
+  const journal = journalPathFor(db);
+  let detail: SessionDetail | null = null;
+  if (existsSync(journal)) {
+    try {
+      const reader = JournalReader.open(journal);
+      try {
+        const ref = reader.sessionOfAlert(a.id);
+        detail = ref === null ? null : reader.session(ref.id);
+      } finally {
+        reader.close();
+      }
+    } catch {
+      detail = null; // an unreadable journal: the events' own lineage below
+    }
+  }
+  const roots = detail !== null ? sessionLineage(detail, a.events) : eventLineage(a.events);
+  if (roots.length === 0) return [];
+  const heading = detail !== null
+    ? `Lineage     AI-agent session ${detail.session.id} (${detail.session.agent}; vigil ai show ${detail.session.id}):`
+    : 'Lineage:';
+  return [heading, ...treeLines(roots, terminalWidth() - 2).map((l) => `  ${l}`)];
+}
+
+function showText(a: Alert, lineage: readonly string[] = []): string {
   const lines = [
     `Alert ${a.id} (${a.state}${a.stateChangedAt !== null ? ' since ' + a.stateChangedAt : ''})  ${a.uuid}`,
     `Time        ${a.time}   (stored ${a.createdAt})`,
@@ -145,6 +178,7 @@ function showText(a: Alert): string {
     `Host        ${a.host.name} (${a.host.os}, id ${a.host.id})`,
     `Collector   ${a.collector}; ${a.lostEvents} events reported lost during the match window`,
     `Join keys   ${JSON.stringify(a.joinKeys)}`,
+    ...lineage,
     `Events (${a.events.length}):`,
   ];
   a.events.forEach((e, i) => {
@@ -199,7 +233,7 @@ export function register(program: Command): void {
       const fmt = format(opts.format, ['text', 'json']);
       const alert = withStore(opts, false, (store) => store.get(ids([id])[0]!));
       if (alert === null) throw new Error(`no such alert: ${id}`);
-      out(fmt === 'json' ? JSON.stringify(alert, null, 2) + '\n' : showText(alert));
+      out(fmt === 'json' ? JSON.stringify(alert, null, 2) + '\n' : showText(alert, lineageLines(alert, dbPath(opts))));
     }));
 
   alerts

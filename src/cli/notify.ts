@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../agent/config-loader.js';
 import { createLogger } from '../agent/logger.js';
 import { AlertNotifier } from '../notify/alert-notifier.js';
+import type { AiSessionRef } from '../notify/alert-notification.js';
+import { JournalReader } from '../journal/journal-reader.js';
+import { journalPathFor } from '../journal/journal-path.js';
 import { AlertWatcher } from '../notify/alert-watcher.js';
 import { NodeNotifierNotifier } from '../notify/node-notifier-notifier.js';
 import { readerDatabasePath } from './default-paths.js';
@@ -25,6 +29,26 @@ function positiveInt(name: string, value: string): number {
  * desktop notification for each new alert (rate-limited per rule, floods summarized). Starts from the newest
  * alert; SIGTERM / SIGINT stop it with exit code 0.
  */
+/**
+ * The AI-agent session the agent's activity journal linked an alert to, read from the journal beside the
+ * database; null when there is none (no journal, not an AI-agent alert, or unreadable: the notification
+ * then names the agent from the alert's events only).
+ */
+function journalSession(db: string, alertId: number): AiSessionRef | null {
+  const path = journalPathFor(db);
+  if (!existsSync(path)) return null;
+  try {
+    const reader = JournalReader.open(path);
+    try {
+      return reader.sessionOfAlert(alertId);
+    } finally {
+      reader.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
 export function register(program: Command): void {
   program
     .command('notify')
@@ -47,7 +71,7 @@ export function register(program: Command): void {
         perRulePerMinute: perMinute,
         perRuleBurst: opts.burst === undefined ? perMinute : positiveInt('burst', opts.burst),
       });
-      const watcher = new AlertWatcher(db, (alerts) => alerts.forEach((a) => notifier.alert(a)), {
+      const watcher = new AlertWatcher(db, (alerts) => alerts.forEach((a) => notifier.alert(a, journalSession(db, a.id))), {
         intervalMs: positiveInt('interval-ms', opts.intervalMs),
         log,
       });

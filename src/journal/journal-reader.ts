@@ -154,9 +154,12 @@ export class JournalReader {
     return { session: summary(row), processes, files, connections, alerts };
   }
 
-  /** The sessions an alert was linked to (usually one). */
-  sessionsOfAlert(alertId: number): number[] {
-    return (this.#db.prepare('SELECT DISTINCT session_id FROM alerts WHERE alert_id = ? ORDER BY session_id').all(alertId) as Array<{ session_id: number }>).map((r) => r.session_id);
+  /** The session an alert was linked to (the first, when its events span several). */
+  sessionOfAlert(alertId: number): { id: number; agent: string } | null {
+    const r = this.#db
+      .prepare('SELECT s.id AS id, s.agent AS agent FROM alerts AS a JOIN sessions AS s ON s.id = a.session_id WHERE a.alert_id = ? ORDER BY s.id LIMIT 1')
+      .get(alertId) as { id: number; agent: string } | undefined;
+    return r ?? null;
   }
 
   /** The session whose process tree holds this process, if any. */

@@ -10,6 +10,13 @@ const getCommandLine = compileFieldGetter('process.command_line');
 const getDestIp = compileFieldGetter('destination.ip');
 const getDestPort = compileFieldGetter('destination.port');
 const getDestDomain = compileFieldGetter('destination.domain');
+const getAiAgent = compileFieldGetter('process.ai_agent.name');
+
+/** The AI-agent session an alert belongs to (the activity journal's id), when known. */
+export interface AiSessionRef {
+  readonly id: number;
+  readonly agent: string;
+}
 
 const URGENCY: Record<string, Urgency> = { low: 'low', medium: 'normal', high: 'critical', critical: 'critical' };
 
@@ -27,9 +34,9 @@ const first = (events: ReadonlyArray<EcsEvent | null>, pick: (e: EcsEvent) => un
 /**
  * The notification for one alert: the rule name as the title; severity and risk, the process (name and
  * command line of the first matched event that has one) and the destination (the first event with a
- * `destination.ip`) in the body. High and critical rules are `critical` (they stay until dismissed).
+ * `destination.ip`) in the body, and the AI agent (and its journal session) when the alert is in one. High and critical rules are `critical` (they stay until dismissed).
  */
-export function alertNotification(alert: Alert): Notification {
+export function alertNotification(alert: Alert, session: AiSessionRef | null = null): Notification {
   const lines = [`Severity ${plainText(alert.rule.severity, 20)} (risk ${alert.rule.riskScore}) on ${plainText(alert.host.name, 64)}`];
   const name = first(alert.events, getName);
   const cmd = first(alert.events, getCommandLine);
@@ -40,6 +47,11 @@ export function alertNotification(alert: Alert): Notification {
   if (ip !== null) {
     const port = first(alert.events, getDestPort);
     lines.push(`Destination: ${plainText(ip, 100)}${port !== null ? ':' + plainText(port, 8) : ''}`);
+  }
+  // an alert in an AI-agent session names the agent, and the session when the journal linked it
+  const agent = session?.agent ?? first(alert.events, getAiAgent);
+  if (agent !== null) {
+    lines.push(`AI agent: ${plainText(agent, 64)}${session !== null ? `, session ${session.id} (vigil ai show ${session.id})` : ''}`);
   }
   if (alert.lostEvents > 0) lines.push(`${alert.lostEvents} events lost during the match window`);
   lines.push(`vigil alerts show ${alert.id}`);

@@ -1,5 +1,5 @@
 import type { Alert } from '../alerts/alert.js';
-import { alertNotification, summaryNotification } from './alert-notification.js';
+import { alertNotification, summaryNotification, type AiSessionRef } from './alert-notification.js';
 import type { Notifier } from './notifier.js';
 import { RuleRateLimiter, type RateLimitOptions, type RateLimiterStats } from './rule-rate-limiter.js';
 
@@ -31,8 +31,9 @@ export class AlertNotifier {
     this.#timer.unref();
   }
 
-  alert(alert: Alert): void {
-    if (this.#limiter.admit(alert.rule.id, alert.rule.name, this.#now())) this.#notifier.notify(alertNotification(alert));
+  /** `session`: the AI-agent session the activity journal linked the alert to, named in the notification. */
+  alert(alert: Alert, session: AiSessionRef | null = null): void {
+    if (this.#limiter.admit(alert.rule.id, alert.rule.name, this.#now())) this.#notifier.notify(alertNotification(alert, session));
   }
 
   /** Sends the flood summaries that are due (called by the internal timer). */

@@ -54,3 +54,12 @@ test('the flood summary says how many more alerts of which rule', () => {
   assert.equal(s.title, 'Vigil: 95 more alerts of rule Rule X');
   assert.equal(summaryNotification({ ruleName: 'R', count: 1 }).title, 'Vigil: 1 more alert of rule R');
 });
+
+test('an alert in an AI-agent session names the agent, and the journal session when linked', () => {
+  const a = alertOf(3);
+  const e0 = { ...a.events[0]!, process: { ...(a.events[0]!['process'] as object), ai_agent: { name: 'claude_code', is_descendant: true } } };
+  const withAgent = { ...a, events: [e0, a.events[1]!] };
+  assert.match(alertNotification(withAgent).body, /^AI agent: claude_code$/m);
+  assert.match(alertNotification(withAgent, { id: 4, agent: 'claude_code' }).body, /^AI agent: claude_code, session 4 \(vigil ai show 4\)$/m);
+  assert.doesNotMatch(alertNotification(a).body, /AI agent/);
+});

@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EbpfCollector } from '../../src/collectors/linux/ebpf-collector.js';
+import type { SessionSummary } from '../../src/journal/journal-reader.js';
+import { cliPath, startAgent } from '../helpers/agent-process.js';
+
+const cannotLoad = await EbpfCollector.probe();
+const CAP = 1000;
+const LOOP = 10_000;
+
+test(`live: an AI-agent session spawning ${LOOP} processes keeps ${CAP} rows and reports the overflow`, { skip: cannotLoad ?? false }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-ai-cap-'));
+  const db = join(dir, 'alerts.db');
+  const config = join(dir, 'vigil.toml');
+  writeFileSync(config, `[journal]\nmax_processes_per_session = ${CAP}\n`);
+  const agent = await startAgent(['--config', config, '--db', db, '--state-dir', dir, '--backend', 'ebpf', '--log-format', 'json', '--no-notify'], { timeoutMs: 30000 });
+  let stopped = false;
+  try {
+    const claude = join(dir, 'claude');
+    copyFileSync('/bin/bash', claude);
+    const run = spawnSync(claude, ['-c', `for i in $(seq ${LOOP}); do /bin/true; done`], { encoding: 'utf8', timeout: 170_000 });
+    assert.equal(run.status, 0, run.stderr);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(await agent.stop('SIGTERM'), 0);
+    stopped = true;
+    // written at stop: the final counters
+    const status = JSON.parse(readFileSync(join(dir, 'status.json'), 'utf8')) as { stages: { collector: { lost: number } } };
+    const r = spawnSync(process.execPath, [cliPath, 'ai', 'sessions', '--db', db, '--format', 'json'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const s = (JSON.parse(r.stdout) as SessionSummary[]).find((x) => x.pid === run.pid);
+    assert.ok(s !== undefined, 'the session of the loop');
+    // the loop's children, the $(seq) subshell and seq itself, the root; nothing lost by the kernel ring
+    assert.equal(status.stages.collector.lost, 0, 'no event lost');
+    assert.ok(s.processes >= LOOP + 1, `${s.processes} processes counted`);
+    assert.equal(s.processesDropped, s.processes - CAP, 'everything past the cap counted as dropped');
+    const show = spawnSync(process.execPath, [cliPath, 'ai', 'show', String(s.id), '--db', db, '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const detail = JSON.parse(show.stdout) as { processes: unknown[] };
+    assert.equal(detail.processes.length, CAP, 'the journal holds the cap, no more');
+    const text = spawnSync(process.execPath, [cliPath, 'ai', 'show', String(s.id), '--db', db], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).stdout;
+    assert.ok(text.includes(`${s.processes} processes (+${s.processesDropped} not kept)`), text.slice(0, 400));
+    console.log(`cap: ${s.processes} processes counted, ${detail.processes.length} kept, ${s.processesDropped} over the cap`);
+  } finally {
+    if (!stopped) await agent.stop('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
