@@ -310,7 +310,10 @@ export class Agent {
     this.#eventLog?.close();
     this.#alertLog?.close();
     this.#status.cancel(this.status());
-    this.journal?.close();
+    if (this.journal !== null) {
+      this.journal.close();
+      this.#o.log('info', 'activity journal closed', { path: this.journal.path, ...this.journal.stats() });
+    }
     this.store.close();
     this.#o.log('info', 'stopped', { ...this.pipeline.stats() });
   }

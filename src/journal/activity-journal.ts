@@ -123,7 +123,7 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 const firstOf = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
 
 /** File actions that change a file (the rest, `open`, are sensitive reads). */
-const FILE_CHANGES = new Set(['creation', 'modification', 'overwrite', 'deletion', 'rename']);
+const FILE_CHANGES = new Set(['creation', 'modification', 'overwrite', 'deletion', 'rename', 'attributes_modified']);
 const CONNECTION_ACTIONS = new Set(['connection_attempted', 'connection_accepted']);
 
 /** How often retention runs from flush(). */

@@ -28,7 +28,8 @@ export function processLabel(p: JournalProcess): string {
 }
 
 const FILE_VERBS: Readonly<Record<string, string>> = {
-  creation: 'created', modification: 'modified', overwrite: 'overwrote', deletion: 'deleted', rename: 'renamed to', open: 'read (sensitive)',
+  creation: 'created', modification: 'modified', overwrite: 'overwrote', deletion: 'deleted', rename: 'renamed to',
+  attributes_modified: 'changed attributes of', open: 'read (sensitive)',
 };
 
 export function fileLabel(f: JournalFile): string {
