@@ -8,24 +8,12 @@ import { journalPathFor } from '../journal/journal-path.js';
 import { sessionTreeHtml } from '../journal/session-tree-html.js';
 import { sessionTreeText } from '../journal/session-tree-text.js';
 import { readerDatabasePath, SYSTEM_DATABASE_PATH } from './default-paths.js';
+import { out, terminalWidth } from './stdout.js';
 
 interface DbOption {
   db?: string;
 }
 
-let pipeGuard = false;
-/** Writes to stdout; a closed pipe (`| head`) ends the command quietly. */
-const out = (s: string): boolean => {
-  if (!pipeGuard) {
-    pipeGuard = true;
-    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(0);
-      throw err;
-    });
-  }
-  return process.stdout.write(s);
-};
-const terminalWidth = (): number => process.stdout.columns ?? (Number(process.env.COLUMNS) || 120);
 
 /** The journal of the alert database `--db` names (or the default one); a path to a journal itself is taken as is. */
 function journalPath(opts: DbOption): string {

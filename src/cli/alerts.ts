@@ -20,6 +20,7 @@ import { eventLineage, sessionLineage } from '../journal/lineage-tree.js';
 import { treeLines } from '../journal/session-tree-text.js';
 import { readerDatabasePath, SYSTEM_DATABASE_PATH } from './default-paths.js';
 import { VERSION } from './version.js';
+import { out, terminalWidth } from './stdout.js';
 
 interface DbOption {
   db?: string;
@@ -38,19 +39,6 @@ interface FormatOption {
 const getName = compileFieldGetter('process.name');
 const getCommandLine = compileFieldGetter('process.command_line');
 
-let pipeGuard = false;
-/** Writes to stdout; a closed pipe (`| head`) ends the command quietly instead of crashing it. */
-const out = (s: string): boolean => {
-  if (!pipeGuard) {
-    pipeGuard = true;
-    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(0);
-      throw err;
-    });
-  }
-  return process.stdout.write(s);
-};
-const terminalWidth = (): number => process.stdout.columns ?? (Number(process.env.COLUMNS) || 120);
 
 function dbPath(opts: DbOption): string {
   return opts.db ?? readerDatabasePath();

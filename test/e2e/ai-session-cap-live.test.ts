@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EbpfCollector } from '../../src/collectors/linux/ebpf-collector.js';
-import type { SessionSummary } from '../../src/journal/journal-reader.js';
+import { JournalReader } from '../../src/journal/journal-reader.js';
 import { cliPath, startAgent } from '../helpers/agent-process.js';
 
 const cannotLoad = await EbpfCollector.probe();
@@ -22,27 +22,28 @@ test(`live: an AI-agent session spawning ${LOOP} processes keeps ${CAP} rows and
   try {
     const claude = join(dir, 'claude');
     copyFileSync('/bin/bash', claude);
-    const run = spawnSync(claude, ['-c', `for i in $(seq ${LOOP}); do /bin/true; done`], { encoding: 'utf8', timeout: 170_000 });
+    // posix_spawn (vfork): the cheapest way to start 10,000 processes, so the test stays short on a loaded machine
+    const loop = `import os\nfor _ in range(${LOOP}):\n    os.waitpid(os.posix_spawn('/bin/true', ['true'], {}), 0)`;
+    const run = spawnSync(claude, ['-c', `exec python3 -c "${loop}"`], { encoding: 'utf8', timeout: 150_000 });
     assert.equal(run.status, 0, run.stderr);
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(await agent.stop('SIGTERM'), 0);
     stopped = true;
     // written at stop: the final counters
     const status = JSON.parse(readFileSync(join(dir, 'status.json'), 'utf8')) as { stages: { collector: { lost: number } } };
-    const r = spawnSync(process.execPath, [cliPath, 'ai', 'sessions', '--db', db, '--format', 'json'], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    const s = (JSON.parse(r.stdout) as SessionSummary[]).find((x) => x.pid === run.pid);
+    const reader = JournalReader.open(join(dir, 'alerts-ai.db'));
+    const s = reader.sessions().find((x) => x.pid === run.pid);
+    const kept = s === undefined ? -1 : reader.session(s.id)!.processes.length;
+    reader.close();
     assert.ok(s !== undefined, 'the session of the loop');
-    // the loop's children, the $(seq) subshell and seq itself, the root; nothing lost by the kernel ring
+    // the loop's children and the root (python3 exec'd by claude; a pyenv shim may add its own); nothing lost
     assert.equal(status.stages.collector.lost, 0, 'no event lost');
     assert.ok(s.processes >= LOOP + 1, `${s.processes} processes counted`);
     assert.equal(s.processesDropped, s.processes - CAP, 'everything past the cap counted as dropped');
-    const show = spawnSync(process.execPath, [cliPath, 'ai', 'show', String(s.id), '--db', db, '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const detail = JSON.parse(show.stdout) as { processes: unknown[] };
-    assert.equal(detail.processes.length, CAP, 'the journal holds the cap, no more');
+    assert.equal(kept, CAP, 'the journal holds the cap, no more');
     const text = spawnSync(process.execPath, [cliPath, 'ai', 'show', String(s.id), '--db', db], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).stdout;
     assert.ok(text.includes(`${s.processes} processes (+${s.processesDropped} not kept)`), text.slice(0, 400));
-    console.log(`cap: ${s.processes} processes counted, ${detail.processes.length} kept, ${s.processesDropped} over the cap`);
+    console.log(`cap: ${s.processes} processes counted, ${kept} kept, ${s.processesDropped} over the cap`);
   } finally {
     if (!stopped) await agent.stop('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
