@@ -119,3 +119,36 @@ test('escapeControl: C0, C1, DEL, separators and bidi overrides become visible',
   assert.equal(escapeControl('a\u001b[2Jb\rc\u007fd\u009be\u202ef\u2028g'), 'a\\x1b[2Jb\\x0dc\\x7fd\\x9be\\u202ef\\u2028g');
   assert.equal(escapeControl('plain /tmp/ü'), 'plain /tmp/ü');
 });
+
+test('file events: changes and sensitive opens of a session are journaled, counted and shown', () => {
+  const tmp = tempDir('journal-files');
+  try {
+    const raws: RawEvent[] = [
+      { ...L, kind: 'exec', timeMs: T0, process: proc(2, '2', { ppid: 1, parentStartKey: '1', executable: '/usr/bin/claude', args: ['claude'] }) },
+      { ...L, kind: 'exec', timeMs: T0 + 1, process: proc(3, '3', { ppid: 2, parentStartKey: '2', executable: '/usr/bin/python3', args: ['python3', 'x.py'] }) },
+      { ...L, kind: 'file', action: 'creation', timeMs: T0 + 2, process: proc(3, '3'), path: '/tmp/proj/out.txt', result: 0 },
+      { ...L, kind: 'file', action: 'open', timeMs: T0 + 3, process: proc(3, '3'), path: '/root/.ssh/id_ed25519', result: 3 },
+      { ...L, kind: 'file', action: 'rename', timeMs: T0 + 4, process: proc(3, '3'), path: '/tmp/proj/b', originalPath: '/tmp/proj/a', result: 0 },
+      // a plain process's file events belong to no session
+      { ...L, kind: 'exec', timeMs: T0 + 5, process: proc(9, '9', { ppid: 1, parentStartKey: '1', executable: '/usr/bin/vim', args: ['vim'] }) },
+      { ...L, kind: 'file', action: 'modification', timeMs: T0 + 6, process: proc(9, '9'), path: '/root/.bashrc', result: 0 },
+    ];
+    journalOf(tmp.dir, normalize(raws), { ...LIMITS, maxFilesPerSession: 2 });
+    const r = JournalReader.open(join(tmp.dir, 'alerts-ai.db'));
+    try {
+      const [s, ...others] = r.sessions();
+      assert.equal(others.length, 0);
+      assert.deepEqual([s!.filesWritten, s!.sensitiveReads, s!.filesDropped], [2, 1, 1]);
+      const d = r.session(s!.id)!;
+      assert.deepEqual(d.files.map((f) => [f.action, f.path, f.sensitive]), [['creation', '/tmp/proj/out.txt', false], ['open', '/root/.ssh/id_ed25519', true]]);
+      const text = sessionTreeText(d, 120);
+      assert.match(text, /created \/tmp\/proj\/out\.txt/);
+      assert.match(text, /read \(sensitive\) \/root\/\.ssh\/id_ed25519/);
+      assert.match(text, /2 files written, 1 sensitive read \(\+1 not kept\)/);
+    } finally {
+      r.close();
+    }
+  } finally {
+    tmp.cleanup();
+  }
+});
