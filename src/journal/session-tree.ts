@@ -11,16 +11,19 @@ export interface TreeNode {
 
 /**
  * The session's processes as a tree: each under its parent by entity id; the session's root first. A process
- * whose parent is not in the journal (over the cap, or started before the journal) hangs under the root.
+ * whose parent is not in the journal (over the cap, or started before the journal) hangs under the root, and
+ * the files, connections and alerts of processes whose rows were not kept are shown on the root.
  * Iterative (a 10,000-deep chain of shells cannot overflow the stack).
  */
 export function buildSessionTree(detail: SessionDetail): TreeNode[] {
   const nodes = new Map<string, TreeNode>();
   for (const p of detail.processes) nodes.set(p.entityId, { process: p, children: [], files: [], connections: [], alerts: [] });
-  for (const f of detail.files) nodes.get(f.entityId)?.files.push(f);
-  for (const c of detail.connections) nodes.get(c.entityId)?.connections.push(c);
-  for (const a of detail.alerts) nodes.get(a.entityId)?.alerts.push(a);
   const root = nodes.get(detail.session.entityId);
+  // what a process over the cap did (its own row was not kept) is shown on the root
+  const owner = (entityId: string): TreeNode | undefined => nodes.get(entityId) ?? root;
+  for (const f of detail.files) owner(f.entityId)?.files.push(f);
+  for (const c of detail.connections) owner(c.entityId)?.connections.push(c);
+  for (const a of detail.alerts) owner(a.entityId)?.alerts.push(a);
   const roots: TreeNode[] = root === undefined ? [] : [root];
   for (const node of nodes.values()) {
     if (node === root) continue;
