@@ -23,7 +23,10 @@ test(`live: an AI-agent session spawning ${LOOP} processes keeps ${CAP} rows and
     const claude = join(dir, 'claude');
     copyFileSync('/bin/bash', claude);
     // posix_spawn (vfork): the cheapest way to start 10,000 processes, so the test stays short on a loaded machine
-    const loop = `import os\nfor _ in range(${LOOP}):\n    os.waitpid(os.posix_spawn('/bin/true', ['true'], {}), 0)`;
+    // a copy of true under its own name: other live tests count the machine's /bin/true execs
+    const noop = join(dir, 'ai-cap-noop');
+    copyFileSync('/bin/true', noop);
+    const loop = `import os\nfor _ in range(${LOOP}):\n    os.waitpid(os.posix_spawn('${noop}', ['noop'], {}), 0)`;
     const run = spawnSync(claude, ['-c', `exec python3 -c "${loop}"`], { encoding: 'utf8', timeout: 150_000 });
     assert.equal(run.status, 0, run.stderr);
     await new Promise((r) => setTimeout(r, 1500));
