@@ -4,7 +4,9 @@ import { loadConfig } from '../agent/config-loader.js';
 import { runDoctor, type DoctorReport } from '../service/doctor.js';
 import { hostPlatform } from '../service/install-context.js';
 import { serviceState } from '../service/service-state.js';
+import { choiceOption } from './cli-options.js';
 import { SYSTEM_DATABASE_PATH, userDatabasePath } from './default-paths.js';
+import { printError, terminalText } from './terminal-text.js';
 import { packageRoot } from '../package-root.js';
 
 const MARK = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL', info: 'info' } as const;
@@ -21,7 +23,7 @@ export function formatDoctorText(report: DoctorReport, uid: number | null): stri
   const s = report.summary;
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   lines.push(`${s.ok} ok, ${plural(s.warn, 'warning')}, ${plural(s.fail, 'failure')}`);
-  return lines.join('\n') + '\n';
+  return terminalText(lines.join('\n')) + '\n';
 }
 
 /** `vigil doctor [--format text|json] [--config PATH] [--db PATH]`: exit 1 when a check fails, else 0. */
@@ -29,20 +31,15 @@ export function register(program: Command): void {
   program
     .command('doctor')
     .description('check what Vigil needs here (privileges, BTF, tracefs, eBPF helper, database, notifications, rules), each with a fix')
-    .option('--format <format>', 'text | json', 'text')
+    .addOption(choiceOption('--format <format>', 'output format', ['text', 'json'], 'text'))
     .option('--config <path>', 'agent config to check against (rules paths, database, poll interval)')
     .option('--db <path>', 'alert database to check (default: from the config, else the service\'s when running as root with the service installed, else the per-user one)')
     .action(async (options: { format: string; config?: string; db?: string }) => {
-      if (options.format !== 'text' && options.format !== 'json') {
-        process.stderr.write(`vigil doctor: --format ${options.format}: expected text or json\n`);
-        process.exitCode = 2;
-        return;
-      }
       let config;
       try {
         config = loadConfig(options.config);
       } catch (err) {
-        process.stderr.write(`vigil doctor: ${(err as Error).message}\n`);
+        printError('doctor', (err as Error).message);
         process.exitCode = 2;
         return;
       }
