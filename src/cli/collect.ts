@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { HostFactsSource } from '../collectors/host-facts.js';
 import { currentPlatform, readHostIdentity } from '../collectors/host-identity.js';
 import type { RawEvent } from '../collectors/raw-event.js';
 import { BACKEND_CHOICES, describeCollector, openCollector, type BackendChoice } from '../collectors/select-collector.js';
@@ -27,7 +28,10 @@ async function collect(opts: CollectOptions): Promise<void> {
   const platform = currentPlatform();
   if (platform === null) throw new Error(`no collector for platform ${process.platform}`);
   const host = readHostIdentity(platform);
-  const normalizer = new Normalizer({ host, agent: { id: deriveAgentId(host.hostId), version: VERSION } });
+  const facts = new HostFactsSource();
+  const normalizer = new Normalizer({ host, hostFacts: () => facts.current(), agent: { id: deriveAgentId(host.hostId), version: VERSION } });
+  await facts.refresh();
+  facts.start();
 
   let stopping = false;
   let resolveDone: () => void = () => {};
@@ -61,6 +65,7 @@ async function collect(opts: CollectOptions): Promise<void> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   await opened.collector.stop();
+  facts.stop();
   const summary = {
     backend: opened.backend,
     fallbacks: opened.fallbacks,
