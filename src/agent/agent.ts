@@ -141,15 +141,14 @@ export class Agent {
   /** Attaches the collector (the configured backend or the fallback chain) and starts the clock. */
   async start(choice: CollectorChoice): Promise<void> {
     const { log, config } = this.#o;
-    // The host facts are read while the collector attaches (about a second each); both are in before `ready`.
-    const facts = this.#hostFacts.refresh();
+    // Addresses are known from the start; the OS facts and the domain are read in the background.
+    void this.#hostFacts.refresh();
     const opened = await openCollector(choice, this.host.platform, (raw) => this.#onRaw(raw), {
       host: this.host,
       ebpf: { ringBufferBytes: config.collector.ring_buffer_bytes },
       procfs: { intervalMs: config.collector.poll_interval_ms, host: this.host },
       log: (level, msg, data) => log(level, msg, data as Record<string, unknown> | undefined),
     });
-    await facts;
     this.#hostFacts.start();
     this.#collector = opened.collector;
     this.#backend = opened.backend;

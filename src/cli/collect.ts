@@ -30,7 +30,7 @@ async function collect(opts: CollectOptions): Promise<void> {
   const host = readHostIdentity(platform);
   const facts = new HostFactsSource();
   const normalizer = new Normalizer({ host, hostFacts: () => facts.current(), agent: { id: deriveAgentId(host.hostId), version: VERSION } });
-  await facts.refresh();
+  void facts.refresh();
   facts.start();
 
   let stopping = false;

@@ -1,12 +1,18 @@
+import { networkInterfaces } from 'node:os';
 import si from 'systeminformation';
 import ipaddr from 'ipaddr.js';
 import { normalizeIp } from './ip-address.js';
 
 /**
- * The host facts that change while the agent runs (addresses) or that only a system library reads the same way
- * on Linux, macOS and Windows: `host.ip`, `host.mac`, `host.domain`, and `host.os.*` as systeminformation
- * reports it. The identity (host.id, boot id) stays in host-identity.ts: it must be read synchronously and
- * never change. `vigil doctor` prints these same facts.
+ * The host facts that change while the agent runs (addresses) or that a system library reads the same way on
+ * Linux, macOS and Windows: `host.ip`, `host.mac`, `host.domain`, and `host.os.*`. The identity (host.id,
+ * boot id) stays in host-identity.ts: it must be read synchronously and never change. `vigil doctor` prints
+ * these same facts.
+ *
+ * Addresses come from the kernel's interface list (Node's os.networkInterfaces(): every address of every
+ * interface, read in microseconds, so the first event already has them); systeminformation reads the OS
+ * name, version and kernel and the FQDN on every OS (it runs system commands: about a second). Its own
+ * interface list holds one IPv4 and one IPv6 address per interface, so it is not used for host.ip.
  */
 export interface HostFacts {
   /** Every address of every interface except loopback, IPv4-mapped IPv6 written as IPv4, sorted, unique. */
@@ -34,20 +40,26 @@ export function ecsMac(mac: string): string | null {
   return parts.map((p) => p.padStart(2, '0').toUpperCase()).join('-');
 }
 
-/** Reads the facts once (systeminformation runs a few system commands: about a second, never per event). */
-export async function readHostFacts(): Promise<HostFacts> {
-  const [os, ifaces] = await Promise.all([si.osInfo(), si.networkInterfaces()]);
+/** The addresses of every interface but loopback (synchronous; for the first events and every refresh). */
+export function readNetworkFacts(): Pick<HostFacts, 'ip' | 'mac'> {
   const ip = new Set<string>();
   const mac = new Set<string>();
-  for (const i of Array.isArray(ifaces) ? ifaces : [ifaces]) {
-    if (i.internal) continue;
-    for (const a of [i.ip4, i.ip6]) {
-      const n = a === '' ? null : normalizeIp(a.split('%')[0]!);
-      if (n !== null && !ipaddr.parse(n.ip).range().startsWith('loopback')) ip.add(n.ip);
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const a of addresses ?? []) {
+      if (a.internal) continue;
+      const n = normalizeIp(a.address);
+      if (n !== null && ipaddr.parse(n.ip).range() !== 'loopback') ip.add(n.ip);
+      const m = ecsMac(a.mac);
+      if (m !== null) mac.add(m);
     }
-    const m = ecsMac(i.mac);
-    if (m !== null) mac.add(m);
   }
+  return { ip: [...ip].sort(), mac: [...mac].sort() };
+}
+
+/** Reads every fact (systeminformation runs a few system commands: about a second, never per event). */
+export async function readHostFacts(): Promise<HostFacts> {
+  const os = await si.osInfo();
+  const { ip, mac } = readNetworkFacts();
   const domain = os.fqdn.startsWith(`${os.hostname}.`) ? os.fqdn.slice(os.hostname.length + 1) : '';
   const name = os.distro.trim();
   const version = os.release.trim();
@@ -55,8 +67,8 @@ export async function readHostFacts(): Promise<HostFacts> {
   const codename = os.codename.trim();
   const full = [name, version].filter((x) => x !== '').join(' ') + (codename !== '' && !codename.includes(name) ? ` (${codename})` : '');
   return {
-    ip: [...ip].sort(),
-    mac: [...mac].sort(),
+    ip,
+    mac,
     ...(domain !== '' ? { domain } : {}),
     os: {
       ...(name !== '' ? { name } : {}),
@@ -69,17 +81,19 @@ export async function readHostFacts(): Promise<HostFacts> {
 
 /**
  * The current host facts, refreshed every `intervalMs` in the background (one refresh at a time; a failed one
- * keeps the previous facts and is counted). `current` is a snapshot object, replaced, never mutated.
+ * keeps the previous facts and is counted). `current` is a snapshot object, replaced, never mutated. Until the
+ * first refresh completes it holds the addresses only (read synchronously at construction).
  */
 export class HostFactsSource {
-  #current: HostFacts | null = null;
+  #current: HostFacts | null;
   #timer: NodeJS.Timeout | null = null;
   #inFlight: Promise<void> | null = null;
   #failures = 0;
   readonly #read: () => Promise<HostFacts>;
 
-  constructor(read: () => Promise<HostFacts> = readHostFacts) {
+  constructor(read: () => Promise<HostFacts> = readHostFacts, initial: HostFacts | null = { ...readNetworkFacts(), os: {} }) {
     this.#read = read;
+    this.#current = initial;
   }
 
   current(): HostFacts | null {
