@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AlertDatabaseError } from '../alerts/open-database.js';
 import { parseSince } from '../alerts/parse-since.js';
-import { textTable } from '../alerts/text-table.js';
+import { textTable } from './text-table.js';
 import { JournalReader, type SessionSummary } from '../journal/journal-reader.js';
 import { journalPathFor } from '../journal/journal-path.js';
 import { sessionTreeHtml } from '../journal/session-tree-html.js';
@@ -61,10 +61,10 @@ function sessionsTable(list: readonly SessionSummary[]): string {
   return textTable(
     [
       { header: 'ID' }, { header: 'AGENT' }, { header: 'START (UTC)' }, { header: 'END' }, { header: 'PROCS' }, { header: 'WRITES' }, { header: 'SECRETS' },
-      { header: 'CONNS' }, { header: 'ALERTS' }, { header: 'USER', flex: true, min: 4 }, { header: 'COMMAND', flex: true, min: 10 },
+      { header: 'CONNS' }, { header: 'ALERTS' }, { header: 'USER', shrink: 1, min: 4 }, { header: 'COMMAND', shrink: 2, min: 10 },
     ],
     rows,
-    terminalWidth(),
+    { width: terminalWidth() },
   );
 }
 
