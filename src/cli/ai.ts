@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { AlertDatabaseError } from '../alerts/open-database.js';
 import { parseSince } from '../alerts/parse-since.js';
 import { textTable } from './text-table.js';
@@ -7,7 +7,9 @@ import { JournalReader, type SessionSummary } from '../journal/journal-reader.js
 import { journalPathFor } from '../journal/journal-path.js';
 import { sessionTreeHtml } from '../journal/session-tree-html.js';
 import { sessionTreeText } from '../journal/session-tree-text.js';
+import { argFrom, choiceOption, integerArg, UsageError, USAGE_EXIT } from './cli-options.js';
 import { readerDatabasePath, SYSTEM_DATABASE_PATH } from './default-paths.js';
+import { printError } from './terminal-text.js';
 import { out, terminalWidth } from './stdout.js';
 
 interface DbOption {
@@ -30,11 +32,6 @@ function withJournal<T>(opts: DbOption, fn: (r: JournalReader) => T): T {
   }
 }
 
-function format(value: string, allowed: readonly string[]): string {
-  if (!allowed.includes(value)) throw new Error(`--format must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
-  return value;
-}
-
 function guard<A extends unknown[]>(sub: string, fn: (...args: A) => void): (...args: A) => void {
   return (...args: A) => {
     try {
@@ -45,8 +42,8 @@ function guard<A extends unknown[]>(sub: string, fn: (...args: A) => void): (...
       if (err instanceof AlertDatabaseError && err.code === 'ALERTS_DB_MISSING') {
         message = `no activity journal at ${err.path}${opts?.db === undefined ? ` (the journal lives beside the alert database; the service's is beside ${SYSTEM_DATABASE_PATH})` : ''}: no agent has seen an AI-agent session with this database yet; pass --db PATH for another database`;
       }
-      process.stderr.write(`vigil ai ${sub}: ${message}\n`);
-      process.exitCode = 1;
+      printError(`ai ${sub}`, message);
+      process.exitCode = err instanceof UsageError ? USAGE_EXIT : 1;
     }
   };
 }
@@ -70,7 +67,7 @@ function sessionsTable(list: readonly SessionSummary[]): string {
 
 function sessionId(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`not a session id: ${JSON.stringify(value)} (ids are in \`vigil ai sessions\`)`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) throw new UsageError(`not a session id: ${JSON.stringify(value)} (ids are in \`vigil ai sessions\`)`);
   return n;
 }
 
@@ -83,31 +80,28 @@ export function register(program: Command): void {
   ai.command('sessions')
     .description('list AI-agent sessions, newest first, with their counts')
     .option('--db <path>', DB_HELP)
-    .option('--since <time>', 'only sessions active since a duration ago (15m, 2h, 7d) or an ISO date/time')
+    .addOption(new Option('--since <time>', 'only sessions active since a duration ago (15m, 2h, 7d) or an ISO date/time').argParser(argFrom((v) => parseSince(v))))
     .option('--agent <name>', 'only this agent (claude_code, codex, cursor, ...)')
-    .option('--limit <n>', 'at most this many sessions', '1000')
-    .option('--format <f>', 'table or json', 'table')
-    .action(guard('sessions', (opts: DbOption & { since?: string; agent?: string; limit: string; format: string }) => {
-      const fmt = format(opts.format, ['table', 'json']);
-      const limit = Number(opts.limit);
-      if (!Number.isInteger(limit) || limit <= 0) throw new Error(`--limit must be a positive integer (got ${JSON.stringify(opts.limit)})`);
+    .addOption(new Option('--limit <n>', 'at most this many sessions').argParser(integerArg(1)).default(1000))
+    .addOption(choiceOption('--format <f>', 'table, or json', ['table', 'json'], 'table'))
+    .action(guard('sessions', (opts: DbOption & { since?: number; agent?: string; limit: number; format: string }) => {
       const list = withJournal(opts, (r) =>
-        r.sessions({ ...(opts.since !== undefined ? { sinceMs: parseSince(opts.since) } : {}), ...(opts.agent !== undefined ? { agent: opts.agent } : {}), limit }),
+        r.sessions({ ...(opts.since !== undefined ? { sinceMs: opts.since } : {}), ...(opts.agent !== undefined ? { agent: opts.agent } : {}), limit: opts.limit }),
       );
-      out(fmt === 'json' ? JSON.stringify(list) + '\n' : list.length === 0 ? 'no AI-agent sessions\n' : sessionsTable(list));
+      out(opts.format === 'json' ? JSON.stringify(list) + '\n' : list.length === 0 ? 'no AI-agent sessions\n' : sessionsTable(list));
     }));
 
   ai.command('show')
     .description('one session as a process tree: command lines, files written/read, connections, alerts')
     .argument('<session>')
     .option('--db <path>', DB_HELP)
-    .option('--format <f>', 'tree, json or html (one self-contained page)', 'tree')
+    .addOption(choiceOption('--format <f>', 'tree, json, or html (one self-contained page)', ['tree', 'json', 'html'], 'tree'))
     .option('--output <file>', 'write to this file instead of stdout')
     .action(guard('show', (id: string, opts: DbOption & { format: string; output?: string }) => {
-      const fmt = format(opts.format, ['tree', 'json', 'html']);
       const n = sessionId(id);
       const detail = withJournal(opts, (r) => r.session(n));
       if (detail === null) throw new Error(`no such session: ${id}`);
+      const fmt = opts.format;
       const text = fmt === 'json' ? JSON.stringify(detail, null, 2) + '\n' : fmt === 'html' ? sessionTreeHtml(detail) : sessionTreeText(detail, terminalWidth());
       if (opts.output !== undefined) writeFileSync(opts.output, text, { mode: 0o600 });
       else out(text);
