@@ -18,6 +18,9 @@ export interface CompletedSequence extends SequenceHit {
   readonly id: number;
 }
 
+/** What `take` returns when nothing completed (shared and frozen: most events complete nothing). */
+const NONE_COMPLETED: CompletedSequence[] = Object.freeze([]) as unknown as CompletedSequence[];
+
 /**
  * The streaming sequence matcher: Elasticsearch's semantics, one event at a time.
  *
@@ -147,6 +150,7 @@ export class SequenceMatcher {
   /** Takes the completed sequences gathered so far. */
   take(): CompletedSequence[] {
     const out = this.out;
+    if (out.length === 0) return NONE_COMPLETED;
     this.out = [];
     return out;
   }
