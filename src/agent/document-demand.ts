@@ -1,5 +1,5 @@
 import type { Platform, RawEventKind } from '../collectors/raw-event.js';
-import { PLATFORM_EVENT_SHAPES } from '../normalize/event-shapes.js';
+import { PLATFORM_EVENT_SHAPES, type EventShape } from '../normalize/event-shapes.js';
 import type { RuleSet } from '../rules/rule-set.js';
 
 /**
@@ -24,8 +24,8 @@ export class DocumentDemand {
     const memo = (this.#memo[platform] ??= {});
     let wanted = memo[kind];
     if (wanted === undefined) {
-      const shape = PLATFORM_EVENT_SHAPES[platform]?.[kind];
-      // an unknown shape is never skipped: its document may matter in ways this cannot tell
+      // a kind without one fixed shape (or none known) is never skipped: its document may matter in ways this cannot tell
+      const shape = (PLATFORM_EVENT_SHAPES[platform] as Partial<Record<RawEventKind, EventShape>> | undefined)?.[kind];
       wanted = shape === undefined || this.#ruleSet.candidates({ event: { category: [shape.category], action: shape.action, type: [shape.type] } }).stages.length > 0;
       memo[kind] = wanted;
     }
