@@ -55,6 +55,8 @@ export interface NormalizerStats {
   readonly out: number;
   /** Startup snapshots merged into an entity a live event had already introduced (no document emitted). */
   readonly snapshotsMerged: number;
+  /** Raw events that only updated the process cache: nothing downstream reads their document (`track`). */
+  readonly cacheOnly: number;
   readonly cache: ProcessCacheStats;
 }
 
@@ -97,6 +99,11 @@ export class Normalizer {
   #nowMs = 0;
   #lastExpireMs = -Infinity;
   #out = 0;
+  #cacheOnly = 0;
+  /** False inside `track`: the handlers update the cache and build no document. */
+  #build = true;
+  /** Inside `track`: build the document all the same for a process of an AI-agent session (the journal's). */
+  #buildAiAgent = false;
   readonly #in: Record<RawEventKind, number> = { exec: 0, fork: 0, exit: 0, snapshot: 0, connect: 0, accept: 0, disconnect: 0, file: 0 };
 
   constructor(options: NormalizerOptions) {
@@ -116,6 +123,32 @@ export class Normalizer {
 
   /** Normalizes one raw event; null when it produces no document (a snapshot merged into a live entity). */
   normalize(raw: RawEvent): EcsEvent | null {
+    this.#build = true;
+    return this.#handle(raw);
+  }
+
+  /**
+   * Keeps the process cache in step with `raw` without building its document, for events no consumer reads
+   * (no loaded rule can match their kind and no output logs every event). `event.sequence` still advances.
+   * With `aiAgentDocuments`, the documents of AI-agent processes are built and returned (the activity journal
+   * reads them); null otherwise.
+   */
+  track(raw: RawEvent, aiAgentDocuments = false): EcsEvent | null {
+    this.#build = false;
+    this.#buildAiAgent = aiAgentDocuments;
+    this.#cacheOnly++;
+    const doc = this.#handle(raw);
+    this.#build = true;
+    this.#buildAiAgent = false;
+    return doc;
+  }
+
+  /** Whether a handler builds the document of this process's event (always, except inside `track`). */
+  #builds(e: ProcessEntry): boolean {
+    return this.#build || (this.#buildAiAgent && e.aiAgent !== undefined);
+  }
+
+  #handle(raw: RawEvent): EcsEvent | null {
     this.#in[raw.kind]++;
     const now = (this.#nowMs = this.#now());
     if (now - this.#lastExpireMs >= EXPIRE_EVERY_MS) {
@@ -141,7 +174,8 @@ export class Normalizer {
   }
 
   /** @internal used by the handlers */
-  processDoc(raw: RawEvent, e: ProcessEntry, end?: ProcessEnd): EcsEvent {
+  processDoc(raw: RawEvent, e: ProcessEntry, end?: ProcessEnd): EcsEvent | null {
+    if (!this.#builds(e)) return this.#skip();
     const doc = this.#base(raw, undefined);
     doc['process'] = processFields(e, this.cache, this.#users, end);
     assignUserFields(doc, e, this.#users);
@@ -149,8 +183,9 @@ export class Normalizer {
   }
 
   /** @internal used by the handlers */
-  networkDoc(raw: RawConnect | RawAccept | RawDisconnect, outcome: EventOutcome | undefined): EcsEvent {
+  networkDoc(raw: RawConnect | RawAccept | RawDisconnect, outcome: EventOutcome | undefined): EcsEvent | null {
     const e = this.tracker.network(raw.process, raw.platform);
+    if (!this.#builds(e)) return this.#skip();
     const doc = this.#base(raw, outcome);
     assignNetworkFields(doc, raw);
     doc['process'] = thinProcessFields(e, this.cache);
@@ -159,8 +194,9 @@ export class Normalizer {
   }
 
   /** @internal used by the handlers: file events carry the thin process set plus the leaders, as Defend's do. */
-  fileDoc(raw: RawFile): EcsEvent {
+  fileDoc(raw: RawFile): EcsEvent | null {
     const e = this.tracker.network(raw.process, raw.platform);
+    if (!this.#builds(e)) return this.#skip();
     const doc = this.#base(raw, fileOutcome(raw.result));
     assignFileFields(doc, raw, this.#users);
     const p = thinProcessFields(e, this.cache);
@@ -170,7 +206,13 @@ export class Normalizer {
     return doc;
   }
 
+  /** A document not built (inside `track`): its sequence number is used all the same. */
+  #skip(): null {
+    this.#sequence++;
+    return null;
+  }
+
   stats(): NormalizerStats {
-    return { in: { ...this.#in }, out: this.#out, snapshotsMerged: this.tracker.snapshotsMerged, cache: this.cache.stats() };
+    return { in: { ...this.#in }, out: this.#out, snapshotsMerged: this.tracker.snapshotsMerged, cacheOnly: this.#cacheOnly, cache: this.cache.stats() };
   }
 }

@@ -162,3 +162,21 @@ test('recognition off (aiAgents: null): no process.ai_agent at all', () => {
     etc.dispose();
   }
 });
+
+test('track(raw, true): documents no rule reads are built for AI-agent processes only (the journal reads them)', () => {
+  const etc = fixtureEtc();
+  try {
+    const n = makeNormalizer(etc.dir);
+    n.normalize({ ...L, kind: 'exec', timeMs: T0, process: proc(11, '11', { ppid: 1, parentStartKey: '1', executable: '/usr/bin/claude', args: ['claude'] }) });
+    const forkAi = n.track({ ...L, kind: 'fork', timeMs: T0 + 1, process: proc(12, '12', { ppid: 11, parentStartKey: '11' }) }, true);
+    const exitAi = n.track({ ...L, kind: 'exit', timeMs: T0 + 2, exitCode: 3, process: proc(12, '12') }, true);
+    const forkPlain = n.track({ ...L, kind: 'fork', timeMs: T0 + 3, process: proc(20, '20', { ppid: 1, parentStartKey: '1' }) }, true);
+    const exitAiUntracked = n.track({ ...L, kind: 'exit', timeMs: T0 + 4, process: proc(11, '11') });
+    assert.deepEqual([NAME(forkAi!), DESC(forkAi!)], ['claude_code', true]);
+    assert.equal(compileFieldGetter('process.exit_code')(exitAi!), 3);
+    assert.equal(forkPlain, null);
+    assert.equal(exitAiUntracked, null, 'without the flag nothing is built');
+  } finally {
+    etc.dispose();
+  }
+});
