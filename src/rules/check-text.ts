@@ -11,7 +11,15 @@ function coverageNote(r: CheckRow): string {
     ...c.missing_fields,
   ];
   const os = c.targets_os ? '' : `; declared for other systems only: vigil run on ${c.os} skips it`;
-  return (c.can_fire ? `can fire on ${c.os}` : `cannot fire on ${c.os}: no ${lacks.join(', ')}`) + os;
+  const f = c.open_filter;
+  const opens =
+    f === undefined || f === null || f.fully_covered
+      ? ''
+      : `; file opens not fully covered: ${[
+          ...(f.unbounded_stages > 0 ? [`${f.unbounded_stages} stage(s) name no file path/name/extension (fed by the default sensitive list only)`] : []),
+          ...(f.broad.length > 0 ? [`too broad for the kernel filter: ${f.broad.join(', ')}`] : []),
+        ].join('; ')}`;
+  return (c.can_fire ? `can fire on ${c.os}` : `cannot fire on ${c.os}: no ${lacks.join(', ')}`) + os + opens;
 }
 
 /** `vigil rules check --format text`: one line per rule, diagnostics under it, then the summary. */
