@@ -155,39 +155,11 @@ static int emit_stats(struct vigil_bpf *skel)
 	return frame_out_put(VG_KIND_STATS, &s, sizeof(s));
 }
 
-/* The syscalls the file programs trace (vg-file-progs.bpf.h: vg_exit_<name>). */
-static const char *const FILE_SYSCALLS[] = {
-	"openat", "open", "creat", "openat2", "unlinkat", "unlink", "rmdir", "truncate", "ftruncate", "fchmodat",
-	"fchmodat2", "chmod", "fchmod", "linkat", "link", "symlinkat", "symlink", "renameat2", "renameat", "rename",
-};
-
-static int tracepoint_exists(const char *syscall)
-{
-	char path[160];
-	snprintf(path, sizeof(path), "/sys/kernel/tracing/events/syscalls/sys_exit_%s", syscall);
-	if (access(path, F_OK) == 0)
-		return 1;
-	snprintf(path, sizeof(path), "/sys/kernel/debug/tracing/events/syscalls/sys_exit_%s", syscall);
-	return access(path, F_OK) == 0;
-}
-
-/* Loads the file programs only when asked, and only those whose tracepoint this kernel has. */
+/* Loads the file program (raw_tp/sys_exit, vg-file-progs.bpf.h) only when asked. */
 static int select_file_programs(struct vigil_bpf *skel, int files)
 {
-	int attached = 0;
-	for (unsigned i = 0; i < sizeof(FILE_SYSCALLS) / sizeof(FILE_SYSCALLS[0]); i++) {
-		char name[64];
-		snprintf(name, sizeof(name), "vg_exit_%s", FILE_SYSCALLS[i]);
-		struct bpf_program *prog = bpf_object__find_program_by_name(skel->obj, name);
-		if (!prog)
-			continue;
-		int load = files && tracepoint_exists(FILE_SYSCALLS[i]);
-		if (files && !load && verbose)
-			fprintf(stderr, "vigil-ebpf: no tracepoint sys_exit_%s here; not traced\n", FILE_SYSCALLS[i]);
-		bpf_program__set_autoload(prog, load);
-		attached += load;
-	}
-	return attached;
+	bpf_program__set_autoload(skel->progs.vg_sys_exit, files != 0);
+	return files != 0;
 }
 
 static int fill_file_maps(struct vigil_bpf *skel, const struct file_policy *fp)

@@ -1,14 +1,13 @@
 /*
- * The file programs: one sys_exit_* tracepoint per syscall (no sys_enter: arguments come from the saved user
- * registers). The loader leaves them unloaded when file telemetry is off or a tracepoint does not exist.
+ * The file program: one raw tracepoint at every syscall exit (raw_syscalls:sys_exit), dispatching on the
+ * syscall number to four handlers (open, a name, a descriptor, rename); other syscalls return at once. One
+ * program rather than twenty sys_exit_* ones: each handler is verified once, and attaching or detaching is one
+ * tracepoint registration (syscall tracepoints are faultable: each unregistration waits for an RCU tasks-trace
+ * grace period, seconds on a loaded host). No sys_enter: the arguments come from the saved user registers the
+ * tracepoint passes. The loader leaves it unloaded when file telemetry is off.
  */
 #ifndef VG_FILE_PROGS_BPF_H
 #define VG_FILE_PROGS_BPF_H
-
-static __always_inline struct pt_regs *user_regs(void)
-{
-	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-}
 
 #define ARG1(r) PT_REGS_PARM1_CORE_SYSCALL(r)
 #define ARG2(r) PT_REGS_PARM2_CORE_SYSCALL(r)
@@ -192,36 +191,6 @@ static __always_inline int on_open_exit(long ret, long dfd, const char *name, __
 	return file_event(s, file, (action == VG_FILE_MODIFICATION && (flags & O_TRUNC)) ? VG_FILE_TRUNC : 0);
 }
 
-SEC("tracepoint/syscalls/sys_exit_openat")
-int vg_exit_openat(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *r = user_regs();
-	return on_open_exit(ctx->ret, ARG1(r), (const char *)ARG2(r), ARG3(r));
-}
-
-SEC("tracepoint/syscalls/sys_exit_open")
-int vg_exit_open(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *r = user_regs();
-	return on_open_exit(ctx->ret, AT_FDCWD, (const char *)ARG1(r), ARG2(r));
-}
-
-SEC("tracepoint/syscalls/sys_exit_creat")
-int vg_exit_creat(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *r = user_regs();
-	return on_open_exit(ctx->ret, AT_FDCWD, (const char *)ARG1(r), O_CREAT | O_TRUNC | 1);
-}
-
-SEC("tracepoint/syscalls/sys_exit_openat2")
-int vg_exit_openat2(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *r = user_regs();
-	__u64 flags = 0;
-	bpf_probe_read_user(&flags, sizeof(flags), (const void *)ARG3(r)); /* struct open_how.flags comes first */
-	return on_open_exit(ctx->ret, ARG1(r), (const char *)ARG2(r), flags);
-}
-
 /* chmod's mode argument, marked as given (VG_FILE_MODE). */
 #define VG_MODE_SET 0x80000000u
 
@@ -268,97 +237,6 @@ static __always_inline int on_fd_exit(long ret, __u8 action, long fd)
 	return file_event(s, file, 0);
 }
 
-SEC("tracepoint/syscalls/sys_exit_unlinkat")
-int vg_exit_unlinkat(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *r = user_regs();
-	return on_named_exit(ctx->ret, VG_FILE_DELETION, ARG1(r), (const char *)ARG2(r), 0);
-}
-
-SEC("tracepoint/syscalls/sys_exit_unlink")
-int vg_exit_unlink(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *r = user_regs();
-	return on_named_exit(ctx->ret, VG_FILE_DELETION, AT_FDCWD, (const char *)ARG1(r), 0);
-}
-
-SEC("tracepoint/syscalls/sys_exit_rmdir")
-int vg_exit_rmdir(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *r = user_regs();
-	return on_named_exit(ctx->ret, VG_FILE_DELETION, AT_FDCWD, (const char *)ARG1(r), 0);
-}
-
-SEC("tracepoint/syscalls/sys_exit_truncate")
-int vg_exit_truncate(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *r = user_regs();
-	return on_named_exit(ctx->ret, VG_FILE_MODIFICATION, AT_FDCWD, (const char *)ARG1(r), 0);
-}
-
-SEC("tracepoint/syscalls/sys_exit_ftruncate")
-int vg_exit_ftruncate(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *r = user_regs();
-	return on_fd_exit(ctx->ret, VG_FILE_MODIFICATION, ARG1(r));
-}
-
-SEC("tracepoint/syscalls/sys_exit_fchmodat")
-int vg_exit_fchmodat(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *r = user_regs();
-	return on_named_exit(ctx->ret, VG_FILE_ATTRIBUTES, ARG1(r), (const char *)ARG2(r), (__u32)ARG3(r) | VG_MODE_SET);
-}
-
-SEC("tracepoint/syscalls/sys_exit_fchmodat2")
-int vg_exit_fchmodat2(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *r = user_regs();
-	return on_named_exit(ctx->ret, VG_FILE_ATTRIBUTES, ARG1(r), (const char *)ARG2(r), (__u32)ARG3(r) | VG_MODE_SET);
-}
-
-SEC("tracepoint/syscalls/sys_exit_chmod")
-int vg_exit_chmod(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *r = user_regs();
-	return on_named_exit(ctx->ret, VG_FILE_ATTRIBUTES, AT_FDCWD, (const char *)ARG1(r), (__u32)ARG2(r) | VG_MODE_SET);
-}
-
-SEC("tracepoint/syscalls/sys_exit_fchmod")
-int vg_exit_fchmod(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *r = user_regs();
-	return on_fd_exit(ctx->ret, VG_FILE_ATTRIBUTES, ARG1(r));
-}
-
-SEC("tracepoint/syscalls/sys_exit_linkat")
-int vg_exit_linkat(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *r = user_regs();
-	return on_named_exit(ctx->ret, VG_FILE_CREATION, ARG3(r), (const char *)ARG4(r), 0);
-}
-
-SEC("tracepoint/syscalls/sys_exit_link")
-int vg_exit_link(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *r = user_regs();
-	return on_named_exit(ctx->ret, VG_FILE_CREATION, AT_FDCWD, (const char *)ARG2(r), 0);
-}
-
-SEC("tracepoint/syscalls/sys_exit_symlinkat")
-int vg_exit_symlinkat(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *r = user_regs();
-	return on_named_exit(ctx->ret, VG_FILE_CREATION, ARG2(r), (const char *)ARG3(r), 0);
-}
-
-SEC("tracepoint/syscalls/sys_exit_symlink")
-int vg_exit_symlink(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *r = user_regs();
-	return on_named_exit(ctx->ret, VG_FILE_CREATION, AT_FDCWD, (const char *)ARG2(r), 0);
-}
-
 /* rename: the new (dfd, name) first, then the old one. */
 static __always_inline int on_rename_exit(long ret, long odfd, const char *oname, long ndfd, const char *nname)
 {
@@ -389,25 +267,138 @@ static __always_inline int on_rename_exit(long ret, long odfd, const char *oname
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_renameat2")
-int vg_exit_renameat2(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *r = user_regs();
-	return on_rename_exit(ctx->ret, ARG1(r), (const char *)ARG2(r), ARG3(r), (const char *)ARG4(r));
-}
+/* Syscall numbers (the file syscalls) and where the number is saved, per architecture. */
+#if defined(__TARGET_ARCH_x86)
+#define SYSCALL_NR(regs) BPF_CORE_READ((regs), orig_ax)
+#define NR_open 2
+#define NR_truncate 76
+#define NR_ftruncate 77
+#define NR_rename 82
+#define NR_rmdir 84
+#define NR_creat 85
+#define NR_link 86
+#define NR_unlink 87
+#define NR_symlink 88
+#define NR_chmod 90
+#define NR_fchmod 91
+#define NR_openat 257
+#define NR_unlinkat 263
+#define NR_renameat 264
+#define NR_linkat 265
+#define NR_symlinkat 266
+#define NR_fchmodat 268
+#define NR_renameat2 316
+#define NR_openat2 437
+#define NR_fchmodat2 452
+#elif defined(__TARGET_ARCH_arm64)
+/* the generic table: no open, creat, unlink, rmdir, rename, link, symlink, chmod */
+struct pt_regs___vg_arm64 {
+	int syscallno;
+} __attribute__((preserve_access_index));
+#define SYSCALL_NR(regs) BPF_CORE_READ((struct pt_regs___vg_arm64 *)(regs), syscallno)
+#define NR_open -1
+#define NR_rename -2
+#define NR_rmdir -3
+#define NR_creat -4
+#define NR_link -5
+#define NR_unlink -6
+#define NR_symlink -7
+#define NR_chmod -8
+#define NR_truncate 45
+#define NR_ftruncate 46
+#define NR_fchmod 52
+#define NR_fchmodat 53
+#define NR_openat 56
+#define NR_unlinkat 35
+#define NR_symlinkat 36
+#define NR_linkat 37
+#define NR_renameat 38
+#define NR_renameat2 276
+#define NR_openat2 437
+#define NR_fchmodat2 452
+#else
+#error "file telemetry: syscall numbers for this architecture are not listed"
+#endif
 
-SEC("tracepoint/syscalls/sys_exit_renameat")
-int vg_exit_renameat(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *r = user_regs();
-	return on_rename_exit(ctx->ret, ARG1(r), (const char *)ARG2(r), ARG3(r), (const char *)ARG4(r));
-}
+enum call_shape { CALL_NONE, CALL_OPEN, CALL_NAMED, CALL_FD, CALL_RENAME };
 
-SEC("tracepoint/syscalls/sys_exit_rename")
-int vg_exit_rename(struct trace_event_raw_sys_exit *ctx)
+SEC("raw_tp/sys_exit")
+int vg_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct pt_regs *r = user_regs();
-	return on_rename_exit(ctx->ret, AT_FDCWD, (const char *)ARG1(r), AT_FDCWD, (const char *)ARG2(r));
+	struct pt_regs *r = (struct pt_regs *)ctx->args[0];
+	long ret = (long)ctx->args[1];
+	long nr = SYSCALL_NR(r);
+	enum call_shape shape = CALL_NONE;
+	__u8 action = 0;
+	long dfd = AT_FDCWD, odfd = AT_FDCWD;
+	const char *name = 0, *oname = 0;
+	__u64 flags = 0;
+	__u32 mode = 0;
+	switch (nr) {
+	case NR_openat:
+		shape = CALL_OPEN; dfd = ARG1(r); name = (const char *)ARG2(r); flags = ARG3(r);
+		break;
+	case NR_open:
+		shape = CALL_OPEN; name = (const char *)ARG1(r); flags = ARG2(r);
+		break;
+	case NR_creat:
+		shape = CALL_OPEN; name = (const char *)ARG1(r); flags = O_CREAT | O_TRUNC | 1;
+		break;
+	case NR_openat2:
+		shape = CALL_OPEN; dfd = ARG1(r); name = (const char *)ARG2(r);
+		bpf_probe_read_user(&flags, sizeof(flags), (const void *)ARG3(r)); /* struct open_how.flags comes first */
+		break;
+	case NR_unlinkat:
+		shape = CALL_NAMED; action = VG_FILE_DELETION; dfd = ARG1(r); name = (const char *)ARG2(r);
+		break;
+	case NR_unlink:
+	case NR_rmdir:
+		shape = CALL_NAMED; action = VG_FILE_DELETION; name = (const char *)ARG1(r);
+		break;
+	case NR_truncate:
+		shape = CALL_NAMED; action = VG_FILE_MODIFICATION; name = (const char *)ARG1(r);
+		break;
+	case NR_fchmodat:
+	case NR_fchmodat2:
+		shape = CALL_NAMED; action = VG_FILE_ATTRIBUTES; dfd = ARG1(r); name = (const char *)ARG2(r);
+		mode = (__u32)ARG3(r) | VG_MODE_SET;
+		break;
+	case NR_chmod:
+		shape = CALL_NAMED; action = VG_FILE_ATTRIBUTES; name = (const char *)ARG1(r); mode = (__u32)ARG2(r) | VG_MODE_SET;
+		break;
+	case NR_linkat:
+		shape = CALL_NAMED; action = VG_FILE_CREATION; dfd = ARG3(r); name = (const char *)ARG4(r);
+		break;
+	case NR_link:
+	case NR_symlink:
+		shape = CALL_NAMED; action = VG_FILE_CREATION; name = (const char *)ARG2(r);
+		break;
+	case NR_symlinkat:
+		shape = CALL_NAMED; action = VG_FILE_CREATION; dfd = ARG2(r); name = (const char *)ARG3(r);
+		break;
+	case NR_ftruncate:
+		shape = CALL_FD; action = VG_FILE_MODIFICATION; dfd = ARG1(r);
+		break;
+	case NR_fchmod:
+		shape = CALL_FD; action = VG_FILE_ATTRIBUTES; dfd = ARG1(r);
+		break;
+	case NR_renameat:
+	case NR_renameat2:
+		shape = CALL_RENAME; odfd = ARG1(r); oname = (const char *)ARG2(r); dfd = ARG3(r); name = (const char *)ARG4(r);
+		break;
+	case NR_rename:
+		shape = CALL_RENAME; oname = (const char *)ARG1(r); name = (const char *)ARG2(r);
+		break;
+	default:
+		return 0;
+	}
+	if (shape == CALL_OPEN)
+		return on_open_exit(ret, dfd, name, flags);
+	if (shape == CALL_NAMED)
+		return on_named_exit(ret, action, dfd, name, mode);
+	if (shape == CALL_FD)
+		return on_fd_exit(ret, action, dfd);
+	return on_rename_exit(ret, odfd, oname, dfd, name);
 }
 
 #endif
