@@ -40,7 +40,7 @@ const filesTable: Check = (v) => {
     const check = FILES_SCHEMA[key];
     if (check === undefined) return `has an unknown key ${key} (known: ${Object.keys(FILES_SCHEMA).join(', ')})`;
     const problem = check(x);
-    if (problem !== null) return `.${key} ${problem}`;
+    if (problem !== null) return `${key}: ${problem}`;
   }
   return null;
 };

@@ -38,6 +38,10 @@ export function formatCheckText(report: CheckReport): string {
   out.push('');
   out.push(`${s.rules} rule files: ${s.ok} ok, ${s.error} error, ${s.skipped} skipped`);
   out.push(`compiles: ${s.compiles}; on ${s.os}: can fire ${s.can_fire}, cannot fire ${s.cannot_fire}; declared for other systems only: ${s.other_os}`);
+  if (s.os === 'linux') {
+    const fileRules = report.rules.filter((r) => r.coverage?.can_fire === true && r.coverage.categories.includes('file')).length;
+    if (fileRules > 0) out.push(`file rules: ${fileRules} of those that can fire need file events: the eBPF collector only (procfs cannot see files)`);
+  }
   const skipped = Object.entries(s.skipped_by_reason).map(([k, n]) => `${k} ${n}`);
   if (skipped.length > 0) out.push(`skipped by reason: ${skipped.join(', ')}`);
   const errors = Object.entries(s.errors_by_code).map(([k, n]) => `${k} ${n}`);

@@ -27,7 +27,8 @@ static int add_key(struct file_policy *p, __u64 key)
 
 int file_policy_read(const char *path, struct file_policy *p, char *err, unsigned errlen)
 {
-	FILE *f = fopen(path, "r");
+	int from_stdin = strcmp(path, "-") == 0;
+	FILE *f = from_stdin ? stdin : fopen(path, "r");
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
@@ -39,6 +40,8 @@ int file_policy_read(const char *path, struct file_policy *p, char *err, unsigne
 	while (rc == 0 && fgets(line, sizeof(line), f)) {
 		n++;
 		line[strcspn(line, "\n")] = '\0';
+		if (from_stdin && strcmp(line, "end") == 0)
+			break;
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
 		char *arg = strchr(line, ' ');
@@ -84,6 +87,7 @@ int file_policy_read(const char *path, struct file_policy *p, char *err, unsigne
 			rc = -1;
 		}
 	}
-	fclose(f);
+	if (!from_stdin)
+		fclose(f);
 	return rc;
 }

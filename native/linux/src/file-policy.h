@@ -25,6 +25,7 @@ struct file_policy {
  * Reads a policy file: one entry a line, `#` comments;
  *   name HEX | extension HEX | dir HEX | prefix LEN HEX   a key (FNV-1a 64, src/sensitive-file-policy.ts)
  *   exclude PATH                                         a directory whose subtree is not reported
+ * PATH `-` reads stdin up to a line `end` (the agent writes the policy there: no file to clean up).
  * Returns 0, or -1 with a message in err (line number and reason). An exclude that does not exist is skipped
  * with a warning on stderr.
  */

@@ -4,7 +4,8 @@
  *
  *   vigil-ebpf [--ring-bytes N] [--drain-ms N] [--stats-ms N] [--files [--file-policy FILE]] [--ignore-stdin]
  *              [--verbose]
- *   --files        also attach the file programs (file-policy.h: sensitive-open keys, excluded directories)
+ *   --files        also attach the file program (file-policy.h: sensitive-open keys, excluded directories;
+ *                  --file-policy - reads them from stdin, up to a line `end`)
  *   vigil-ebpf --probe      load + attach + detach; prints "ok <frame version>" and exits 0 when it works,
  *                           else prints the reason
  *

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Collector, CollectorStats, RawEventSink } from '../collector.js';
 import type { RawEvent } from '../raw-event.js';
 import { ebpfFilePolicyText, type EbpfFileOptions } from './ebpf-file-policy.js';
@@ -157,13 +154,10 @@ export class EbpfCollector implements Collector {
     };
   }
 
-  /** The helper's arguments, and the private policy file to remove once it has read it. */
-  private helperArgs(): { args: string[]; policyDir?: string } {
+  /** The helper's arguments, and what it reads on stdin first (the file policy, up to a line `end`). */
+  private helperArgs(): { args: string[]; stdin?: string } {
     if (this.files === undefined) return { args: [...this.args] };
-    const policyDir = mkdtempSync(join(tmpdir(), 'vigil-ebpf-'));
-    const policyFile = join(policyDir, 'file-policy');
-    writeFileSync(policyFile, ebpfFilePolicyText(this.files), { mode: 0o600 });
-    return { args: [...this.args, '--files', '--file-policy', policyFile], policyDir };
+    return { args: [...this.args, '--files', '--file-policy', '-'], stdin: `${ebpfFilePolicyText(this.files)}end\n` };
   }
 
   /** Spawns one helper; resolves on its hello frame (attached), rejects with its reason if it dies first. */
@@ -172,10 +166,7 @@ export class EbpfCollector implements Collector {
     const reader = new EbpfFrameReader();
     const stderrTail: string[] = [];
     this.helperStats = undefined;
-    const { args, policyDir } = this.helperArgs();
-    const dropPolicy = (): void => {
-      if (policyDir !== undefined) rmSync(policyDir, { recursive: true, force: true });
-    };
+    const { args, stdin } = this.helperArgs();
     const unresolvedBefore = this.pathsUnresolved;
     return new Promise((resolve, reject) => {
       let attached = false;
@@ -195,7 +186,6 @@ export class EbpfCollector implements Collector {
                   break;
                 case 'hello':
                   this.hello = decoded.hello;
-                  dropPolicy();
                   if (!attached) {
                     attached = true;
                     this.log('info', 'eBPF helper attached', { pid: decoded.hello.helperPid, ringBytes: decoded.hello.ringBytes });
@@ -222,7 +212,6 @@ export class EbpfCollector implements Collector {
           this.log('warn', `vigil-ebpf: ${line}`);
         },
         onClose: (code, signal, spawnError) => {
-          dropPolicy();
           this.pathsUnresolved = unresolvedBefore + decoder.paths.unresolved;
           this.lostBefore += this.helperStats?.lost ?? 0;
           this.helperStats = undefined;
@@ -240,6 +229,7 @@ export class EbpfCollector implements Collector {
           this.scheduleRestart(Date.now() - helper.startedAt);
         },
       });
+      if (stdin !== undefined) helper.write(stdin);
       this.helper = helper;
     });
   }
