@@ -1,7 +1,4 @@
-import type { Backend } from '../collectors/raw-event.js';
-
-/** Backends `vigil run --backend` accepts; `auto` walks the platform's fallback chain. */
-export type BackendChoice = 'auto' | Exclude<Backend, 'replay'>;
+import type { BackendChoice } from '../collectors/select-collector.js';
 
 export interface FilesConfig {
   /** Attach the file programs (default on; procfs cannot see files whatever this says). */
@@ -39,6 +36,8 @@ export interface AgentConfig {
   readonly rules: {
     /** Rule files or directories; empty means the bundled config/rules. */
     readonly paths: readonly string[];
+    /** Start even when no rule loads (a deliberately empty set); otherwise `vigil run` exits 2. */
+    readonly allow_empty: boolean;
   };
   readonly storage: {
     /** Alert database; empty means the per-user default (or /var/lib/vigil/alerts.db for the service). */
@@ -79,7 +78,7 @@ export const DEFAULT_CONFIG: AgentConfig = {
     files: { enabled: true, sensitive: [], exclude_prefixes: [] },
   },
   engine: { reorder_hold_ms: 250, reorder_max_events: 100_000, max_sequences_per_rule: 10_000, default_sequence_lifetime_s: 300 },
-  rules: { paths: [] },
+  rules: { paths: [], allow_empty: false },
   storage: { db: '', retention_days: 90, retention_max_alerts: 100_000 },
   notifications: { enabled: true, per_rule_per_minute: 5 },
   outputs: { alerts_ndjson: '', events_ndjson: '' },
