@@ -47,7 +47,7 @@ export class EbpfHelperProcess {
 
   /** Writes to the helper's stdin (its start-up input; stdin is otherwise kept open only to signal EOF). */
   write(text: string): void {
-    this.child.stdin?.write(text);
+    this.#child.stdin?.write(text);
   }
 
   get pid(): number | undefined {
