@@ -6,6 +6,7 @@ import { compileTimestampReader } from '../ecs/event-order.js';
 import { compileFieldGetter } from '../ecs/field-getter.js';
 import { compileQuery, EqlError, type CompiledQuery } from '../eql/index.js';
 import { applyPipes } from '../eql/apply-pipes.js';
+import { compileLinePrefilter } from '../eql/line-prefilter.js';
 import { runSampleBatch, runSequenceBatch } from '../sequence/batch.js';
 import { HUNT_OUTPUTS, hitToJson, renderTable, type HuntHit, type HuntOutput } from './hunt-output.js';
 import { HuntProgress, type ProgressSink } from './hunt-progress.js';
@@ -22,6 +23,8 @@ export interface HuntOptions {
   readonly size?: number;
   readonly maxSamplesPerKey?: number;
   readonly output?: HuntOutput;
+  /** Skip lines that cannot match before parsing them (default on; off for the differential test). */
+  readonly prefilter?: boolean;
 }
 
 /** Where a hunt reads and writes: the process's streams, or captured ones in tests. */
@@ -37,6 +40,8 @@ export interface HuntSummary {
   readonly events: number;
   readonly malformed: number;
   readonly withoutTimestamp: number;
+  /** Lines the prefilter passed over without parsing. */
+  readonly skipped: number;
 }
 
 
@@ -47,7 +52,7 @@ export interface HuntSummary {
 export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSummary> {
   const fail = (code: number, message: string): HuntSummary => {
     io.stderr.write(`vigil hunt: ${message}\n`);
-    return { exitCode: code, hits: 0, events: 0, malformed: 0, withoutTimestamp: 0 };
+    return { exitCode: code, hits: 0, events: 0, malformed: 0, withoutTimestamp: 0, skipped: 0 };
   };
   const output = options.output ?? 'ndjson';
   if (!(HUNT_OUTPUTS as readonly string[]).includes(output)) return fail(2, `--output must be one of ${HUNT_OUTPUTS.join(', ')}`);
@@ -71,8 +76,10 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   const readTime = compileTimestampReader(timestampField);
   const readTiebreaker = options.tiebreakerField === undefined ? () => undefined : compileFieldGetter(options.tiebreakerField);
 
+  const prefilter = options.prefilter === false ? null : compileLinePrefilter(options.query, { categoryField, timestampField });
   const reader = new EventReader({
     onMalformed: (m) => io.stderr.write(`vigil hunt: line ${m.line}: skipped malformed input: ${m.reason}\n`),
+    ...(prefilter === null ? {} : { select: (run, out) => prefilter.select(run, out) }),
   });
   const progress = new HuntProgress(io.stderr);
   // Event queries keep only what their pipes / --size can print; sequences need every candidate.
@@ -122,7 +129,7 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   const stats = reader.stats;
   if (stats.malformed > 0) io.stderr.write(`vigil hunt: skipped ${stats.malformed} malformed line(s)\n`);
   if (withoutTimestamp > 0) io.stderr.write(`vigil hunt: skipped ${withoutTimestamp} event(s) without a readable ${timestampField}\n`);
-  return { exitCode: 0, hits: hits.length, events: stats.events, malformed: stats.malformed, withoutTimestamp };
+  return { exitCode: 0, hits: hits.length, events: stats.events, malformed: stats.malformed, withoutTimestamp, skipped: stats.skipped };
 }
 
 const OUTPUT_CHUNK = 256 * 1024;
@@ -162,6 +169,7 @@ export function register(program: Command): void {
     .option('--size <n>', 'at most this many hits (default: no cap)', integer('--size'))
     .option('--max-samples-per-key <n>', 'sample queries: samples per join key', integer('--max-samples-per-key'))
     .option('--output <format>', 'ndjson | table', 'ndjson')
+    .option('--no-prefilter', 'parse every line (by default lines that cannot match are skipped unparsed)')
     .action(async (query: string, opts: Record<string, unknown>) => {
       if ((opts.events === undefined || opts.events === '-') && process.stdin.isTTY === true) {
         process.stderr.write('vigil hunt: reading events from the terminal (end with Ctrl-D); give a file with --events PATH\n');
@@ -176,6 +184,7 @@ export function register(program: Command): void {
           size: opts.size as number | undefined,
           maxSamplesPerKey: opts.maxSamplesPerKey as number | undefined,
           output: opts.output as HuntOutput,
+          prefilter: opts.prefilter !== false,
         },
         { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
       );
