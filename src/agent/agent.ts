@@ -125,6 +125,7 @@ export class Agent {
       lost: this.#lost,
       sinks,
       log,
+      healthIntervalMs: config.health.alert_interval_s * 1000,
     });
     mkdirSync(options.stateDir, { recursive: true, mode: 0o750 });
     this.#status = new StatusFileWriter(statusFilePath(options.stateDir));
@@ -241,6 +242,7 @@ export class Agent {
       reorder: this.pipeline.reorderStats(),
       engine: this.pipeline.engine.stats(),
       inFlight: this.pipeline.engine.inFlight(),
+      sequenceRules: this.pipeline.engine.sequenceRules(),
       pipeline: this.pipeline.stats(),
       alertsTotal: this.store.count(),
       notifier: this.#notifier?.stats() ?? null,

@@ -44,6 +44,7 @@ const SCHEMA: { readonly [S in keyof AgentConfig]: { readonly [K in keyof AgentC
   storage: { db: str, retention_days: nonNegativeInt, retention_max_alerts: nonNegativeInt },
   notifications: { enabled: bool, per_rule_per_minute: positiveInt },
   outputs: { alerts_ndjson: str, events_ndjson: str },
+  health: { alert_interval_s: positiveInt },
   status: { dir: str, interval_s: positiveInt },
 };
 

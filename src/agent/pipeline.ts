@@ -4,6 +4,8 @@ import type { AlertMatch, AlertHost } from '../alerts/alert-match.js';
 import type { AlertStore, InsertResult } from '../alerts/alert-store.js';
 import { ReorderBuffer, type ReorderBufferStats } from '../normalize/reorder-buffer.js';
 import { DetectionEngine, type EngineMatch } from './detection-engine.js';
+import { EvictionWatch } from './eviction-watch.js';
+import { HealthAlerts } from './health-alert.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import type { LogFn } from './logger.js';
 import type { LostWindow } from './lost-window.js';
@@ -45,6 +47,8 @@ export interface PipelineOptions {
   readonly lost: LostWindow;
   readonly sinks: readonly AlertSink[];
   readonly log: LogFn;
+  /** At most one health alert per (check, subject) in this many ms (default 5 minutes). */
+  readonly healthIntervalMs?: number;
 }
 
 export interface PipelineStats {
@@ -67,6 +71,9 @@ export interface PipelineStats {
  */
 export class Pipeline {
   readonly engine: DetectionEngine;
+  /** The agent's own blind spots, stored and notified as alerts (through `storeAlert`). */
+  readonly health: HealthAlerts;
+  readonly #evictions: EvictionWatch;
   readonly #reorder: ReorderBuffer<EcsEvent>;
   readonly #options: PipelineOptions;
   #collector = 'starting';
@@ -80,6 +87,13 @@ export class Pipeline {
       { timestamp: options.timestamp, maxSequencesPerRule: options.maxSequencesPerRule, defaultLifetimeMs: options.defaultLifetimeMs },
       (rule, err) => options.log('error', 'rule evaluation failed', { rule: rule.meta.name, file: rule.source.file, error: String(err) }),
     );
+    this.health = new HealthAlerts({
+      intervalMs: options.healthIntervalMs ?? 300_000,
+      emit: (match) => this.storeAlert(match),
+      host: options.host,
+      collector: () => this.#collector,
+    });
+    this.#evictions = new EvictionWatch(this.engine, this.health);
   }
 
   /** Names the collector backend recorded on every alert (`ebpf`, `procfs`, `replay`, ...). */
@@ -101,6 +115,7 @@ export class Pipeline {
   tick(nowMs: number): void {
     this.#run(this.#reorder.release(nowMs));
     this.#store(this.engine.advance(nowMs - this.#options.holdMs));
+    this.#evictions.check(nowMs);
   }
 
   /** End of input: releases everything held, then lets the engine decide what it still can. */
@@ -128,23 +143,32 @@ export class Pipeline {
         lostEvents: this.#options.lost.lostSince(first - this.#options.holdMs),
         timeMs: last,
       };
-      let result: InsertResult;
-      try {
-        result = this.#options.store.insert(match);
-      } catch (err) {
-        this.#stats.alertsFailed++;
-        this.#options.log('error', 'alert store insert failed', { rule: m.rule.meta.name, error: String(err) });
-        continue;
-      }
-      if (!result.inserted) {
-        this.#stats.alertsDuplicate++;
-        continue;
-      }
-      this.#stats.alertsInserted++;
-      this.#stats.lastAlert = result.alert.time;
-      this.#options.log('warn', `alert: ${m.rule.meta.name}`, { alert_id: result.id, rule_id: m.rule.meta.id, severity: m.rule.meta.severity });
-      for (const sink of this.#options.sinks) sink(result);
+      this.#insert(match);
     }
+  }
+
+  /** Stores one alert and hands it to the sinks (engine matches and the agent's health alerts alike). */
+  storeAlert(match: AlertMatch): void {
+    this.#insert(match);
+  }
+
+  #insert(match: AlertMatch): void {
+    let result: InsertResult;
+    try {
+      result = this.#options.store.insert(match);
+    } catch (err) {
+      this.#stats.alertsFailed++;
+      this.#options.log('error', 'alert store insert failed', { rule: match.rule.name, error: String(err) });
+      return;
+    }
+    if (!result.inserted) {
+      this.#stats.alertsDuplicate++;
+      return;
+    }
+    this.#stats.alertsInserted++;
+    this.#stats.lastAlert = result.alert.time;
+    this.#options.log('warn', `alert: ${match.rule.name}`, { alert_id: result.id, rule_id: match.rule.id, severity: match.rule.severity });
+    for (const sink of this.#options.sinks) sink(result);
   }
 
   reorderStats(): ReorderBufferStats {

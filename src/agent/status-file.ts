@@ -59,7 +59,12 @@ export interface AgentStatus {
   readonly fallbackReason: string | null;
   readonly rules: { readonly loaded: number; readonly errors: number; readonly skipped: number };
   readonly stages: Readonly<Record<StatusStage, StageCounters>>;
-  readonly sequences: { readonly inFlight: number };
+  readonly sequences: {
+    readonly inFlight: number;
+    /** Partial sequences evicted over a rule's cap (a flood), in total and per rule name. */
+    readonly evicted?: number;
+    readonly evictedByRule?: Readonly<Record<string, number>>;
+  };
   readonly alerts: { readonly total: number; readonly last?: string };
   readonly db: string;
   /** The agent process's memory (resident set and V8 heap in use), bytes. */
