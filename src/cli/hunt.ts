@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { EcsEvent } from '../ecs/ecs-event.js';
 import { EventReader } from '../ecs/event-reader.js';
@@ -9,6 +10,8 @@ import { applyPipes } from '../eql/apply-pipes.js';
 import { compileLinePrefilter } from '../eql/line-prefilter.js';
 import { runSampleBatch, runSequenceBatch } from '../sequence/batch.js';
 import { HUNT_OUTPUTS, hitToJson, renderTable, type HuntHit, type HuntOutput } from './hunt-output.js';
+import { queryFilters } from './hunt-filters.js';
+import { ParsePool } from './hunt-parse-pool.js';
 import { HuntProgress, type ProgressSink } from './hunt-progress.js';
 import { huntWindow, TimedEventWindow } from './hunt-window.js';
 
@@ -25,6 +28,11 @@ export interface HuntOptions {
   readonly output?: HuntOutput;
   /** Skip lines that cannot match before parsing them (default on; off for the differential test). */
   readonly prefilter?: boolean;
+  /**
+   * Worker threads that parse the lines the prefilter cannot narrow (0: none). Default: one per core (at
+   * most 4) when the input is a file of 64 MB or more, else none.
+   */
+  readonly parseWorkers?: number;
 }
 
 /** Where a hunt reads and writes: the process's streams, or captured ones in tests. */
@@ -59,6 +67,8 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   if (options.size !== undefined && (!Number.isSafeInteger(options.size) || options.size < 0)) return fail(2, '--size must be a non-negative integer');
   const perKey = options.maxSamplesPerKey;
   if (perKey !== undefined && (!Number.isSafeInteger(perKey) || perKey < 1)) return fail(2, '--max-samples-per-key must be a positive integer');
+  const pw = options.parseWorkers;
+  if (pw !== undefined && (!Number.isSafeInteger(pw) || pw < 0 || pw > 64)) return fail(2, 'parseWorkers must be an integer from 0 to 64');
   const categoryField = options.categoryField ?? 'event.category';
   const timestampField = options.timestampField ?? '@timestamp';
   let query: CompiledQuery;
@@ -70,16 +80,19 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   }
 
   // Events that no stage can match never affect a result: keep only the candidates (bounded by the matches).
-  const stages = query.kind === 'event' ? [query.stage] : query.kind === 'sequence' ? [...query.stages, ...(query.until ? [query.until] : [])] : query.stages;
-  const filters = stages.map((s) => s.filter);
-  const candidate = filters.length === 1 ? filters[0]! : (e: EcsEvent) => filters.some((f) => f(e));
+  const candidate = queryFilters(query);
   const readTime = compileTimestampReader(timestampField);
   const readTiebreaker = options.tiebreakerField === undefined ? () => undefined : compileFieldGetter(options.tiebreakerField);
 
   const prefilter = options.prefilter === false ? null : compileLinePrefilter(options.query, { categoryField, timestampField });
+  // Worker threads parse what the prefilter cannot narrow; started on first use.
+  const workers = parseWorkers(options);
+  let pool: ParsePool | null = null;
+  const startPool = (): ParsePool => (pool ??= new ParsePool(workers, { query: options.query, categoryField, timestampField }));
   const reader = new EventReader({
     onMalformed: (m) => io.stderr.write(`vigil hunt: line ${m.line}: skipped malformed input: ${m.reason}\n`),
     ...(prefilter === null ? {} : { select: (run, out) => prefilter.select(run, out) }),
+    ...(workers === 0 ? {} : { remote: { parse: (run, indices) => startPool().parse(run, indices), maxRunsInFlight: 2 * workers + 2 } }),
   });
   const progress = new HuntProgress(io.stderr);
   // Event queries keep only what their pipes / --size can print; sequences need every candidate.
@@ -111,6 +124,8 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   } catch (err) {
     progress.done();
     return fail(1, `cannot read ${options.events ?? 'stdin'}: ${(err as Error).message}`);
+  } finally {
+    await (pool as ParsePool | null)?.close();
   }
   progress.done();
   const ordered = kept.sorted();
@@ -135,6 +150,20 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   if (stats.malformed > 0) io.stderr.write(`vigil hunt: skipped ${stats.malformed} malformed line(s)\n`);
   if (withoutTimestamp > 0) io.stderr.write(`vigil hunt: skipped ${withoutTimestamp} event(s) without a readable ${timestampField}\n`);
   return { exitCode: 0, hits: hits.length, events: stats.events, malformed: stats.malformed, withoutTimestamp, skipped: stats.skipped };
+}
+
+const AUTO_WORKERS_MIN_BYTES = 64 * 1024 * 1024;
+
+function parseWorkers(options: HuntOptions): number {
+  if (options.parseWorkers !== undefined) return options.parseWorkers;
+  if (options.events === undefined || options.events === '-') return 0;
+  let size = 0;
+  try {
+    size = statSync(options.events).size;
+  } catch {
+    return 0; // the read reports the problem
+  }
+  return size >= AUTO_WORKERS_MIN_BYTES ? Math.min(4, availableParallelism()) : 0;
 }
 
 const OUTPUT_CHUNK = 256 * 1024;

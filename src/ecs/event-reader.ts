@@ -13,8 +13,28 @@ export interface MalformedInput {
  * Picks the NDJSON lines of a run worth parsing (a byte-level prefilter): `out[i] = 1` for line i of the run.
  * A line left at 0 is not parsed when it has the shape of an object (`{` ... `}`); it is counted as an event
  * and in `skipped`. Any other line is parsed, so malformed lines are still reported with their numbers.
+ * Returns false to decline (every line of the run is parsed).
  */
-export type LineSelector = (run: LineRun, out: Uint8Array) => void;
+export type LineSelector = (run: LineRun, out: Uint8Array) => boolean;
+
+/** What a remote parse (worker threads) found in the lines it was given. */
+export interface RemoteParseResult {
+  /** Indices (in the run) of the lines worth keeping, in order: the reader parses these again. */
+  readonly keep: readonly number[];
+  /** Events among the lines parsed (kept or not). */
+  readonly events: number;
+  readonly malformed: readonly MalformedInput[];
+}
+
+/**
+ * Parses lines of a run elsewhere (`vigil hunt`'s worker threads) and keeps only those worth keeping; the
+ * reader yields just those, in input order. Used where most lines are dropped after parsing.
+ */
+export interface RemoteParser {
+  parse(run: LineRun, indices: readonly number[]): Promise<RemoteParseResult>;
+  /** Lines in flight at most (memory bound): the reader waits for the oldest run past this. Default 8 runs. */
+  readonly maxRunsInFlight?: number;
+}
 
 export interface EventReaderOptions {
   /** Called for each malformed line, in order. */
@@ -23,6 +43,11 @@ export interface EventReaderOptions {
   readonly maxLineBytes?: number;
   /** NDJSON only: parse only the lines this selects. */
   readonly select?: LineSelector;
+  /**
+   * NDJSON only: parse on worker threads the runs the selector does not narrow (all runs without one); the
+   * reader then yields only the lines the parser keeps from those.
+   */
+  readonly remote?: RemoteParser;
 }
 
 export interface EventReaderStats {
@@ -67,9 +92,24 @@ export class EventReader {
   async *batches(input: AsyncIterable<Buffer | string>): AsyncGenerator<EcsEvent[]> {
     let out: EcsEvent[] = [];
     const lines = new ByteLineSplitter(this.maxLine);
+    // With a remote parser, runs wait in `pending` (in order, oversize reports included) for their answers.
+    const remote = this.options.remote;
+    const pending: Array<Promise<() => void>> = [];
+    const maxInFlight = remote?.maxRunsInFlight ?? 8;
     const lineSink = {
-      line: (run: LineRun) => this.run(run, out),
-      oversize: (line: number) => this.malformed(line, `line longer than ${this.maxLine} bytes`),
+      line: (run: LineRun) => {
+        if (remote === undefined) this.run(run, out);
+        else {
+          const answer = this.remoteRun(remote, run, (e) => out.push(e));
+          answer.catch(() => undefined); // awaited in order below, where a failure is thrown
+          pending.push(answer);
+        }
+      },
+      oversize: (line: number) => {
+        const report = (): void => this.malformed(line, `line longer than ${this.maxLine} bytes`);
+        if (remote === undefined) report();
+        else pending.push(Promise.resolve(report));
+      },
     };
     let array: JsonArraySplitter | null = null;
     const arraySink = {
@@ -99,6 +139,7 @@ export class EventReader {
       }
       if (array !== null) array.push(bytes, arraySink);
       else lines.push(bytes, lineSink);
+      while (pending.length > maxInFlight) (await pending.shift()!)();
       if (out.length > 0) {
         yield out;
         out = [];
@@ -108,13 +149,42 @@ export class EventReader {
       array.end(arraySink);
       this.stats.lines = array.line;
     } else lines.end(lineSink);
+    while (pending.length > 0) (await pending.shift()!)();
     if (out.length > 0) yield out;
+  }
+
+  /** Sends the lines of a run worth parsing to the remote parser; resolves with what to do when its turn comes. */
+  private async remoteRun(remote: RemoteParser, run: LineRun, emit: (e: EcsEvent) => void): Promise<() => void> {
+    const { buf, starts, ends, firstLine } = run;
+    const n = starts.length;
+    const select = this.options.select;
+    this.stats.lines += n;
+    const sel = new Uint8Array(n);
+    if (select !== undefined && select(run, sel)) {
+      // The selector narrows this run: its few lines are parsed here, now.
+      const local: EcsEvent[] = [];
+      this.runSelected(run, sel, local);
+      return () => {
+        for (const e of local) emit(e);
+      };
+    }
+    const indices: number[] = [];
+    for (let i = 0; i < n; i++) indices.push(i);
+    const result = await remote.parse(run, indices);
+    return () => {
+      this.stats.events += result.events;
+      for (const m of result.malformed) this.malformed(m.line, m.reason);
+      const kept: EcsEvent[] = [];
+      const before = this.stats.events;
+      for (const i of result.keep) this.parse(buf.toString('utf8', starts[i], ends[i]), firstLine + i, kept);
+      this.stats.events = before; // counted by the remote parse
+      for (const e of kept) emit(e);
+    };
   }
 
   /** The lines of one run: selected (or all) parsed, the others counted. */
   private run(run: LineRun, out: EcsEvent[]): void {
-    const { buf, starts, ends, firstLine } = run;
-    const n = starts.length;
+    const n = run.starts.length;
     this.stats.lines += n;
     const select = this.options.select;
     if (select === undefined) {
@@ -124,8 +194,13 @@ export class EventReader {
     if (this.selected.length < n) this.selected = new Uint8Array(Math.max(n, 2 * this.selected.length));
     const sel = this.selected;
     sel.fill(0, 0, n);
-    select(run, sel);
-    for (let i = 0; i < n; i++) {
+    if (select(run, sel)) this.runSelected(run, sel, out);
+    else this.parseRun(run, out);
+  }
+
+  private runSelected(run: LineRun, sel: Uint8Array, out: EcsEvent[]): void {
+    const { buf, starts, ends, firstLine } = run;
+    for (let i = 0; i < starts.length; i++) {
       const line = firstLine + i;
       const s = starts[i]!;
       const e = ends[i]!;

@@ -17,8 +17,11 @@ import { parseQuery } from './parser.js';
 export interface LinePrefilter {
   /** The texts searched for (for reports and tests). */
   readonly texts: readonly TextLeaf[];
-  /** Marks the lines of a run that must be parsed. */
-  select(run: LineRun, out: Uint8Array): void;
+  /**
+   * Marks the lines of a run that must be parsed; false when it declines (every line must be parsed): when
+   * it would select so many lines that searching costs more than the parsing it saves.
+   */
+  select(run: LineRun, out: Uint8Array): boolean;
 }
 
 type TextLeaf = Extract<LineNeed, { kind: 'text' }>;
@@ -29,9 +32,32 @@ export function compileLinePrefilter(text: string, options: LineNeedOptions): Li
 }
 
 export function linePrefilterFromNeed(need: LineNeed): LinePrefilter | null {
-  const leaves = reduce(need);
-  if (leaves === null) return null;
-  return new TextPrefilter(dedupe(leaves));
+  const branches = need.kind === 'or' ? need.of : [need];
+  const choices: TextLeaf[][][] = [];
+  for (const b of branches) {
+    const c = candidates(b);
+    if (c === null) return null;
+    choices.push(c);
+  }
+  return new TextPrefilter(choices);
+}
+
+/**
+ * The ways to narrow one branch of the query's `or` (one filter, mostly): for an `and`, each conjunct that
+ * can be reduced, best first by a static guess; the prefilter picks among them on the first input it sees.
+ */
+function candidates(branch: LineNeed): TextLeaf[][] | null {
+  if (branch.kind !== 'and') {
+    const r = reduce(branch);
+    return r === null ? null : [r];
+  }
+  const out: TextLeaf[][] = [];
+  for (const n of branch.of) {
+    const r = reduce(n);
+    if (r !== null) out.push(r);
+  }
+  out.sort((a, b) => score(a) - score(b));
+  return out.length === 0 ? null : out;
 }
 
 /** The flat texts one of which must be present; null when nothing can be required. */
@@ -112,46 +138,107 @@ interface Finder {
   find(from: number): number;
 }
 
-class TextPrefilter implements LinePrefilter {
-  private readonly finders: Array<(view: RunView) => Finder>;
+/** Lines of a run the first time the prefilter sees this many, it measures its candidate narrowings. */
+const TUNE_MIN_LINES = 64;
+/** Past this fraction of lines selected, searching costs more than the parsing it saves: parse everything. */
+const DECLINE_FRACTION = 0.3;
 
-  constructor(readonly texts: readonly TextLeaf[]) {
-    const cs = texts.filter((t) => !t.ci);
-    const ci = texts.filter((t) => t.ci);
-    const finders: Array<(view: RunView) => Finder> = [];
-    if (cs.length === 1) finders.push(bufferFinder(cs[0]!));
-    else if (cs.length > 1) finders.push(regexFinder(cs, false));
-    if (ci.length > 0) finders.push(regexFinder(ci, true));
-    // Lines that could hide a text are always parsed.
-    finders.push(bufferFinder({ text: '\\u', before: false, after: false }));
-    if (ci.length > 0) {
-      // One scan for the lead bytes of those characters (absent from ASCII data), each hit checked in full.
-      const folding = ASCII_FOLDING_CODE_POINTS.map((cp) => asLatin1(String.fromCodePoint(cp)));
-      const leads = [...new Set(folding.map((f) => f[0]!))];
-      const re = new RegExp(`[${leads.map(escapeRegex).join('')}]`, 'g');
-      finders.push((view) => ({ find: (from) => view.regexFind(re, from, (at) => folding.some((f) => view.text.startsWith(f, at))) }));
-    }
-    this.finders = finders;
+class TextPrefilter implements LinePrefilter {
+  texts: readonly TextLeaf[] = [];
+  private finders: Array<(view: RunView) => Finder> = [];
+  private tuned: boolean;
+  private declined = false;
+
+  constructor(private readonly choices: readonly (readonly TextLeaf[][])[]) {
+    this.tuned = false;
+    this.use(choices.map((c) => c[0]!));
   }
 
-  select(run: LineRun, out: Uint8Array): void {
+  private use(picked: readonly TextLeaf[][]): void {
+    const texts = dedupe(picked.flat());
+    this.texts = texts;
+    this.finders = [...textFinders(texts), ...forcingFinders(texts.some((t) => t.ci))];
+  }
+
+  /**
+   * Any conjunct of a filter is a valid narrowing; which one selects fewest lines depends on the data.
+   * On the first run of some size, each candidate of each branch is counted on it and the fewest wins.
+   */
+  private tune(run: LineRun): void {
+    this.tuned = true;
+    if (this.choices.every((c) => c.length === 1)) return;
     const view = new RunView(run.buf);
-    const { starts, ends } = run;
-    const n = starts.length;
-    for (const make of this.finders) {
-      const f = make(view);
-      let p = f.find(starts[0]!);
-      // Lines are in increasing order: each hit marks the line it falls in, then the search goes on from the next line.
-      let i = 0;
-      while (p >= 0) {
-        while (i < n && ends[i]! < p) i++;
-        if (i >= n) break;
-        if (p >= starts[i]!) {
-          out[i] = 1;
-          if (++i >= n) break;
-          p = f.find(starts[i]!);
-        } else p = f.find(starts[i]!);
+    const count = (leaves: readonly TextLeaf[]): number => {
+      const sel = new Uint8Array(run.starts.length);
+      mark(textFinders(dedupe(leaves)), view, run, sel);
+      return sel.reduce((a, b) => a + b, 0);
+    };
+    this.use(this.choices.map((c) => {
+      if (c.length === 1) return c[0]!;
+      let best = c[0]!;
+      let bestCount = count(best);
+      for (const other of c.slice(1)) {
+        const n = count(other);
+        if (n < bestCount) {
+          best = other;
+          bestCount = n;
+        }
       }
+      return best;
+    }));
+  }
+
+  select(run: LineRun, out: Uint8Array): boolean {
+    if (this.declined) return false;
+    const first = !this.tuned && run.starts.length >= TUNE_MIN_LINES;
+    if (first) this.tune(run);
+    mark(this.finders, new RunView(run.buf), run, out);
+    if (first && out.reduce((a, b) => a + b, 0) > DECLINE_FRACTION * run.starts.length) this.declined = true;
+    return true;
+  }
+}
+
+/** The finders of a set of texts: case-sensitive ones in one scan, case-insensitive ones in another. */
+function textFinders(texts: readonly TextLeaf[]): Array<(view: RunView) => Finder> {
+  const cs = texts.filter((t) => !t.ci);
+  const ci = texts.filter((t) => t.ci);
+  const finders: Array<(view: RunView) => Finder> = [];
+  if (cs.length === 1) finders.push(bufferFinder(cs[0]!));
+  else if (cs.length > 1) finders.push(regexFinder(cs, false));
+  if (ci.length > 0) finders.push(regexFinder(ci, true));
+  return finders;
+}
+
+/** Lines that could hide a text are always parsed: a `\u` escape; for case-insensitive texts, a case-folding character. */
+function forcingFinders(ci: boolean): Array<(view: RunView) => Finder> {
+  const finders = [bufferFinder({ text: '\\u', before: false, after: false })];
+  if (ci) {
+    // One scan for the lead bytes of those characters (absent from ASCII data), each hit checked in full.
+    const folding = ASCII_FOLDING_CODE_POINTS.map((cp) => asLatin1(String.fromCodePoint(cp)));
+    const leads = [...new Set(folding.map((f) => f[0]!))];
+    const re = new RegExp(`[${leads.map(escapeRegex).join('')}]`, 'g');
+    finders.push((view) => ({ find: (from) => view.regexFind(re, from, (at) => folding.some((f) => view.text.startsWith(f, at))) }));
+  }
+  return finders;
+}
+
+/** Marks (sets to 1) the lines of a run where one of the finders has a hit. */
+function mark(finders: ReadonlyArray<(view: RunView) => Finder>, view: RunView, run: LineRun, out: Uint8Array): void {
+  const { starts, ends } = run;
+  const n = starts.length;
+  for (const make of finders) {
+    const f = make(view);
+    let p = f.find(starts[0]!);
+    // Lines are in increasing order: each hit marks the line it falls in, then the search goes on from the next line.
+    let i = 0;
+    while (p >= 0) {
+      while (i < n && ends[i]! < p) i++;
+      if (i >= n) break;
+      if (p >= starts[i]!) {
+        out[i] = 1;
+        if (++i >= n) break;
+      }
+      p = f.find(starts[i]!);
     }
   }
 }

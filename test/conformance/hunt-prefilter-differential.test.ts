@@ -18,25 +18,42 @@ interface Outcome {
   readonly skipped: number;
 }
 
-async function hunt(options: Omit<HuntOptions, 'prefilter'>, input: string, prefilter: boolean): Promise<Outcome> {
+/** The input in chunks of `chunk` bytes (lines cut across chunks, many runs in flight). */
+function chunked(input: string, chunk: number): Buffer[] {
+  const buf = Buffer.from(input, 'utf8');
+  const out: Buffer[] = [];
+  for (let i = 0; i < buf.length; i += chunk) out.push(buf.subarray(i, i + chunk));
+  return out;
+}
+
+async function hunt(options: HuntOptions, input: string, prefilter: boolean, chunk = 1 << 20): Promise<Outcome> {
   let stdout = '';
   let stderr = '';
   const summary = await runHunt(
     { ...options, prefilter },
-    { stdin: Readable.from([Buffer.from(input, 'utf8')]), stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } },
+    { stdin: Readable.from(chunked(input, chunk)), stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } },
   );
   return { exitCode: summary.exitCode, stdout, stderr, skipped: summary.skipped };
 }
 
-async function same(options: Omit<HuntOptions, 'prefilter'>, input: string): Promise<number> {
-  const on = await hunt(options, input, true);
+/**
+ * Runs with the prefilter off, then on in small chunks (runs too short for the prefilter to tune itself or
+ * decline: every selection is its raw reasoning) and in one chunk (tuned, may decline). Returns the lines
+ * skipped in small chunks.
+ */
+async function same(options: HuntOptions, input: string): Promise<number> {
   const off = await hunt(options, input, false);
   assert.equal(off.skipped, 0);
-  const what = `${options.query}`;
-  assert.equal(on.exitCode, off.exitCode, what);
-  assert.equal(on.stderr, off.stderr, what);
-  assert.equal(on.stdout, off.stdout, what);
-  return on.skipped;
+  let skipped = 0;
+  for (const chunk of [1500, 1 << 20]) {
+    const on = await hunt(options, input, true, chunk);
+    const what = `${options.query} (chunks of ${chunk} bytes)`;
+    assert.equal(on.exitCode, off.exitCode, what);
+    assert.equal(on.stderr, off.stderr, what);
+    assert.equal(on.stdout, off.stdout, what);
+    if (chunk === 1500) skipped += on.skipped;
+  }
+  return skipped;
 }
 
 if (existsSync(CONFORMANCE_DIR)) {
@@ -208,4 +225,30 @@ test('differential: fuzzed queries over generated events give the same output wi
   }
   assert.ok(queries >= 300, `only ${queries} valid queries`);
   assert.ok(skipped > 0, 'the prefilter skipped no line at all: the test would prove nothing');
+});
+
+test('differential: parsing on worker threads gives the same output (order, tiebreakers, malformed line numbers)', async () => {
+  const r = seededRandom(0xb0a7);
+  let queries = 0;
+  const events = randomEvents(r, 600);
+  while (queries < 25) {
+    const query = randomQuery(r);
+    try {
+      compileQuery(query);
+    } catch (err) {
+      if (err instanceof EqlError) continue;
+      throw err;
+    }
+    queries++;
+    const options = { query, events: '-', tiebreakerField: 'serial' };
+    const inline = await hunt({ ...options, parseWorkers: 0 }, events, false, 700);
+    const pooled = await hunt({ ...options, parseWorkers: 2 }, events, false, 700);
+    assert.equal(pooled.exitCode, inline.exitCode, query);
+    assert.equal(pooled.stderr, inline.stderr, query);
+    assert.equal(pooled.stdout, inline.stdout, query);
+    // The prefilter and the workers together.
+    const both = await hunt({ ...options, parseWorkers: 2 }, events, true, 700);
+    assert.equal(both.stdout, inline.stdout, query);
+  }
+  assert.match((await hunt({ query: 'any where true', events: '-', parseWorkers: 2 }, events, false, 700)).stderr, /line \d+: skipped malformed input/);
 });

@@ -162,7 +162,10 @@ test('a selector: unselected object-shaped lines are counted, not parsed; other 
   const text = '{"keep":1}\n{"skip":1}\n\n{broken but shaped}\nnot json\n{"skip":2}\n{"keep":2}\n';
   const { events, stats } = await readAllEvents(chunks(text, 5), {
     onMalformed: (m) => bad.push(m),
-    select: (run, out) => run.starts.forEach((s, i) => (out[i] = run.buf.toString('utf8', s, run.ends[i]).includes('keep') ? 1 : 0)),
+    select: (run, out) => {
+      run.starts.forEach((s, i) => (out[i] = run.buf.toString('utf8', s, run.ends[i]).includes('keep') ? 1 : 0));
+      return true;
+    },
   });
   assert.deepEqual(events, [{ keep: 1 }, { keep: 2 }]);
   assert.deepEqual(bad.map((m) => m.line), [5]);

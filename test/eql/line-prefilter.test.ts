@@ -13,8 +13,7 @@ function selected(query: string, lines: readonly string[]): boolean[] {
   const sink = {
     line: (run: LineRun) => {
       const sel = new Uint8Array(run.starts.length);
-      if (pf === null) sel.fill(1);
-      else pf.select(run, sel);
+      if (pf === null || !pf.select(run, sel)) sel.fill(1);
       for (const x of sel) out.push(x === 1);
     },
     oversize: () => assert.fail('no line is over the cap'),
