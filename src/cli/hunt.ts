@@ -119,7 +119,7 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
         }
         kept.push({ event, timestamp, tiebreaker: readTiebreaker(event), index });
       }
-      progress.tick(index);
+      progress.tick(reader.stats.events); // skipped lines included
     }
   } catch (err) {
     progress.done();

@@ -88,7 +88,7 @@ export class EventReader {
     for await (const batch of this.batches(input)) yield* batch;
   }
 
-  /** Events in batches, about one per input chunk: the fast path (one await per chunk, not per event). */
+  /** Events in batches, one per input chunk (maybe empty): the fast path (one await per chunk, not per event). */
   async *batches(input: AsyncIterable<Buffer | string>): AsyncGenerator<EcsEvent[]> {
     let out: EcsEvent[] = [];
     const lines = new ByteLineSplitter(this.maxLine);
@@ -140,10 +140,9 @@ export class EventReader {
       if (array !== null) array.push(bytes, arraySink);
       else lines.push(bytes, lineSink);
       while (pending.length > maxInFlight) (await pending.shift()!)();
-      if (out.length > 0) {
-        yield out;
-        out = [];
-      }
+      // One batch per chunk, empty when the prefilter skipped it all: the caller's progress still moves.
+      yield out;
+      out = [];
     }
     if (array !== null) {
       array.end(arraySink);
