@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AlertHost } from '../alerts/alert-match.js';
 import type { AlertStore } from '../alerts/alert-store.js';
+import { DEFAULT_FLOOD_POLICY } from '../alerts/flood-policy.js';
 import { NdjsonAlertLog } from '../alerts/ndjson-alert-log.js';
 import { SqliteAlertStore } from '../alerts/sqlite-alert-store.js';
 import type { Collector } from '../collectors/collector.js';
@@ -87,6 +88,7 @@ export class Agent {
     mkdirSync(dirname(options.dbPath), { recursive: true, mode: 0o700 });
     this.store = SqliteAlertStore.open(options.dbPath, {
       retention: { maxAgeDays: config.storage.retention_days, maxCount: config.storage.retention_max_alerts },
+      flood: DEFAULT_FLOOD_POLICY,
       // The service's database is readable by the `vigil` group (the installer sets the group); a user's is private.
       fileMode: options.mode === 'service' ? 0o640 : 0o600,
     });

@@ -55,6 +55,8 @@ export interface PipelineStats {
   matches: number;
   alertsInserted: number;
   alertsDuplicate: number;
+  /** Matches folded into a flood aggregate alert (flood-policy.ts): stored as a count, not notified again. */
+  alertsAggregated: number;
   /** Store failures (logged; the agent keeps running). */
   alertsFailed: number;
   /** Time of the newest alert stored (ISO 8601), null before the first. */
@@ -70,7 +72,7 @@ export class Pipeline {
   readonly #reorder: ReorderBuffer<EcsEvent>;
   readonly #options: PipelineOptions;
   #collector = 'starting';
-  readonly #stats: PipelineStats = { events: 0, badTimestamp: 0, matches: 0, alertsInserted: 0, alertsDuplicate: 0, alertsFailed: 0, lastAlert: null };
+  readonly #stats: PipelineStats = { events: 0, badTimestamp: 0, matches: 0, alertsInserted: 0, alertsDuplicate: 0, alertsAggregated: 0, alertsFailed: 0, lastAlert: null };
 
   constructor(options: PipelineOptions) {
     this.#options = options;
@@ -134,6 +136,10 @@ export class Pipeline {
       } catch (err) {
         this.#stats.alertsFailed++;
         this.#options.log('error', 'alert store insert failed', { rule: m.rule.meta.name, error: String(err) });
+        continue;
+      }
+      if (result.aggregated) {
+        this.#stats.alertsAggregated++;
         continue;
       }
       if (!result.inserted) {

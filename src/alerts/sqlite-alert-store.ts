@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Alert } from './alert.js';
 import type { AlertFilter } from './alert-filter.js';
@@ -10,10 +10,17 @@ import { dedupKey } from './dedup-key.js';
 import { listQuery } from './list-query.js';
 import { checkReadableVersion, migrate } from './migrations.js';
 import { openDatabase, type OpenDatabaseOptions } from './open-database.js';
-import { applyRetention, DEFAULT_RETENTION, type RetentionPolicy } from './retention.js';
+import { FloodAggregator, type FloodPolicy, type FloodWindow } from './flood-policy.js';
+import { applyRetention, type RetentionPolicy } from './retention.js';
 
 export interface SqliteAlertStoreOptions extends OpenDatabaseOptions {
+  /**
+   * Retention, applied at open and every `pruneEvery` inserts. Absent: never pruned. Only the agent passes
+   * it (with its config): `vigil alerts ack/close` must not delete what the agent's config keeps.
+   */
   readonly retention?: RetentionPolicy;
+  /** Folds a flooding rule's alerts (flood-policy.ts); absent: every match is its own row. */
+  readonly flood?: FloodPolicy;
   /** Retention runs at open and then every this many inserted alerts (default 500; 0: only on `prune`). */
   readonly pruneEvery?: number;
   /** Clock for created/state times and retention (tests). */
@@ -36,12 +43,14 @@ const INSERT_SQL = `INSERT OR IGNORE INTO alerts (
 export class SqliteAlertStore implements AlertStore {
   readonly #db: BetterSqlite3.Database;
   readonly #now: () => number;
-  readonly #retention: RetentionPolicy;
+  readonly #retention: RetentionPolicy | null;
   readonly #pruneEvery: number;
   readonly #readonly: boolean;
+  readonly #flood: FloodAggregator | null;
   #sinceLastPrune = 0;
-  #stats = { inserted: 0, duplicates: 0, pruned: 0, failed: 0 };
+  #stats = { inserted: 0, duplicates: 0, aggregated: 0, pruned: 0, failed: 0 };
   #insert: BetterSqlite3.Statement | null = null;
+  #fold: BetterSqlite3.Statement | null = null;
   #byDedup: BetterSqlite3.Statement | null = null;
   #byId: BetterSqlite3.Statement;
   #count: BetterSqlite3.Statement | null = null;
@@ -49,7 +58,8 @@ export class SqliteAlertStore implements AlertStore {
   private constructor(db: BetterSqlite3.Database, options: SqliteAlertStoreOptions) {
     this.#db = db;
     this.#now = options.now ?? Date.now;
-    this.#retention = options.retention ?? DEFAULT_RETENTION;
+    this.#retention = options.retention ?? null;
+    this.#flood = options.flood !== undefined ? new FloodAggregator(options.flood) : null;
     this.#pruneEvery = options.pruneEvery ?? 500;
     this.#readonly = options.readonly === true;
     this.#byId = db.prepare('SELECT * FROM alerts WHERE id = ?');
@@ -89,14 +99,19 @@ export class SqliteAlertStore implements AlertStore {
     try {
       this.#db.transaction(() => {
         for (const match of matches) {
+          const window = this.#flood?.admit(match, this.#now()) ?? null;
+          if (window !== null) {
+            results.push(this.#foldInto(window, match));
+            continue;
+          }
           const row = this.#row(match);
           const info = insert.run(row);
           if (info.changes === 1) {
             const id = Number(info.lastInsertRowid);
-            results.push({ id, inserted: true, alert: alertFromRow({ ...row, id, state: 'open', state_changed_ms: null }) });
+            results.push({ id, inserted: true, aggregated: false, alert: alertFromRow({ ...row, id, state: 'open', state_changed_ms: null }) });
           } else {
             const existing = alertFromRow(byDedup.get(row.dedup_key) as AlertRow);
-            results.push({ id: existing.id, inserted: false, alert: existing });
+            results.push({ id: existing.id, inserted: false, aggregated: false, alert: existing });
           }
         }
       }).immediate();
@@ -105,12 +120,39 @@ export class SqliteAlertStore implements AlertStore {
       throw err;
     }
     for (const r of results) {
-      if (r.inserted) this.#stats.inserted++;
+      if (r.aggregated) this.#stats.aggregated++;
+      else if (r.inserted) this.#stats.inserted++;
       else this.#stats.duplicates++;
     }
     this.#sinceLastPrune += results.filter((r) => r.inserted).length;
     if (this.#pruneEvery > 0 && this.#sinceLastPrune >= this.#pruneEvery) this.prune();
     return results;
+  }
+
+  /**
+   * Folds a match into its flood window's aggregate row: the first folded match creates the row (inserted,
+   * so it is notified once), later ones add to its count (and to its samples while there are fewer than
+   * the policy's). Runs inside insertMany's transaction.
+   */
+  #foldInto(w: FloodWindow, match: AlertMatch): InsertResult {
+    const sampled = this.#flood!.sample(w, match.events);
+    if (w.aggregateId !== null) {
+      this.#fold ??= this.#db.prepare(
+        'UPDATE alerts SET aggregate_count = aggregate_count + 1, time_ms = max(time_ms, @time), lost_events = max(lost_events, @lost), events = coalesce(@events, events) WHERE id = @id',
+      );
+      const changed = this.#fold.run({ id: w.aggregateId, time: Math.floor(match.timeMs), lost: Math.max(0, Math.floor(match.lostEvents)), events: sampled ? JSON.stringify(w.samples) : null });
+      if (changed.changes === 1) return { id: w.aggregateId, inserted: false, aggregated: true, alert: this.get(w.aggregateId)! };
+      // The aggregate row was pruned meanwhile: start a new one.
+    }
+    const row = { ...this.#row(match), events: JSON.stringify(w.samples), dedup_key: 'aggregate:' + createHash('sha256').update(`${w.key}\u0000${w.window}`).digest('hex') };
+    const info = this.#insert!.run(row);
+    if (info.changes === 1) {
+      w.aggregateId = Number(info.lastInsertRowid);
+      return { id: w.aggregateId, inserted: true, aggregated: false, alert: alertFromRow({ ...row, id: w.aggregateId, state: 'open', state_changed_ms: null }) };
+    }
+    // The window's aggregate exists from an earlier run of the agent: add to it.
+    w.aggregateId = (this.#byDedup!.get(row.dedup_key) as AlertRow).id;
+    return this.#foldInto(w, match);
   }
 
   #row(match: AlertMatch): Omit<AlertRow, 'id' | 'state' | 'state_changed_ms'> {
@@ -165,7 +207,7 @@ export class SqliteAlertStore implements AlertStore {
   }
 
   prune(nowMs: number = this.#now()): number {
-    if (this.#readonly) return 0;
+    if (this.#readonly || this.#retention === null) return 0;
     const n = applyRetention(this.#db, this.#retention, nowMs);
     this.#stats.pruned += n;
     this.#sinceLastPrune = 0;
