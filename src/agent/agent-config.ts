@@ -36,6 +36,8 @@ export interface AgentConfig {
     readonly retention_days: number;
     /** At most this many alerts are kept, oldest deleted first (0 = no cap). */
     readonly retention_max_alerts: number;
+    /** Accept a database path that is a symbolic link (refused by default). */
+    readonly allow_db_symlink: boolean;
   };
   readonly notifications: {
     readonly enabled: boolean;
@@ -60,7 +62,7 @@ export const DEFAULT_CONFIG: AgentConfig = {
   collector: { backend: 'auto', poll_interval_ms: 100, ring_buffer_bytes: 8 * 1024 * 1024 },
   engine: { reorder_hold_ms: 250, reorder_max_events: 100_000, max_sequences_per_rule: 10_000, default_sequence_lifetime_s: 300 },
   rules: { paths: [] },
-  storage: { db: '', retention_days: 90, retention_max_alerts: 100_000 },
+  storage: { db: '', retention_days: 90, retention_max_alerts: 100_000, allow_db_symlink: false },
   notifications: { enabled: true, per_rule_per_minute: 5 },
   outputs: { alerts_ndjson: '', events_ndjson: '' },
   status: { dir: '', interval_s: 5 },

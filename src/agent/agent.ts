@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { AlertHost } from '../alerts/alert-match.js';
 import type { AlertStore } from '../alerts/alert-store.js';
 import { DEFAULT_FLOOD_POLICY } from '../alerts/flood-policy.js';
 import { NdjsonAlertLog } from '../alerts/ndjson-alert-log.js';
+import { ensurePrivateDir } from '../alerts/safe-files.js';
 import { SqliteAlertStore } from '../alerts/sqlite-alert-store.js';
 import type { Collector } from '../collectors/collector.js';
 import { currentPlatform, readHostIdentity, type HostIdentity } from '../collectors/host-identity.js';
@@ -85,12 +84,13 @@ export class Agent {
       os: platform as OsType,
       log: (line) => log('error', 'rule load error', { diagnostic: line }),
     });
-    mkdirSync(dirname(options.dbPath), { recursive: true, mode: 0o700 });
+    ensurePrivateDir(options.stateDir);
     this.store = SqliteAlertStore.open(options.dbPath, {
       retention: { maxAgeDays: config.storage.retention_days, maxCount: config.storage.retention_max_alerts },
       flood: DEFAULT_FLOOD_POLICY,
       // The service's database is readable by the `vigil` group (the installer sets the group); a user's is private.
       fileMode: options.mode === 'service' ? 0o640 : 0o600,
+      allowSymlink: config.storage.allow_db_symlink,
     });
     this.#normalizer = new Normalizer({ host: this.host, agent: { id: deriveAgentId(this.host.hostId), version: options.version } });
     this.#notifier =
@@ -128,7 +128,6 @@ export class Agent {
       sinks,
       log,
     });
-    mkdirSync(options.stateDir, { recursive: true, mode: 0o750 });
     this.#status = new StatusFileWriter(statusFilePath(options.stateDir));
   }
 

@@ -9,9 +9,10 @@
  * then the per-user dir `$XDG_STATE_HOME/vigil` (default `~/.local/state/vigil`). The service units set the
  * state dir explicitly: /var/lib/vigil (Linux), /var/db/vigil (macOS), %ProgramData%\Vigil (Windows).
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../alerts/safe-files.js';
 import type { Backend } from '../collectors/raw-event.js';
 
 export const STATUS_SCHEMA = 1;
@@ -127,42 +128,27 @@ export function pidStartKey(pid: number): string | undefined {
 }
 
 /**
- * Writes the status file atomically: the document goes to `<path>.<pid>.tmp`, is fsynced, then renamed over
- * `path`. Mode 0640 (the service's group `vigil` may read it; umask can only narrow it). Counters: `writes`,
+ * Writes the status file atomically: the document goes to a temp file with a random name created
+ * exclusively without following links (safe-files.ts), is fsynced, then renamed over `path`. Mode 0640 (the service's group `vigil` may read it; umask can only narrow it). Counters: `writes`,
  * `failures`, and the last error, so the agent can report a status file it cannot write without crashing.
  */
 export class StatusFileWriter {
   writes = 0;
   failures = 0;
   lastError: string | null = null;
-  private readonly tmp: string;
 
-  constructor(readonly path: string) {
-    this.tmp = `${path}.${process.pid}.tmp`;
-  }
+  constructor(readonly path: string) {}
 
   /** Returns true when written; a failure is counted and remembered, never thrown. */
   write(status: AgentStatus): boolean {
     const text = JSON.stringify(status, null, 2) + '\n';
     try {
-      const fd = openSync(this.tmp, 'w', 0o640);
-      try {
-        writeSync(fd, text);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(this.tmp, this.path);
+      writeFileAtomic(this.path, text, 0o640);
       this.writes++;
       return true;
     } catch (err) {
       this.failures++;
       this.lastError = (err as Error).message;
-      try {
-        unlinkSync(this.tmp);
-      } catch {
-        /* the temp file was never created */
-      }
       return false;
     }
   }

@@ -6,6 +6,7 @@ import { Agent } from '../agent/agent.js';
 import { ConfigError, loadConfig } from '../agent/config-loader.js';
 import { createLogger, type LogFn } from '../agent/logger.js';
 import { agentStateDir, type AgentMode } from '../agent/status-file.js';
+import { UnsafePathError } from '../alerts/safe-files.js';
 import { BACKEND_CHOICES, NoCollectorError, type BackendChoice } from '../collectors/select-collector.js';
 import { EventReader } from '../ecs/event-reader.js';
 import { userDatabasePath } from './default-paths.js';
@@ -57,16 +58,26 @@ async function run(flags: RunFlags, log: LogFn): Promise<number> {
   const dbPath = flags.db ?? (config.storage.db !== '' ? config.storage.db : mode === 'service' ? join(stateDir, 'alerts.db') : userDatabasePath());
   const rulePaths = flags.rules.length > 0 ? flags.rules : config.rules.paths.length > 0 ? config.rules.paths : [BUNDLED_RULES];
 
-  const agent = new Agent({
-    config,
-    dbPath,
-    rulePaths,
-    stateDir,
-    mode,
-    version: VERSION,
-    notify: flags.notify && mode === 'foreground' && inDesktopSession(process.env),
-    log,
-  });
+  let agent: Agent;
+  try {
+    agent = new Agent({
+      config,
+      dbPath,
+      rulePaths,
+      stateDir,
+      mode,
+      version: VERSION,
+      notify: flags.notify && mode === 'foreground' && inDesktopSession(process.env),
+      log,
+    });
+  } catch (err) {
+    // A state, database or log path that is not safe to write through: a configuration problem.
+    if (err instanceof UnsafePathError) {
+      log('error', err.message, { path: err.path });
+      return 2;
+    }
+    throw err;
+  }
 
   let stopping: Promise<void> | null = null;
   const stop = (signal: string): Promise<void> => {
