@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { AlertHost } from '../alerts/alert-match.js';
 import type { AlertStore } from '../alerts/alert-store.js';
 import { DEFAULT_FLOOD_POLICY } from '../alerts/flood-policy.js';
@@ -85,9 +86,10 @@ export class Agent {
       log: (line) => log('error', 'rule load error', { diagnostic: line }),
     });
     ensurePrivateDir(options.stateDir);
+    if (!config.storage.allow_db_symlink) ensurePrivateDir(dirname(options.dbPath));
     this.store = SqliteAlertStore.open(options.dbPath, {
       retention: { maxAgeDays: config.storage.retention_days, maxCount: config.storage.retention_max_alerts },
-      flood: DEFAULT_FLOOD_POLICY,
+      ...(config.storage.aggregate_after > 0 ? { flood: { ...DEFAULT_FLOOD_POLICY, perInterval: config.storage.aggregate_after } } : {}),
       // The service's database is readable by the `vigil` group (the installer sets the group); a user's is private.
       fileMode: options.mode === 'service' ? 0o640 : 0o600,
       allowSymlink: config.storage.allow_db_symlink,

@@ -55,8 +55,9 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): B
   if (options.allowSymlink !== true) {
     refuseSymlink(path, 'the alert database path is a symbolic link (set [storage] allow_db_symlink = true to accept it)');
   }
-  const linked = options.allowSymlink === true && isSymlink(path);
-  if (!linked) {
+  if (!existsSync(path) && !isSymlink(path)) {
+    // A new database goes only into a private directory (an existing one may be reopened by its owner's
+    // tools, e.g. `vigil alerts ack` as root on the service's file: the agent checks its own directory).
     ensurePrivateDir(dirname(path));
     createFileNoFollow(path, options.fileMode ?? 0o600);
   }
