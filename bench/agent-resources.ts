@@ -7,38 +7,18 @@
  * bench/results/agent-resources.json. Needs root (eBPF). The machine's own background activity counts as load.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EbpfCollector } from '../src/collectors/linux/ebpf-collector.js';
 import { projectRoot, startAgent } from '../test/helpers/agent-process.js';
+import { childrenOf, cpuPct, cpuTicks, mb, statusKb } from './proc-usage.js';
 
 const IDLE_S = Number(process.env['BENCH_IDLE_SECONDS'] ?? 20);
 const STORM_S = Number(process.env['BENCH_STORM_SECONDS'] ?? 10);
 const RATE = Number(process.env['BENCH_RATE'] ?? 1600);
 const WARMUP_S = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 10);
 const nativeBuild = join(projectRoot, 'native', 'linux', 'build');
-const TICKS = 100; // USER_HZ
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(f[11]) + Number(f[12]);
-}
-
-function statusKb(pid: number, key: 'VmRSS' | 'VmHWM'): number {
-  const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : 0;
-}
-
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
-    if (text) out.push(...text.split(' ').map(Number));
-  }
-  return out;
-}
 
 async function measure(pids: number[], seconds: number, during?: () => Promise<unknown>): Promise<{ cpuPct: number; rssMb: number }> {
   const before = pids.map(cpuTicks);
@@ -46,8 +26,7 @@ async function measure(pids: number[], seconds: number, during?: () => Promise<u
   if (during) await during();
   else await new Promise((r) => setTimeout(r, seconds * 1000));
   const elapsed = (performance.now() - t0) / 1000;
-  const used = pids.map(cpuTicks).reduce((a, t, i) => a + t - before[i]!, 0) / TICKS;
-  return { cpuPct: Math.round((used / elapsed) * 1000) / 10, rssMb: Math.round(statusKb(pids[0]!, 'VmRSS') / 102.4) / 10 };
+  return { cpuPct: cpuPct(before, pids.map(cpuTicks), elapsed), rssMb: mb(statusKb(pids[0]!, 'VmRSS')) };
 }
 
 const why = await EbpfCollector.probe();
@@ -73,7 +52,7 @@ try {
   }));
   await new Promise((r) => setTimeout(r, 1000));
   const status = JSON.parse(readFileSync(join(dir, 'status.json'), 'utf8')) as { stages: { collector: { lost: number } } };
-  const peakRssMb = Math.round(statusKb(agentPid, 'VmHWM') / 102.4) / 10;
+  const peakRssMb = mb(statusKb(agentPid, 'VmHWM'));
   const result = {
     rules: Number(agent.ready['rules']),
     idle: { seconds: IDLE_S, cpuPctOfOneCore: idle.cpuPct, rssMb: idle.rssMb },

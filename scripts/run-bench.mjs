@@ -16,6 +16,7 @@ const BENCHES = [
   'exec-storm',
   'agent-latency',
   'agent-resources',
+  'agent-vs-bpftrace',
 ];
 
 const args = process.argv.slice(2);

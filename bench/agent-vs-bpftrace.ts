@@ -1,0 +1,268 @@
+/**
+ * The whole agent against a bare bpftrace exec printer, on the same exec storm, in one run.
+ *
+ * `vigil run` (eBPF, the bundled rules, the alert store on) and `bpftrace` running a script that prints one line
+ * per exec (pid, ppid, filename) and three fields per fork and exit are attached at the same time; then
+ * native/linux/bench/exec-pacer execs a tiny program at 1600 execs/s, then at 5000 execs/s. Each side's CPU is
+ * read from /proc (whole process, every thread: for the agent, Node + its eBPF helper) over the same storm.
+ * Reports both CPU figures and their ratio, the agent's idle CPU, peak RSS, lost counts (the agent's kernel
+ * ring counter; bpftrace's exec lines missing and its own "Lost" reports), and Node CPU per raw event end to
+ * end (frame decode -> normalize -> reorder -> rules -> store check) from the agent's own status counters.
+ *
+ * Goal (issue 16): ratio <= 1.0 at 1600/s, peak RSS < 120 MB, idle < 0.5% of a core, 0 lost at 5000/s with
+ * CPU <= 2.5x the 1600/s figure. Needs root (eBPF) and bpftrace; skips with the reason otherwise. Prints a
+ * table, writes bench/results/agent-vs-bpftrace.json. BENCH_CPU_PROF=DIR writes the agent's CPU profile there.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EbpfCollector } from '../src/collectors/linux/ebpf-collector.js';
+import { projectRoot, startAgent } from '../test/helpers/agent-process.js';
+import { childrenOf, cpuPct, cpuTicks, mb, statusKb, TICKS_PER_S } from './proc-usage.js';
+
+const IDLE_S = Number(process.env['BENCH_IDLE_SECONDS'] ?? 15);
+const STORM_S = Number(process.env['BENCH_STORM_SECONDS'] ?? 10);
+const WARMUP_S = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 8);
+const RATES = (process.env['BENCH_RATES'] ?? '1600,5000').split(',').map(Number);
+const CPU_PROF = process.env['BENCH_CPU_PROF'];
+const nativeBuild = join(projectRoot, 'native', 'linux', 'build');
+const resultPath = join(projectRoot, 'bench', 'results', 'agent-vs-bpftrace.json');
+const program = join(nativeBuild, 'exec-nop');
+
+/** The bare printer: what a one-line bpftrace exec monitor does, plus fork and exit as the agent sees them. */
+const BPFTRACE_SCRIPT = `
+BEGIN { printf("ready\\n"); }
+tracepoint:sched:sched_process_exec { printf("exec %d %d %s\\n", pid, curtask->real_parent->tgid, str(args->filename)); }
+tracepoint:sched:sched_process_fork { printf("fork %d %d %d\\n", args->parent_pid, args->child_pid, nsecs); }
+tracepoint:sched:sched_process_exit { printf("exit %d %d %d\\n", pid, tid, nsecs); }
+`;
+
+function writeResult(body: object): void {
+  mkdirSync(join(projectRoot, 'bench', 'results'), { recursive: true });
+  writeFileSync(resultPath, JSON.stringify(body, null, 2) + '\n');
+}
+
+function skip(reason: string): never {
+  console.log(`agent-vs-bpftrace: skipped: ${reason}`);
+  writeResult({ bench: 'agent-vs-bpftrace', skipped: reason });
+  process.exit(0);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const r2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** Runs exec-pacer(s) for RATE execs/s over `seconds`; two in parallel above 2000/s (one falls behind). */
+async function storm(rate: number, seconds: number, token: string): Promise<{ spawned: number; achieved: number }> {
+  const pacers = rate > 2000 ? 2 : 1;
+  const parts = await Promise.all(
+    Array.from({ length: pacers }, () => new Promise<{ spawned: number; achieved: number }>((resolve, reject) => {
+      const child = spawn(join(nativeBuild, 'exec-pacer'), [String(rate / pacers), String(seconds), token, program], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (s: string) => (out += s));
+      child.on('error', reject);
+      child.on('close', () => {
+        try {
+          resolve(JSON.parse(out) as { spawned: number; achieved: number });
+        } catch {
+          reject(new Error(`exec-pacer printed ${JSON.stringify(out)}`));
+        }
+      });
+    })),
+  );
+  return { spawned: parts.reduce((n, p) => n + p.spawned, 0), achieved: parts.reduce((n, p) => n + p.achieved, 0) };
+}
+
+/** bpftrace with the printer script; counts the exec lines of our program and the events it says it lost. */
+class BpftracePrinter {
+  readonly child: ChildProcess;
+  execLines = 0;
+  lost = 0;
+  readonly ready: Promise<void>;
+  #stderr = '';
+
+  constructor(scriptPath: string) {
+    this.child = spawn('bpftrace', [scriptPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const execOfProgram = `${program}\n`;
+    let carry = '';
+    this.ready = new Promise((resolve, reject) => {
+      this.child.on('error', reject);
+      this.child.on('exit', (code) => reject(new Error(`bpftrace exited (${code}) before attaching: ${this.#stderr.slice(-500)}`)));
+      this.child.stdout!.setEncoding('utf8');
+      this.child.stdout!.on('data', (text: string) => {
+        const lines = (carry + text).split('\n');
+        carry = lines.pop() ?? '';
+        for (const line of lines) {
+          if (line.startsWith('exec ') && (line + '\n').endsWith(execOfProgram)) this.execLines++;
+          else if (line === 'ready') resolve();
+        }
+      });
+    });
+    this.child.stderr!.setEncoding('utf8');
+    this.child.stderr!.on('data', (text: string) => {
+      this.#stderr = (this.#stderr + text).slice(-4000);
+      for (const m of text.matchAll(/Lost (\d+) events/g)) this.lost += Number(m[1]);
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const gone = new Promise((r) => this.child.once('close', r));
+    this.child.kill('SIGINT');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await gone;
+    clearTimeout(timer);
+  }
+}
+
+interface AgentStatusCounts {
+  raw: number;
+  lost: number;
+  alerts: number;
+}
+
+function readStatus(dir: string): AgentStatusCounts {
+  const s = JSON.parse(readFileSync(join(dir, 'status.json'), 'utf8')) as {
+    stages: { collector: { in: number; lost: number }; alerts: { out: number } };
+  };
+  return { raw: s.stages.collector.in, lost: s.stages.collector.lost, alerts: s.stages.alerts.out };
+}
+
+interface Row {
+  readonly rate: number;
+  readonly achieved: number;
+  readonly spawned: number;
+  readonly agentCpuPct: number;
+  readonly agentNodeCpuPct: number;
+  readonly agentHelperCpuPct: number;
+  readonly bpftraceCpuPct: number;
+  readonly ratio: number;
+  readonly agentRawEvents: number;
+  readonly agentLost: number;
+  readonly bpftraceExecsMissing: number;
+  readonly bpftraceLost: number;
+  /** Node CPU (agent process, every thread) per raw event, storm + drain tail. */
+  readonly nodeUsPerRawEvent: number;
+  readonly agentRssMb: number;
+  readonly bpftraceRssMb: number;
+}
+
+async function main(): Promise<void> {
+  const why = await EbpfCollector.probe();
+  if (why !== null) skip(why);
+  const bt = spawnSync('bpftrace', ['--version'], { encoding: 'utf8' });
+  if (bt.error !== undefined || bt.status !== 0) skip(`bpftrace is not installed or does not run (${bt.error?.message ?? `exit ${bt.status}`}); Debian: apt-get install bpftrace`);
+  const bpftraceVersion = bt.stdout.trim();
+  if (!existsSync(join(nativeBuild, 'exec-pacer')) || !existsSync(program)) {
+    if (spawnSync('make', ['-C', join(projectRoot, 'native', 'linux'), 'bench'], { stdio: 'inherit' }).status !== 0) throw new Error('cannot build exec-pacer');
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-vs-bpftrace-'));
+  const configPath = join(dir, 'vigil.toml');
+  writeFileSync(configPath, '[status]\ninterval_s = 1\n');
+  const scriptPath = join(dir, 'printer.bt');
+  writeFileSync(scriptPath, BPFTRACE_SCRIPT);
+  const env = CPU_PROF !== undefined ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${CPU_PROF}` } : {};
+  const agent = await startAgent(['--config', configPath, '--db', join(dir, 'alerts.db'), '--state-dir', dir, '--backend', 'ebpf', '--log-format', 'json', '--no-notify'], { env });
+  let printer: BpftracePrinter | undefined;
+  try {
+    const agentPid = agent.child.pid!;
+    const helperPids = childrenOf(agentPid);
+    const agentPids = [agentPid, ...helperPids];
+    await sleep(WARMUP_S * 1000);
+    const idle0 = agentPids.map(cpuTicks);
+    const tIdle = performance.now();
+    await sleep(IDLE_S * 1000);
+    const idleCpuPct = cpuPct(idle0, agentPids.map(cpuTicks), (performance.now() - tIdle) / 1000);
+    const idleRssMb = mb(statusKb(agentPid, 'VmRSS'));
+
+    printer = new BpftracePrinter(scriptPath);
+    await printer.ready;
+    const btPid = printer.child.pid!;
+    // Warm-up storm (JIT of the per-event path), not measured.
+    await storm(1600, 3, 'warmup');
+    await sleep(2000);
+
+    const rows: Row[] = [];
+    for (const rate of RATES) {
+      const status0 = readStatus(dir);
+      const lines0 = printer.execLines;
+      const btLost0 = printer.lost;
+      const ticks0 = [...agentPids, btPid].map(cpuTicks);
+      const t0 = performance.now();
+      const pacer = await storm(rate, STORM_S, `vs-${rate}`);
+      const ticks1 = [...agentPids, btPid].map(cpuTicks);
+      const seconds = (performance.now() - t0) / 1000;
+      const agentRssMb = mb(statusKb(agentPid, 'VmRSS'));
+      const bpftraceRssMb = mb(statusKb(btPid, 'VmRSS'));
+      // The tail: what the storm left in the reorder buffer is processed, status.json catches up.
+      await sleep(2500);
+      const ticks2 = cpuTicks(agentPid);
+      const status1 = readStatus(dir);
+      const n = agentPids.length;
+      const agentCpu = cpuPct(ticks0.slice(0, n), ticks1.slice(0, n), seconds);
+      const btCpu = cpuPct(ticks0.slice(n), ticks1.slice(n), seconds);
+      const raw = status1.raw - status0.raw;
+      rows.push({
+        rate,
+        achieved: Math.round(pacer.achieved),
+        spawned: pacer.spawned,
+        agentCpuPct: agentCpu,
+        agentNodeCpuPct: cpuPct([ticks0[0]!], [ticks1[0]!], seconds),
+        agentHelperCpuPct: cpuPct(ticks0.slice(1, n), ticks1.slice(1, n), seconds),
+        bpftraceCpuPct: btCpu,
+        ratio: btCpu > 0 ? r2(agentCpu / btCpu) : Number.NaN,
+        agentRawEvents: raw,
+        agentLost: status1.lost - status0.lost,
+        bpftraceExecsMissing: pacer.spawned - (printer.execLines - lines0),
+        bpftraceLost: printer.lost - btLost0,
+        nodeUsPerRawEvent: raw > 0 ? r2((((ticks2 - ticks0[0]!) / TICKS_PER_S) * 1e6) / raw) : Number.NaN,
+        agentRssMb,
+        bpftraceRssMb,
+      });
+      await sleep(1000);
+    }
+    const peakRssMb = mb(statusKb(agentPid, 'VmHWM'));
+    const helperPeakRssMb = helperPids.length > 0 ? mb(statusKb(helperPids[0]!, 'VmHWM')) : 0;
+    const at1600 = rows.find((r) => r.rate === 1600);
+    const at5000 = rows.find((r) => r.rate === 5000);
+    const goal = {
+      ratioAt1600: at1600 !== undefined ? at1600.ratio <= 1.0 : null,
+      peakRssUnder120Mb: peakRssMb < 120,
+      idleUnderHalfPct: idleCpuPct < 0.5,
+      zeroLostAt5000: at5000 !== undefined ? at5000.agentLost === 0 : null,
+      cpuAt5000Within2_5x: at1600 !== undefined && at5000 !== undefined ? at5000.agentCpuPct <= 2.5 * at1600.agentCpuPct : null,
+    };
+
+    console.log(`agent-vs-bpftrace: vigil run (${String(agent.ready['rules'])} bundled rules, eBPF, alert store on) vs ${bpftraceVersion} printer, same storm, ${STORM_S} s per rate`);
+    console.log('| execs/s | agent CPU % (node + helper) | bpftrace CPU % | ratio | agent lost | bpftrace missing / lost | Node us per raw event | RSS MB agent / bpftrace |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const r of rows) {
+      console.log(`| ${r.rate} (${r.achieved}) | ${r.agentCpuPct} (${r.agentNodeCpuPct} + ${r.agentHelperCpuPct}) | ${r.bpftraceCpuPct} | ${r.ratio} | ${r.agentLost} | ${r.bpftraceExecsMissing} / ${r.bpftraceLost} | ${r.nodeUsPerRawEvent} | ${r.agentRssMb} / ${r.bpftraceRssMb} |`);
+    }
+    console.log(`idle (${IDLE_S} s): ${idleCpuPct}% of a core, RSS ${idleRssMb} MB; peak RSS ${peakRssMb} MB (helper ${helperPeakRssMb} MB)`);
+    console.log(`goal: ${Object.entries(goal).map(([k, v]) => `${k} ${v === null ? 'n/a' : v ? 'met' : 'NOT met'}`).join(', ')}`);
+    writeResult({
+      bench: 'agent-vs-bpftrace',
+      when: new Date().toISOString(),
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      loadavg: loadavg(),
+      bpftrace: bpftraceVersion,
+      rules: Number(agent.ready['rules']),
+      stormSeconds: STORM_S,
+      idle: { seconds: IDLE_S, cpuPctOfOneCore: idleCpuPct, rssMb: idleRssMb },
+      peakRssMb,
+      helperPeakRssMb,
+      rows,
+      goal,
+    });
+  } finally {
+    await printer?.stop();
+    await agent.stop('SIGINT');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
