@@ -63,7 +63,9 @@ export function renderTable(hits: readonly HuntHit[], layout: TableLayout): stri
       groups.push({ title: `${kind} ${i + 1}  join keys: ${JSON.stringify(h.hit.joinKeys)}`, rows: rs });
     }
   });
-  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
+  // A loop, not Math.max(...rows): spreading 100k+ rows into one call overflows the stack (RangeError).
+  const widths = columns.map((c) => c.length);
+  for (const r of rows) for (let i = 0; i < widths.length; i++) if (r[i]!.length > widths[i]!) widths[i] = r[i]!.length;
   const line = (cells: readonly string[], indent: string): string => indent + cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const indent = kind === 'event' ? '' : '  ';
   const out = [line(columns, indent), line(widths.map((w) => '-'.repeat(w)), indent)];

@@ -18,7 +18,7 @@ export interface HuntOptions {
   readonly categoryField?: string;
   readonly timestampField?: string;
   readonly tiebreakerField?: string;
-  /** Caps the number of hits; no cap when undefined. */
+  /** Caps the number of hits (0: none, as Elasticsearch's `size: 0`); no cap when undefined. */
   readonly size?: number;
   readonly maxSamplesPerKey?: number;
   readonly output?: HuntOutput;
@@ -51,9 +51,9 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   };
   const output = options.output ?? 'ndjson';
   if (!(HUNT_OUTPUTS as readonly string[]).includes(output)) return fail(2, `--output must be one of ${HUNT_OUTPUTS.join(', ')}`);
-  for (const [name, v] of [['--size', options.size], ['--max-samples-per-key', options.maxSamplesPerKey]] as const) {
-    if (v !== undefined && (!Number.isSafeInteger(v) || v < 0)) return fail(2, `${name} must be a non-negative integer`);
-  }
+  if (options.size !== undefined && (!Number.isSafeInteger(options.size) || options.size < 0)) return fail(2, '--size must be a non-negative integer');
+  const perKey = options.maxSamplesPerKey;
+  if (perKey !== undefined && (!Number.isSafeInteger(perKey) || perKey < 1)) return fail(2, '--max-samples-per-key must be a positive integer');
   const categoryField = options.categoryField ?? 'event.category';
   const timestampField = options.timestampField ?? '@timestamp';
   let query: CompiledQuery;
@@ -87,10 +87,15 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
       for (const event of batch) {
         index++;
         if (!candidate(event)) continue;
-        const timestamp = readTime(event);
+        let timestamp = readTime(event);
         if (timestamp === null) {
-          withoutTimestamp++;
-          continue;
+          // Samples are not ordered by time (as in Elasticsearch): an event without one is sampled, after
+          // the timed ones. Event queries and sequences need the time.
+          if (query.kind !== 'sample') {
+            withoutTimestamp++;
+            continue;
+          }
+          timestamp = Number.POSITIVE_INFINITY;
         }
         kept.push({ event, timestamp, tiebreaker: readTiebreaker(event), index });
       }
@@ -159,8 +164,8 @@ export function register(program: Command): void {
     .option('--event-category-field <field>', 'field holding the event category', 'event.category')
     .option('--timestamp-field <field>', 'event time field (ISO strings, epoch millis, numeric strings)', '@timestamp')
     .option('--tiebreaker-field <field>', 'orders events with equal timestamps')
-    .option('--size <n>', 'at most this many hits (default: no cap)', integer('--size'))
-    .option('--max-samples-per-key <n>', 'sample queries: samples per join key', integer('--max-samples-per-key'))
+    .option('--size <n>', 'at most this many hits; 0 prints none (default: no cap)', integer('--size'))
+    .option('--max-samples-per-key <n>', 'sample queries: at most this many samples per join key (default 1)', integer('--max-samples-per-key'))
     .option('--output <format>', 'ndjson | table', 'ndjson')
     .action(async (query: string, opts: Record<string, unknown>) => {
       if ((opts.events === undefined || opts.events === '-') && process.stdin.isTTY === true) {

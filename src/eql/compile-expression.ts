@@ -114,6 +114,10 @@ function isTimestamp(e: Expr, ctx: CompileContext): boolean {
   return e.kind === 'field' && fieldPath(e) === ctx.timestampField;
 }
 
+function isOptionalField(e: Expr): boolean {
+  return e.kind === 'field' && e.optional;
+}
+
 function compileComparison(e: ComparisonNode, ctx: CompileContext): Condition {
   // `x == null` / `x != null` are null checks, as Elasticsearch rewrites them.
   if ((e.op === '==' || e.op === '!=') && (isNullLiteral(e.left) || isNullLiteral(e.right))) {
@@ -121,6 +125,28 @@ function compileComparison(e: ComparisonNode, ctx: CompileContext): Condition {
     const v = compileValue(other, ctx);
     return e.op === '==' ? (ev) => isNull(v(ev)) : (ev) => !isNull(v(ev));
   }
+  // An optional field `?x` that is absent is the literal null, as Elasticsearch substitutes it for a field
+  // no index maps: `?x == y` becomes a null check of y (so `?x == ?y` holds when both are absent).
+  if ((e.op === '==' || e.op === '!=') && (isOptionalField(e.left) || isOptionalField(e.right))) {
+    return compileOptionalEquality(e, ctx);
+  }
+  return compileValueComparison(e, ctx);
+}
+
+function compileOptionalEquality(e: ComparisonNode, ctx: CompileContext): Condition {
+  const l = compileValue(e.left, ctx);
+  const r = compileValue(e.right, ctx);
+  const [optL, optR] = [isOptionalField(e.left), isOptionalField(e.right)];
+  const general = compileValueComparison(e, ctx);
+  const wantNull = e.op === '==';
+  return (ev) => {
+    if (optL && isNull(l(ev))) return isNull(r(ev)) === wantNull;
+    if (optR && isNull(r(ev))) return isNull(l(ev)) === wantNull;
+    return general(ev);
+  };
+}
+
+function compileValueComparison(e: ComparisonNode, ctx: CompileContext): Condition {
   let left = compileValue(e.left, ctx);
   let right = compileValue(e.right, ctx);
   let constant: unknown;

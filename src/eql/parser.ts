@@ -98,7 +98,8 @@ class QueryParser extends ExpressionParser {
     }
     const stages: StageNode[] = [];
     while (this.isOp('[') || this.isOp('![')) stages.push(this.stage(true));
-    // `with runs=N` repeats a stage, so one stage with runs >= 2 is a sequence too (as in Elasticsearch).
+    // `with runs=N` repeats a stage, so one stage with runs >= 2 is a sequence too (as in Elasticsearch). A
+    // missing-event stage `![...] with runs=N` is repeated likewise: N placeholders in every result.
     const expanded = stages.reduce((n, s) => n + (s.runs ?? 1), 0);
     if (expanded < 2) this.fail(`a sequence needs at least 2 stages (counting runs), found ${expanded}`, this.peek());
     let until: StageNode | null = null;
@@ -180,7 +181,6 @@ class QueryParser extends ExpressionParser {
       this.next();
       runs = Number(num.value);
       if (runs < 1 || runs > MAX_RUNS) this.fail(`runs must be between 1 and ${MAX_RUNS}`, num);
-      if (missing) this.fail("a missing event stage cannot take 'with runs'", key);
       end = num.end;
     }
     return { filter, by, runs, missing, start: open.start, end };

@@ -5,7 +5,7 @@
 import type { EcsEvent } from '../ecs/ecs-event.js';
 import type { CompiledSampleQuery, CompiledSequenceQuery } from '../eql/compiled-query.js';
 import { collectSamples } from './sample-collector.js';
-import { SequenceMatcher, type CompletedSequence } from './sequence-matcher.js';
+import { completionOrder, SequenceMatcher, type CompletedSequence } from './sequence-matcher.js';
 
 /** One sequence or sample result: `events[i]` is null for a missing-event (`![...]`) placeholder. */
 export interface SequenceHit {
@@ -24,8 +24,8 @@ export interface BatchOptions {
 
 /**
  * Runs a sequence query over events already sorted by (timestamp, tiebreaker). Returns every completed
- * sequence in Elasticsearch's order (by the ordinal of the last positive event); `head`/`tail` pipes and
- * the result size are the caller's (hunt's) to apply.
+ * sequence in Elasticsearch's order (by the ordinal of the last positive event, then ascending join key);
+ * `head`/`tail` pipes and the result size are the caller's (hunt's) to apply.
  */
 export function runSequenceBatch(query: CompiledSequenceQuery, events: readonly EcsEvent[], options: BatchOptions): SequenceHit[] {
   const matcher = new SequenceMatcher(query, {
@@ -42,7 +42,7 @@ export function runSequenceBatch(query: CompiledSequenceQuery, events: readonly 
     for (const c of done) completed.push(c);
   }
   for (const c of matcher.flush() as CompletedSequence[]) completed.push(c);
-  completed.sort((a, b) => a.lastTs - b.lastTs || a.lastSeq - b.lastSeq || a.id - b.id);
+  completed.sort(completionOrder);
   return completed.map((c) => ({ joinKeys: c.joinKeys, events: c.events }));
 }
 

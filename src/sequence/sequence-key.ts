@@ -1,5 +1,6 @@
 import type { EcsEvent } from '../ecs/ecs-event.js';
 import type { CompiledStage } from '../eql/compiled-query.js';
+import { dateKeyMillis } from './date-key.js';
 
 /**
  * One join-key tuple of an event for a stage: `id` is the tuple encoded as a string (the map key every
@@ -33,6 +34,11 @@ function encode(value: unknown): string {
   }
 }
 
+/** A key value as it joins: a date-shaped string joins (and is reported) as its epoch milliseconds. */
+function joinValue(value: unknown): unknown {
+  return typeof value === 'string' ? (dateKeyMillis(value) ?? value) : value;
+}
+
 /**
  * The candidate values of one key: a scalar gives itself; an array gives each distinct non-null element
  * (Elasticsearch treats each value of a multi-valued key as a separate join key); a missing value gives
@@ -40,11 +46,12 @@ function encode(value: unknown): string {
  */
 function candidates(value: unknown, optional: boolean): readonly unknown[] {
   if (value === undefined || value === null) return optional ? [null] : NO_KEYS;
-  if (!Array.isArray(value)) return [value];
+  if (!Array.isArray(value)) return [joinValue(value)];
   const out: unknown[] = [];
   const seen = new Set<string>();
-  for (const v of value) {
-    if (v === undefined || v === null) continue;
+  for (const item of value) {
+    if (item === undefined || item === null) continue;
+    const v = joinValue(item);
     const e = encode(v);
     if (seen.has(e)) continue;
     seen.add(e);
@@ -61,7 +68,8 @@ function candidates(value: unknown, optional: boolean): readonly unknown[] {
 export function simpleKeyId(stage: CompiledStage, event: EcsEvent): string | null {
   if (stage.keys.length !== 1) return null;
   const v = stage.keys[0]!(event);
-  return typeof v === 'string' || typeof v === 'number' ? encode(v) : null;
+  if (typeof v === 'number') return encode(v);
+  return typeof v === 'string' ? encode(joinValue(v)) : null;
 }
 
 /**
@@ -75,7 +83,11 @@ export function sequenceKeysOf(stage: CompiledStage, event: EcsEvent): readonly 
   if (n === 1) {
     // Hot path: one key, one scalar value.
     const v = getters[0]!(event);
-    if (typeof v === 'string' || typeof v === 'number') return [{ id: encode(v), values: [v] }];
+    if (typeof v === 'number') return [{ id: encode(v), values: [v] }];
+    if (typeof v === 'string') {
+      const j = joinValue(v);
+      return [{ id: encode(j), values: [j] }];
+    }
     return candidates(v, stage.keyOptional[0] === true).map((c) => ({ id: encode(c), values: [c] }));
   }
   let tuples: { ids: string[]; values: unknown[] }[] = [{ ids: [], values: [] }];

@@ -4,6 +4,7 @@ import type { SequenceHit } from './batch.js';
 import { KeyToSequences } from './key-to-sequences.js';
 import { DEFAULT_GROUP_CAP, DEFAULT_LIFETIME_MS, DEFAULT_MAX_IN_FLIGHT, type MatcherOptions } from './matcher-options.js';
 import { emptyStats, type MatcherStats } from './matcher-stats.js';
+import { compareKeyValues } from './key-order.js';
 import { MissingEventStages } from './missing-event-stages.js';
 import { Sequence } from './sequence.js';
 import { SequenceError } from './sequence-error.js';
@@ -16,6 +17,14 @@ export interface CompletedSequence extends SequenceHit {
   readonly lastTs: number;
   readonly lastSeq: number;
   readonly id: number;
+}
+
+/**
+ * Elasticsearch's result order: by the ordinal of the last positive event; sequences that end on the same
+ * event (a multi-valued key completes several) by ascending join key; then by creation.
+ */
+export function completionOrder(a: CompletedSequence, b: CompletedSequence): number {
+  return a.lastTs - b.lastTs || a.lastSeq - b.lastSeq || compareKeyValues(a.joinKeys, b.joinKeys) || a.id - b.id;
 }
 
 /**
@@ -144,10 +153,11 @@ export class SequenceMatcher {
     return false;
   }
 
-  /** Takes the completed sequences gathered so far. */
+  /** Takes the completed sequences gathered so far, in Elasticsearch's result order. */
   take(): CompletedSequence[] {
     const out = this.out;
     this.out = [];
+    if (out.length > 1) out.sort(completionOrder);
     return out;
   }
 

@@ -130,15 +130,15 @@ test('optional join keys: null is a value; required keys must be present', () =>
   assert.deepEqual(m.map((h) => h.joinKeys), [[null, 123]]);
 });
 
-test('multi-valued join keys: each value is its own key (cartesian product for several)', () => {
+test('multi-valued join keys: each value is its own key (cartesian product for several), ascending key order', () => {
   const q = sequenceQuery([stage({ filter: tagIs('A'), keys: ['tags'] }), stage({ filter: tagIs('B'), keys: ['tags'] })]);
   const both = run(q, [ev(1, 'A', { tags: ['foo', 'bar'] }), ev(2, 'B', { tags: ['foo', 'bar'] })]);
   assert.deepEqual(ids(both), [[1, 2], [1, 2]]);
-  assert.deepEqual(both.map((h) => h.joinKeys), [['foo'], ['bar']]);
+  assert.deepEqual(both.map((h) => h.joinKeys), [['bar'], ['foo']]);
   assert.deepEqual(run(q, [ev(1, 'A', { tags: ['foo', 'bar'] }), ev(2, 'B', { tags: 'bar' })]).map((h) => h.joinKeys), [['bar']]);
   const two = sequenceQuery([stage({ filter: tagIs('A'), keys: ['name', 'tags'] }), stage({ filter: tagIs('B'), keys: ['name', 'tags'] })]);
   const e = { name: ['a', 'b'], tags: ['foo', 'bar'] };
-  assert.deepEqual(run(two, [ev(1, 'A', e), ev(2, 'B', e)]).map((h) => h.joinKeys), [['a', 'foo'], ['a', 'bar'], ['b', 'foo'], ['b', 'bar']]);
+  assert.deepEqual(run(two, [ev(1, 'A', e), ev(2, 'B', e)]).map((h) => h.joinKeys), [['a', 'bar'], ['a', 'foo'], ['b', 'bar'], ['b', 'foo']]);
 });
 
 test('per-stage by keys join positionally (query by + stage by)', () => {
@@ -156,11 +156,12 @@ test('sample: one event per filter, distinct, any time order, keys ascending', (
   assert.deepEqual(hits.map((h) => h.joinKeys), [[1], [2]]);
 });
 
-test('sample: maxSamplesPerKey, and one event never fills two filters', () => {
+test('sample: maxSamplesPerKey gives distinct combinations (events reused across samples), never one event twice in a sample', () => {
   const q = sampleQuery([stage({ filter: tagIs('A'), keys: ['k'] }), stage({ filter: tagIs('B'), keys: ['k'] })]);
   const events = [ev(1, 'A', { k: 1 }), ev(2, 'A', { k: 1 }), ev(3, 'B', { k: 1 }), ev(4, 'B', { k: 1 }), ev(5, 'B', { k: 1 })];
   assert.deepEqual(ids(runSampleBatch(q, events, { timestamp: tsOf })), [[1, 3]]);
-  assert.deepEqual(ids(runSampleBatch(q, events, { timestamp: tsOf, maxSamplesPerKey: 5 })), [[1, 3], [2, 4]]);
+  assert.deepEqual(ids(runSampleBatch(q, events, { timestamp: tsOf, maxSamplesPerKey: 5 })), [[1, 3], [1, 4], [1, 5], [2, 3], [2, 4]]);
+  assert.equal(runSampleBatch(q, events, { timestamp: tsOf, maxSamplesPerKey: 100 }).length, 6, 'all 2 x 3 combinations, no more');
   const either = (e: EcsEvent) => e['tag'] === 'A' || e['tag'] === 'AB';
   const q2 = sampleQuery([stage({ filter: either, keys: ['k'] }), stage({ filter: (e) => e['tag'] === 'AB', keys: ['k'] })]);
   assert.deepEqual(ids(runSampleBatch(q2, [ev(1, 'AB', { k: 1 })], { timestamp: tsOf })), []);
