@@ -1,5 +1,6 @@
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { AlertHost } from '../alerts/alert-match.js';
+import { AlertSpool } from '../alerts/alert-spool.js';
 import type { AlertStore } from '../alerts/alert-store.js';
 import { DEFAULT_FLOOD_POLICY } from '../alerts/flood-policy.js';
 import { NdjsonAlertLog } from '../alerts/ndjson-alert-log.js';
@@ -48,6 +49,10 @@ export const eventTime = (event: EcsEvent): number => READ_TIMESTAMP(event) ?? N
  * sample per 250 ms at most, so busy periods, which tick often, are sampled finer).
  */
 const MIN_TICK_MS = 5;
+/** How long the agent's writes wait for another connection's lock before the batch goes to the spool. */
+const STORE_BUSY_TIMEOUT_MS = 10;
+/** Alerts waiting for the store (disk full, locked, deleted), in the state dir. */
+export const ALERT_SPOOL_FILE = 'alert-spool.ndjson';
 const IDLE_TICK_MS = 1000;
 
 /**
@@ -76,6 +81,7 @@ export class Agent {
   #normalizeErrors = 0;
   #eventLogFlushedMs = 0;
   #stopped = false;
+  #lastTotal = 0;
 
   constructor(options: AgentOptions, platform: Platform = currentPlatform() ?? 'linux') {
     this.#o = options;
@@ -93,6 +99,8 @@ export class Agent {
       // The service's database is readable by the `vigil` group (the installer sets the group); a user's is private.
       fileMode: options.mode === 'service' ? 0o640 : 0o600,
       allowSymlink: config.storage.allow_db_symlink,
+      // A locked database never holds the event loop: a short wait, then the batch waits in the spool.
+      busyTimeoutMs: STORE_BUSY_TIMEOUT_MS,
     });
     this.#normalizer = new Normalizer({ host: this.host, agent: { id: deriveAgentId(this.host.hostId), version: options.version } });
     this.#notifier =
@@ -129,6 +137,7 @@ export class Agent {
       lost: this.#lost,
       sinks,
       log,
+      spool: new AlertSpool(join(options.stateDir, ALERT_SPOOL_FILE)),
     });
     this.#status = new StatusFileWriter(statusFilePath(options.stateDir));
   }
@@ -171,7 +180,9 @@ export class Agent {
     this.#eventLog?.write(doc);
     const now = Date.now();
     this.pipeline.ingest(doc, now);
-    const due = this.pipeline.nextDueMs();
+    const held = this.pipeline.nextDueMs();
+    // Matches waiting to be stored are committed at the next tick, a few ms away.
+    const due = this.pipeline.writer.queued > 0 ? now : held;
     if (due !== null && due < this.#timerAt) this.#schedule(Math.max(due, now + MIN_TICK_MS));
   }
 
@@ -195,6 +206,7 @@ export class Agent {
     }
     if (this.#collector !== null) this.#lost.record(now, this.#collector.stats().lost);
     this.pipeline.tick(now);
+    this.pipeline.flushAlerts();
     const due = this.pipeline.nextDueMs();
     this.#schedule(due === null ? now + IDLE_TICK_MS : Math.max(due, now + MIN_TICK_MS));
   }
@@ -245,11 +257,23 @@ export class Agent {
       engine: this.pipeline.engine.stats(),
       inFlight: this.pipeline.engine.inFlight(),
       pipeline: this.pipeline.stats(),
-      alertsTotal: this.store.count(),
+      alertsTotal: this.#alertsTotal(),
+      writer: this.pipeline.writer.stats(),
+      alertsWaiting: this.pipeline.writer.waiting(),
       notifier: this.#notifier?.stats() ?? null,
       db: this.#o.dbPath,
     };
     return agentStatus(sources);
+  }
+
+  /** Alerts in the database; while it cannot answer (locked, gone), the last count it gave. */
+  #alertsTotal(): number {
+    try {
+      this.#lastTotal = this.store.count();
+    } catch {
+      /* keep the last count */
+    }
+    return this.#lastTotal;
   }
 
   /** Stops collecting, drains the reorder buffer and the engine, flushes outputs, closes the database. */

@@ -1,8 +1,10 @@
 import type { EcsEvent } from '../ecs/ecs-event.js';
 import { compileFieldGetter } from '../ecs/field-getter.js';
 import type { AlertMatch, AlertHost } from '../alerts/alert-match.js';
-import type { AlertStore, InsertResult } from '../alerts/alert-store.js';
+import type { AlertSpool } from '../alerts/alert-spool.js';
+import type { AlertStore } from '../alerts/alert-store.js';
 import { ReorderBuffer, type ReorderBufferStats } from '../normalize/reorder-buffer.js';
+import { AlertWriter, type AlertSink, type StoreDown } from './alert-writer.js';
 import { DetectionEngine, type EngineMatch } from './detection-engine.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import type { LogFn } from './logger.js';
@@ -30,8 +32,7 @@ function hostOf(events: ReadonlyArray<EcsEvent | null>, own: AlertHost): AlertHo
   };
 }
 
-/** Where a stored alert goes next (desktop notifier, NDJSON alert log); failures are counted by the sink. */
-export type AlertSink = (result: InsertResult) => void;
+export type { AlertSink } from './alert-writer.js';
 
 export interface PipelineOptions {
   readonly ruleSet: RuleSet;
@@ -45,6 +46,10 @@ export interface PipelineOptions {
   readonly lost: LostWindow;
   readonly sinks: readonly AlertSink[];
   readonly log: LogFn;
+  /** Where alerts wait while the store cannot take them (the agent's state dir); absent: memory only. */
+  readonly spool?: AlertSpool;
+  /** The store has been failing for a while (the agent raises a health alert). */
+  readonly onStoreDown?: (down: StoreDown) => void;
 }
 
 export interface PipelineStats {
@@ -57,8 +62,10 @@ export interface PipelineStats {
   alertsDuplicate: number;
   /** Matches folded into a flood aggregate alert (flood-policy.ts): stored as a count, not notified again. */
   alertsAggregated: number;
-  /** Store failures (logged; the agent keeps running). */
+  /** Failed store writes (logged, retried; the alerts wait in the spool): apart from duplicates. */
   alertsFailed: number;
+  /** Alerts lost for good (the store down and both the memory queue and the spool full). */
+  alertsLost: number;
   /** Time of the newest alert stored (ISO 8601), null before the first. */
   lastAlert: string | null;
 }
@@ -71,11 +78,21 @@ export class Pipeline {
   readonly engine: DetectionEngine;
   readonly #reorder: ReorderBuffer<EcsEvent>;
   readonly #options: PipelineOptions;
+  /** Batches matches per tick into one durable transaction; spools and retries when the store fails. */
+  readonly writer: AlertWriter;
   #collector = 'starting';
-  readonly #stats: PipelineStats = { events: 0, badTimestamp: 0, matches: 0, alertsInserted: 0, alertsDuplicate: 0, alertsAggregated: 0, alertsFailed: 0, lastAlert: null };
+  readonly #stats = { events: 0, badTimestamp: 0, matches: 0 };
 
   constructor(options: PipelineOptions) {
     this.#options = options;
+    this.writer = new AlertWriter({
+      store: options.store,
+      spool: options.spool ?? null,
+      sinks: options.sinks,
+      log: options.log,
+      ...(options.onStoreDown !== undefined ? { onDown: options.onStoreDown } : {}),
+      urgent: (m) => m.rule.id.startsWith('vigil-health:'),
+    });
     this.#reorder = new ReorderBuffer<EcsEvent>({ timestamp: options.timestamp, holdMs: options.holdMs, maxEvents: options.maxHeld });
     this.engine = new DetectionEngine(
       options.ruleSet,
@@ -105,10 +122,16 @@ export class Pipeline {
     this.#store(this.engine.advance(nowMs - this.#options.holdMs));
   }
 
-  /** End of input: releases everything held, then lets the engine decide what it still can. */
+  /** Commits the alerts matched since the last call (one transaction), then notifies them. */
+  flushAlerts(): void {
+    this.writer.flush();
+  }
+
+  /** End of input: releases everything held, lets the engine decide what it still can, stores it all. */
   finish(): void {
     this.#run(this.#reorder.flush());
     this.#store(this.engine.flush());
+    this.writer.drain();
   }
 
   #run(events: readonly EcsEvent[]): void {
@@ -130,26 +153,7 @@ export class Pipeline {
         lostEvents: this.#options.lost.lostSince(first - this.#options.holdMs),
         timeMs: last,
       };
-      let result: InsertResult;
-      try {
-        result = this.#options.store.insert(match);
-      } catch (err) {
-        this.#stats.alertsFailed++;
-        this.#options.log('error', 'alert store insert failed', { rule: m.rule.meta.name, error: String(err) });
-        continue;
-      }
-      if (result.aggregated) {
-        this.#stats.alertsAggregated++;
-        continue;
-      }
-      if (!result.inserted) {
-        this.#stats.alertsDuplicate++;
-        continue;
-      }
-      this.#stats.alertsInserted++;
-      this.#stats.lastAlert = result.alert.time;
-      this.#options.log('warn', `alert: ${m.rule.meta.name}`, { alert_id: result.id, rule_id: m.rule.meta.id, severity: m.rule.meta.severity });
-      for (const sink of this.#options.sinks) sink(result);
+      this.writer.submit(match);
     }
   }
 
@@ -163,6 +167,15 @@ export class Pipeline {
   }
 
   stats(): Readonly<PipelineStats> {
-    return this.#stats;
+    const w = this.writer.stats();
+    return {
+      ...this.#stats,
+      alertsInserted: w.inserted,
+      alertsDuplicate: w.duplicates,
+      alertsAggregated: w.aggregated,
+      alertsFailed: w.storeFailures,
+      alertsLost: w.lost,
+      lastAlert: w.lastAlert,
+    };
   }
 }

@@ -62,11 +62,33 @@ export interface AgentStatus {
   readonly stages: Readonly<Record<StatusStage, StageCounters>>;
   readonly sequences: { readonly inFlight: number };
   readonly alerts: { readonly total: number; readonly last?: string };
+  /** The alert store's health: writes that failed (apart from duplicates), the spool, what was lost. */
+  readonly alertStore?: AlertStoreHealth;
   readonly db: string;
   /** The agent process's memory (resident set and V8 heap in use), bytes. */
   readonly memory?: { readonly rssBytes: number; readonly heapUsedBytes: number };
   /** Set in the last write of a clean shutdown. */
   readonly stopped?: string;
+}
+
+export interface AlertStoreHealth {
+  /** Failed batch writes (disk full, locked beyond the busy timeout, I/O error); each was retried. */
+  readonly failures: number;
+  /** Alerts written to the spool file while the store could not take them. */
+  readonly spooled: number;
+  /** Spooled alerts committed since (same dedup keys). */
+  readonly replayed: number;
+  /** Alerts waiting now (memory + spool). */
+  readonly waiting: number;
+  /** Alerts lost for good (store down, memory queue and spool full). */
+  readonly lost: number;
+  /** Matches folded into flood aggregate alerts. */
+  readonly aggregated: number;
+  /** Times the database file was found deleted or replaced and reopened, its alerts kept. */
+  readonly recoveries: number;
+  /** Since when writes fail (ISO 8601), absent while the store works. */
+  readonly downSince?: string;
+  readonly lastError?: string;
 }
 
 export const ZERO_COUNTERS: StageCounters = Object.freeze({ in: 0, out: 0, lost: 0, late: 0, dropped: 0, malformed: 0 });

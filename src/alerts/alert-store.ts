@@ -21,6 +21,8 @@ export interface AlertStoreStats {
   /** Matches folded into an existing flood aggregate row. */
   readonly aggregated: number;
   readonly pruned: number;
+  /** Retention runs that failed (locked, disk full); retried at the next one. */
+  readonly pruneFailures: number;
   readonly failed: number;
 }
 

@@ -1,12 +1,13 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Alert } from './alert.js';
 import type { AlertFilter } from './alert-filter.js';
 import type { AlertMatch } from './alert-match.js';
 import { alertFromRow, type AlertRow } from './alert-row.js';
+import { matchRow, type NewAlertRow } from './match-row.js';
 import type { AlertState } from './alert-state.js';
 import type { AlertStore, AlertStoreStats, InsertResult } from './alert-store.js';
-import { dedupKey } from './dedup-key.js';
 import { listQuery } from './list-query.js';
 import { checkReadableVersion, migrate } from './migrations.js';
 import { openDatabase, type OpenDatabaseOptions } from './open-database.js';
@@ -41,22 +42,33 @@ const INSERT_SQL = `INSERT OR IGNORE INTO alerts (
  * connections never block it (WAL), and it waits up to `busyTimeoutMs` for the rare writer lock.
  */
 export class SqliteAlertStore implements AlertStore {
-  readonly #db: BetterSqlite3.Database;
+  #db: BetterSqlite3.Database;
+  readonly #path: string;
+  readonly #options: SqliteAlertStoreOptions;
+  /** `dev:ino` of the file opened, to notice it was deleted or replaced (checkFile). */
+  #identity: string | null;
+  /** `dev:ino` of our -wal and -shm files (seen after a commit), so a replaced file's stale ones can be removed. */
+  #walIdentity: string | null = null;
+  #shmIdentity: string | null = null;
+  #recoveries = 0;
   readonly #now: () => number;
   readonly #retention: RetentionPolicy | null;
   readonly #pruneEvery: number;
   readonly #readonly: boolean;
-  readonly #flood: FloodAggregator | null;
+  #flood: FloodAggregator | null;
   #sinceLastPrune = 0;
-  #stats = { inserted: 0, duplicates: 0, aggregated: 0, pruned: 0, failed: 0 };
+  #stats = { inserted: 0, duplicates: 0, aggregated: 0, pruned: 0, pruneFailures: 0, failed: 0 };
   #insert: BetterSqlite3.Statement | null = null;
   #fold: BetterSqlite3.Statement | null = null;
   #byDedup: BetterSqlite3.Statement | null = null;
   #byId: BetterSqlite3.Statement;
   #count: BetterSqlite3.Statement | null = null;
 
-  private constructor(db: BetterSqlite3.Database, options: SqliteAlertStoreOptions) {
+  private constructor(db: BetterSqlite3.Database, path: string, options: SqliteAlertStoreOptions) {
     this.#db = db;
+    this.#path = path;
+    this.#options = options;
+    this.#identity = fileIdentity(path);
     this.#now = options.now ?? Date.now;
     this.#retention = options.retention ?? null;
     this.#flood = options.flood !== undefined ? new FloodAggregator(options.flood) : null;
@@ -71,8 +83,8 @@ export class SqliteAlertStore implements AlertStore {
     try {
       if (options.readonly !== true) migrate(db);
       else checkReadableVersion(db);
-      const store = new SqliteAlertStore(db, options);
-      if (options.readonly !== true) store.prune();
+      const store = new SqliteAlertStore(db, path, options);
+      if (options.readonly !== true) store.#tryPrune();
       return store;
     } catch (err) {
       db.close();
@@ -119,13 +131,16 @@ export class SqliteAlertStore implements AlertStore {
       this.#stats.failed += matches.length;
       throw err;
     }
+    this.#walIdentity = fileIdentity(this.#path + '-wal');
+    this.#shmIdentity = fileIdentity(this.#path + '-shm');
     for (const r of results) {
       if (r.aggregated) this.#stats.aggregated++;
       else if (r.inserted) this.#stats.inserted++;
       else this.#stats.duplicates++;
     }
     this.#sinceLastPrune += results.filter((r) => r.inserted).length;
-    if (this.#pruneEvery > 0 && this.#sinceLastPrune >= this.#pruneEvery) this.prune();
+    // The batch is committed: a retention failure (locked, disk full) must not make it look failed.
+    if (this.#pruneEvery > 0 && this.#sinceLastPrune >= this.#pruneEvery) this.#tryPrune();
     return results;
   }
 
@@ -155,30 +170,8 @@ export class SqliteAlertStore implements AlertStore {
     return this.#foldInto(w, match);
   }
 
-  #row(match: AlertMatch): Omit<AlertRow, 'id' | 'state' | 'state_changed_ms'> {
-    const r = match.rule;
-    return {
-      uuid: randomUUID(),
-      dedup_key: dedupKey(match),
-      time_ms: Math.floor(match.timeMs),
-      created_ms: Math.floor(this.#now()),
-      rule_id: r.id,
-      rule_name: r.name,
-      rule_severity: r.severity,
-      rule_risk_score: r.riskScore,
-      rule_tags: JSON.stringify(r.tags),
-      rule_threat: JSON.stringify(r.threat),
-      rule_description: r.description ?? null,
-      rule_file: r.file,
-      rule_version: r.version ?? null,
-      host_name: match.host.name,
-      host_id: match.host.id,
-      host_os: match.host.os,
-      collector: match.collector,
-      join_keys: JSON.stringify(match.joinKeys),
-      events: JSON.stringify(match.events),
-      lost_events: Math.max(0, Math.floor(match.lostEvents)),
-    };
+  #row(match: AlertMatch): NewAlertRow {
+    return matchRow(match, this.#now());
   }
 
   get(id: number): Alert | null {
@@ -194,6 +187,58 @@ export class SqliteAlertStore implements AlertStore {
   count(): number {
     this.#count ??= this.#db.prepare('SELECT count(*) AS n FROM alerts');
     return (this.#count.get() as { n: number }).n;
+  }
+
+  /**
+   * Checks that the path still names the file this store has open. When the file was deleted (`rm`) or
+   * replaced (`mv other alerts.db`), the open connection still reads the old inode: everything it holds is
+   * copied out (`VACUUM INTO`), the connection closed, and the database reopened at the path: the copy itself
+   * when the path is gone, else the new file with the old alerts merged in (same dedup keys, so nothing twice).
+   * Returns whether it recovered. Throws when it cannot (the caller retries later).
+   */
+  checkFile(): boolean {
+    if (this.#readonly) return false;
+    const now = fileIdentity(this.#path);
+    if (now !== null && now === this.#identity) return false;
+    const copy = `${this.#path}.recovered-${process.pid}-${Date.now()}`;
+    this.#db.prepare('VACUUM INTO ?').run(copy);
+    chmodSync(copy, this.#options.fileMode ?? 0o600);
+    this.#db.close();
+    // Our -wal and -shm still sit beside the path (a reader keeps them, or the file was replaced, not
+    // deleted): opening the new file with them would overlay our old pages on it. They belong to the copy now.
+    for (const [suffix, identity] of [['-wal', this.#walIdentity], ['-shm', this.#shmIdentity]] as const) {
+      if (identity !== null && fileIdentity(this.#path + suffix) === identity) unlinkSync(this.#path + suffix);
+    }
+    const missing = !existsSync(this.#path);
+    if (missing) renameSync(copy, this.#path);
+    const db = openDatabase(this.#path, this.#options);
+    try {
+      migrate(db);
+      if (!missing) {
+        db.prepare('ATTACH DATABASE ? AS recovered').run(copy);
+        const cols = (db.prepare('SELECT name FROM pragma_table_info(?)').all('alerts') as Array<{ name: string }>).map((c) => c.name).filter((c) => c !== 'id');
+        const list = cols.join(', ');
+        db.exec(`INSERT OR IGNORE INTO main.alerts (${list}) SELECT ${list} FROM recovered.alerts ORDER BY id`);
+        db.exec('DETACH DATABASE recovered');
+        unlinkSync(copy);
+      }
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    this.#db = db;
+    this.#identity = fileIdentity(this.#path);
+    this.#insert = this.#fold = this.#byDedup = this.#count = null;
+    this.#byId = db.prepare('SELECT * FROM alerts WHERE id = ?');
+    // Aggregate rows have new ids in the reopened file: folding starts over.
+    if (this.#options.flood !== undefined) this.#flood = new FloodAggregator(this.#options.flood);
+    this.#recoveries++;
+    return true;
+  }
+
+  /** Times checkFile found the file deleted or replaced and recovered. */
+  get recoveries(): number {
+    return this.#recoveries;
   }
 
   setState(ids: readonly number[], state: AlertState): number[] {
@@ -212,6 +257,15 @@ export class SqliteAlertStore implements AlertStore {
     this.#stats.pruned += n;
     this.#sinceLastPrune = 0;
     return n;
+  }
+
+  /** Retention that never throws: a failure (locked, disk full) is counted and retried next time. */
+  #tryPrune(): void {
+    try {
+      this.prune();
+    } catch {
+      this.#stats.pruneFailures++;
+    }
   }
 
   stats(): AlertStoreStats {
@@ -235,5 +289,15 @@ export class SqliteAlertStore implements AlertStore {
       }
     }
     this.#db.close();
+  }
+}
+
+/** `dev:ino` of the file at `path`, null when there is none. */
+function fileIdentity(path: string): string | null {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return null;
   }
 }
