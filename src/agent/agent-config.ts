@@ -52,6 +52,10 @@ export interface AgentConfig {
     /** ECS NDJSON log of every normalized event; empty disables it. */
     readonly events_ndjson: string;
   };
+  readonly health: {
+    /** At most one health alert (e.g. "detection degraded: rule X evicted N partial sequences") per rule and cause in this many seconds. */
+    readonly alert_interval_s: number;
+  };
   readonly status: {
     /** Directory for status.json; empty means the per-user state directory. */
     readonly dir: string;
@@ -67,5 +71,6 @@ export const DEFAULT_CONFIG: AgentConfig = {
   storage: { db: '', retention_days: 90, retention_max_alerts: 100_000, aggregate_after: 100, allow_db_symlink: false },
   notifications: { enabled: true, per_rule_per_minute: 5 },
   outputs: { alerts_ndjson: '', events_ndjson: '' },
+  health: { alert_interval_s: 300 },
   status: { dir: '', interval_s: 5 },
 };

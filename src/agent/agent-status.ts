@@ -4,7 +4,7 @@ import type { ReorderBufferStats } from '../normalize/reorder-buffer.js';
 import type { NormalizerStats } from '../normalize/normalizer.js';
 import type { RateLimiterStats } from '../notify/rule-rate-limiter.js';
 import type { RuleSet } from '../rules/rule-set.js';
-import type { DetectionEngineStats } from './detection-engine.js';
+import type { DetectionEngineStats, SequenceRuleHealth } from './detection-engine.js';
 import type { AlertWriterStats } from './alert-writer.js';
 import type { PipelineStats } from './pipeline.js';
 import { pidStartKey, STATUS_SCHEMA, type AgentMode, type AgentStatus, type StageCounters } from './status-file.js';
@@ -25,6 +25,7 @@ export interface StatusSources {
   readonly reorder: ReorderBufferStats;
   readonly engine: Readonly<DetectionEngineStats>;
   readonly inFlight: number;
+  readonly sequenceRules: readonly SequenceRuleHealth[];
   readonly pipeline: Readonly<PipelineStats>;
   readonly alertsTotal: number;
   readonly writer: Readonly<AlertWriterStats>;
@@ -76,7 +77,7 @@ export function agentStatus(s: StatusSources): AgentStatus {
       alerts: counters({ in: s.pipeline.matches, out: s.pipeline.alertsInserted, dropped: s.pipeline.alertsDuplicate, lost: s.pipeline.alertsLost }),
       notify: counters(s.notifier === null ? {} : notifierCounters(s.notifier)),
     },
-    sequences: { inFlight: s.inFlight },
+    sequences: sequenceCounters(s),
     alerts: s.pipeline.lastAlert !== null ? { total: s.alertsTotal, last: s.pipeline.lastAlert } : { total: s.alertsTotal },
     alertStore: {
       failures: s.writer.storeFailures,
@@ -92,6 +93,18 @@ export function agentStatus(s: StatusSources): AgentStatus {
     db: s.db,
     memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
   };
+}
+
+/** In-flight partial sequences, and evictions in total and per rule name (rules that evicted none are left out). */
+function sequenceCounters(s: StatusSources): AgentStatus['sequences'] {
+  let evicted = 0;
+  const evictedByRule: Record<string, number> = {};
+  for (const r of s.sequenceRules) {
+    if (r.evicted === 0) continue;
+    evicted += r.evicted;
+    evictedByRule[r.rule.meta.name] = (evictedByRule[r.rule.meta.name] ?? 0) + r.evicted;
+  }
+  return { inFlight: s.inFlight, evicted, evictedByRule };
 }
 
 function notifierCounters(n: RateLimiterStats): Partial<StageCounters> {

@@ -138,6 +138,7 @@ export class Agent {
       sinks,
       log,
       spool: new AlertSpool(join(options.stateDir, ALERT_SPOOL_FILE)),
+      healthIntervalMs: config.health.alert_interval_s * 1000,
     });
     this.#status = new StatusFileWriter(statusFilePath(options.stateDir));
   }
@@ -256,6 +257,7 @@ export class Agent {
       reorder: this.pipeline.reorderStats(),
       engine: this.pipeline.engine.stats(),
       inFlight: this.pipeline.engine.inFlight(),
+      sequenceRules: this.pipeline.engine.sequenceRules(),
       pipeline: this.pipeline.stats(),
       alertsTotal: this.#alertsTotal(),
       writer: this.pipeline.writer.stats(),

@@ -34,6 +34,16 @@ export interface DetectionEngineStats {
   samplesSkipped: number;
 }
 
+/** One sequence rule's state, for status.json and the eviction health alert. */
+export interface SequenceRuleHealth {
+  readonly rule: LoadedRule;
+  readonly evicted: number;
+  readonly inFlight: number;
+  readonly cap: number;
+  /** Users holding the most partial sequences (computed on demand: it sorts). */
+  readonly topOwners: () => Array<[string, number]>;
+}
+
 /**
  * The rules engine of the live agent: an event visits only the rules the index says can match it; event
  * queries match on their filter, sequence rules go to one streaming SequenceMatcher each (created at
@@ -115,6 +125,13 @@ export class DetectionEngine {
     let n = 0;
     for (const m of this.#matchers.values()) n += m.inFlight;
     return n;
+  }
+
+  /** Per sequence rule: partial sequences evicted over the cap so far, held now, the cap and the heaviest owners. */
+  sequenceRules(): SequenceRuleHealth[] {
+    const out: SequenceRuleHealth[] = [];
+    for (const [rule, m] of this.#matchers) out.push({ rule, evicted: m.stats().evicted, inFlight: m.inFlight, cap: m.cap, topOwners: () => m.topOwners() });
+    return out;
   }
 
   /** Per-rule matcher counters, summed. */

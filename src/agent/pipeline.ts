@@ -6,6 +6,8 @@ import type { AlertStore } from '../alerts/alert-store.js';
 import { ReorderBuffer, type ReorderBufferStats } from '../normalize/reorder-buffer.js';
 import { AlertWriter, type AlertSink, type StoreDown } from './alert-writer.js';
 import { DetectionEngine, type EngineMatch } from './detection-engine.js';
+import { EvictionWatch } from './eviction-watch.js';
+import { HEALTH_RULE_PREFIX, HealthAlerts } from './health-alert.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import type { LogFn } from './logger.js';
 import type { LostWindow } from './lost-window.js';
@@ -48,8 +50,8 @@ export interface PipelineOptions {
   readonly log: LogFn;
   /** Where alerts wait while the store cannot take them (the agent's state dir); absent: memory only. */
   readonly spool?: AlertSpool;
-  /** The store has been failing for a while (the agent raises a health alert). */
-  readonly onStoreDown?: (down: StoreDown) => void;
+  /** At most one health alert per (check, subject) in this many ms (default 5 minutes). */
+  readonly healthIntervalMs?: number;
 }
 
 export interface PipelineStats {
@@ -76,6 +78,9 @@ export interface PipelineStats {
  */
 export class Pipeline {
   readonly engine: DetectionEngine;
+  /** The agent's own blind spots, stored and notified as alerts (through `storeAlert`). */
+  readonly health: HealthAlerts;
+  readonly #evictions: EvictionWatch;
   readonly #reorder: ReorderBuffer<EcsEvent>;
   readonly #options: PipelineOptions;
   /** Batches matches per tick into one durable transaction; spools and retries when the store fails. */
@@ -90,8 +95,8 @@ export class Pipeline {
       spool: options.spool ?? null,
       sinks: options.sinks,
       log: options.log,
-      ...(options.onStoreDown !== undefined ? { onDown: options.onStoreDown } : {}),
-      urgent: (m) => m.rule.id.startsWith('vigil-health:'),
+      onDown: (down) => this.#storeDown(down),
+      urgent: (m) => m.rule.id.startsWith(HEALTH_RULE_PREFIX),
     });
     this.#reorder = new ReorderBuffer<EcsEvent>({ timestamp: options.timestamp, holdMs: options.holdMs, maxEvents: options.maxHeld });
     this.engine = new DetectionEngine(
@@ -99,6 +104,13 @@ export class Pipeline {
       { timestamp: options.timestamp, maxSequencesPerRule: options.maxSequencesPerRule, defaultLifetimeMs: options.defaultLifetimeMs },
       (rule, err) => options.log('error', 'rule evaluation failed', { rule: rule.meta.name, file: rule.source.file, error: String(err) }),
     );
+    this.health = new HealthAlerts({
+      intervalMs: options.healthIntervalMs ?? 300_000,
+      emit: (match) => this.storeAlert(match),
+      host: options.host,
+      collector: () => this.#collector,
+    });
+    this.#evictions = new EvictionWatch(this.engine, this.health);
   }
 
   /** Names the collector backend recorded on every alert (`ebpf`, `procfs`, `replay`, ...). */
@@ -120,6 +132,7 @@ export class Pipeline {
   tick(nowMs: number): void {
     this.#run(this.#reorder.release(nowMs));
     this.#store(this.engine.advance(nowMs - this.#options.holdMs));
+    this.#evictions.check(nowMs);
   }
 
   /** Commits the alerts matched since the last call (one transaction), then notifies them. */
@@ -155,6 +168,22 @@ export class Pipeline {
       };
       this.writer.submit(match);
     }
+  }
+
+  /** Stores one alert and hands it to the sinks (engine matches and the agent's health alerts alike). */
+  storeAlert(match: AlertMatch): void {
+    this.writer.submit(match);
+  }
+
+  /** The store has failed for a while: one health alert per interval (notified at once, stored when it recovers). */
+  #storeDown(down: StoreDown): void {
+    const seconds = Math.round((Date.now() - down.sinceMs) / 1000);
+    this.health.raise({
+      check: 'store-down',
+      subject: 'alert-store',
+      message: `alert store down for ${seconds} s: ${down.waiting} alerts waiting in the spool`,
+      details: { down_since: new Date(down.sinceMs).toISOString(), failures: down.failures, waiting: down.waiting, error: down.error },
+    });
   }
 
   reorderStats(): ReorderBufferStats {

@@ -60,7 +60,12 @@ export interface AgentStatus {
   readonly fallbackReason: string | null;
   readonly rules: { readonly loaded: number; readonly errors: number; readonly skipped: number };
   readonly stages: Readonly<Record<StatusStage, StageCounters>>;
-  readonly sequences: { readonly inFlight: number };
+  readonly sequences: {
+    readonly inFlight: number;
+    /** Partial sequences evicted over a rule's cap (a flood), in total and per rule name. */
+    readonly evicted?: number;
+    readonly evictedByRule?: Readonly<Record<string, number>>;
+  };
   readonly alerts: { readonly total: number; readonly last?: string };
   /** The alert store's health: writes that failed (apart from duplicates), the spool, what was lost. */
   readonly alertStore?: AlertStoreHealth;

@@ -69,7 +69,8 @@ export function formatStatusText(report: StatusReport, now = Date.now()): string
   lines.push(`collector  ${st.backend ?? '(starting)'}${st.fallbackReason !== null ? ` — fallback: ${st.fallbackReason}` : ''}`);
   lines.push(`rules      ${st.rules.loaded} loaded, ${st.rules.errors} with errors, ${st.rules.skipped} skipped`);
   lines.push(`alerts     ${st.alerts.total} total${st.alerts.last !== undefined ? `, last ${st.alerts.last}` : ''}; database ${st.db}`);
-  lines.push(`sequences  ${st.sequences.inFlight} in flight`);
+  const evicted = st.sequences.evicted ?? 0;
+  lines.push(`sequences  ${st.sequences.inFlight} in flight${evicted > 0 ? `, ${evicted} evicted by floods (${Object.entries(st.sequences.evictedByRule ?? {}).map(([r, n]) => `${r}: ${n}`).join('; ')})` : ''}`);
   const lost = STATUS_STAGES.reduce((n, s) => n + (st.stages[s]?.lost ?? 0), 0);
   lines.push(`lost       ${lost} events`);
   const cols = ['in', 'out', 'lost', 'late', 'dropped', 'malformed'] as const;

@@ -5,7 +5,7 @@ export interface MatcherOptions {
   readonly timestamp: (event: EcsEvent) => number;
   /**
    * Cap on in-flight partial sequences (per matcher, i.e. per rule). When reached, the oldest partial
-   * sequence is evicted (counted in `evicted`). Default 100 000.
+   * sequence of the heaviest owner is evicted (counted in `evicted`). Default 100 000.
    */
   readonly maxInFlight?: number;
   /**
@@ -15,6 +15,11 @@ export interface MatcherOptions {
   readonly defaultLifetimeMs?: number;
   /** Cap on entries per (key, stage) group; only out-of-order (late) events ever need more than one. Default 4. */
   readonly groupCap?: number;
+  /**
+   * The owner of a sequence, read from its first event: over the cap, the owner holding the most partial
+   * sequences loses its oldest (fair eviction). Default: `user.id` (one shared owner when absent).
+   */
+  readonly ownerOf?: (event: EcsEvent) => string;
   /** Cap on keys remembered for leading missing-event stages. Default: maxInFlight. */
   readonly maxLeadingKeys?: number;
 }

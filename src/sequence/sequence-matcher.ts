@@ -11,6 +11,15 @@ import { SequenceError } from './sequence-error.js';
 import { sequenceKeysOf, simpleKeyId, type SequenceKey } from './sequence-key.js';
 import { buildStagePlan, type StagePlan } from './stage-plan.js';
 import { StartOrderQueue } from './start-order-queue.js';
+import { OwnerLedger } from './owner-ledger.js';
+import { compileFieldGetter } from '../ecs/field-getter.js';
+
+const USER_ID = compileFieldGetter('user.id');
+/** Default owner: the user that started the sequence (a flood by one user evicts its own sequences first). */
+const userOwner = (event: EcsEvent): string => {
+  const id = USER_ID(event);
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : '';
+};
 
 /** A completed sequence with the ordinal of its last positive event (the order ES reports sequences in). */
 export interface CompletedSequence extends SequenceHit {
@@ -47,9 +56,11 @@ export class SequenceMatcher {
   private readonly horizonMs: number;
   private readonly maxInFlight: number;
   private readonly timestampOf: (event: EcsEvent) => number;
+  private readonly ownerOf: (event: EcsEvent) => string;
 
   private readonly keyToSequences: KeyToSequences;
   private readonly startOrder = new StartOrderQueue();
+  private readonly owners = new OwnerLedger();
   private readonly missingStages: MissingEventStages;
 
   private readonly stats_: MatcherStats = emptyStats();
@@ -68,6 +79,7 @@ export class SequenceMatcher {
     this.horizonMs = this.maxspanMs ?? options.defaultLifetimeMs ?? DEFAULT_LIFETIME_MS;
     this.maxInFlight = Math.max(1, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
     this.timestampOf = options.timestamp;
+    this.ownerOf = options.ownerOf ?? userOwner;
     this.keyToSequences = new KeyToSequences(this.plan.size, Math.max(1, options.groupCap ?? DEFAULT_GROUP_CAP));
     this.missingStages = new MissingEventStages(
       this.plan,
@@ -172,6 +184,7 @@ export class SequenceMatcher {
     stats.seen++;
     if (stage === plan.firstPositive) {
       const s = new Sequence(plan, key.id, key.values, this.nextId++, stage, ts, seq, event);
+      s.owner = this.ownerOf(event);
       stats.started++;
       this.missingStages.onStart(s, key.id, ts);
       if (stage === plan.lastPositive) this.missingStages.complete(s);
@@ -192,7 +205,7 @@ export class SequenceMatcher {
       stats.ignored++;
       return;
     }
-    this.inFlight_--;
+    this.leave(s);
     if (this.maxspanMs !== null && ts - s.startTs > this.maxspanMs) {
       stats.rejectedMaxspan++;
       s.state = 'dead';
@@ -215,6 +228,16 @@ export class SequenceMatcher {
   /** Partial sequences waiting for a stage, plus sequences waiting for a trailing verdict (each capped at maxInFlight). */
   get inFlight(): number {
     return this.inFlight_ + this.missingStages.pendingCount;
+  }
+
+  /** The owners (users) holding the most partial sequences, heaviest first: who a flood comes from. */
+  topOwners(limit = 3): Array<[string, number]> {
+    return this.owners.counts(limit);
+  }
+
+  /** The in-flight cap (evictions start past it). */
+  get cap(): number {
+    return this.maxInFlight;
   }
 
   /** The size of every collection (for tests and health reports). */
@@ -241,6 +264,8 @@ export class SequenceMatcher {
     }
     if (partial !== this.inFlight_) throw new SequenceError('SEQ_INVARIANT', `groups hold ${partial} sequences, counter says ${this.inFlight_}`);
     if (this.inFlight_ > this.maxInFlight) throw new SequenceError('SEQ_INVARIANT', `in-flight ${this.inFlight_} over cap ${this.maxInFlight}`);
+    const owned = this.owners.counts(Infinity).reduce((n, [, c]) => n + c, 0);
+    if (owned !== partial) throw new SequenceError('SEQ_INVARIANT', `owners hold ${owned} sequences, groups ${partial}`);
     if (this.startOrder.length < partial) throw new SequenceError('SEQ_INVARIANT', 'start order lost a sequence');
   }
 
@@ -248,18 +273,26 @@ export class SequenceMatcher {
     const dropped = this.scratch;
     this.keyToSequences.add(stage, s, dropped);
     this.inFlight_++;
+    this.owners.enter(s, isNew);
     this.dropAll(dropped, 'superseded');
     if (isNew) {
       this.startOrder.push(s);
-      // Eviction rule: over the cap, the oldest partial sequence (by start) goes first.
+      // Eviction rule (fair): over the cap, the owner holding the most partial sequences loses its oldest,
+      // so one user's flood of first stages evicts its own sequences before anyone else's.
       while (this.inFlight_ > this.maxInFlight) {
-        const oldest = this.startOrder.shift();
-        if (oldest === undefined) break;
-        this.kill(oldest, 'evicted');
+        const victim = this.owners.victim() ?? this.startOrder.peek();
+        if (victim === undefined) break;
+        this.kill(victim, 'evicted');
       }
       this.startOrder.compact(this.inFlight_);
     }
     if (this.inFlight_ > this.stats_.peakInFlight) this.stats_.peakInFlight = this.inFlight_;
+  }
+
+  /** A partial sequence left KeyToSequences. */
+  private leave(s: Sequence): void {
+    this.inFlight_--;
+    this.owners.leave(s);
   }
 
   private report(s: Sequence): void {
@@ -303,7 +336,7 @@ export class SequenceMatcher {
     if (s.state !== 'partial') return;
     this.keyToSequences.remove(s);
     s.state = 'dead';
-    this.inFlight_--;
+    this.leave(s);
     this.stats_[reason]++;
   }
 
@@ -312,7 +345,7 @@ export class SequenceMatcher {
     if (list.length === 0) return;
     for (const s of list) {
       s.state = 'dead';
-      this.inFlight_--;
+      this.leave(s);
     }
     if (reason === 'superseded') this.stats_.superseded += list.length;
     else this.stats_.rejectedUntil += list.length;

@@ -28,6 +28,8 @@ export class Sequence {
   trailingTs: number | null = null;
   /** When a pending trailing verdict falls due (watermark strictly past it). */
   deadline = Infinity;
+  /** Who started it (the user of its first event): the unit of fair eviction (OwnerLedger). */
+  owner = '';
   readonly events: (EcsEvent | null)[];
 
   constructor(
