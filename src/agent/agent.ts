@@ -139,6 +139,7 @@ export class Agent {
       log,
       spool: new AlertSpool(join(options.stateDir, ALERT_SPOOL_FILE)),
       healthIntervalMs: config.health.alert_interval_s * 1000,
+      storeDownAfterMs: config.storage.down_alert_after_s * 1000,
     });
     this.#status = new StatusFileWriter(statusFilePath(options.stateDir));
   }

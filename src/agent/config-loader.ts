@@ -51,7 +51,7 @@ const SCHEMA: { readonly [S in keyof AgentConfig]: { readonly [K in keyof AgentC
     default_sequence_lifetime_s: intIn(1, TIMER_MAX_S),
   },
   rules: { paths: strList },
-  storage: { db: str, retention_days: intIn(0, 36_500), retention_max_alerts: intIn(0, 100_000_000), aggregate_after: intIn(0, 1_000_000), allow_db_symlink: bool },
+  storage: { db: str, retention_days: intIn(0, 36_500), retention_max_alerts: intIn(0, 100_000_000), aggregate_after: intIn(0, 1_000_000), down_alert_after_s: intIn(1, 86_400), allow_db_symlink: bool },
   notifications: { enabled: bool, per_rule_per_minute: intIn(1, 1_000_000) },
   outputs: { alerts_ndjson: str, events_ndjson: str },
   health: { alert_interval_s: intIn(1, TIMER_MAX_S) },

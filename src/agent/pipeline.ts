@@ -52,6 +52,8 @@ export interface PipelineOptions {
   readonly spool?: AlertSpool;
   /** At most one health alert per (check, subject) in this many ms (default 5 minutes). */
   readonly healthIntervalMs?: number;
+  /** The store failing this long raises a `store-down` health alert (default 30 s). */
+  readonly storeDownAfterMs?: number;
 }
 
 export interface PipelineStats {
@@ -96,6 +98,7 @@ export class Pipeline {
       sinks: options.sinks,
       log: options.log,
       onDown: (down) => this.#storeDown(down),
+      ...(options.storeDownAfterMs !== undefined ? { downAfterMs: options.storeDownAfterMs } : {}),
       urgent: (m) => m.rule.id.startsWith(HEALTH_RULE_PREFIX),
     });
     this.#reorder = new ReorderBuffer<EcsEvent>({ timestamp: options.timestamp, holdMs: options.holdMs, maxEvents: options.maxHeld });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -21,7 +21,8 @@ test('issue 19 #5: disk full (tmpfs) loses none of 100 alerts: spooled in the st
   mkdirSync(dbDir, { mode: 0o700 });
   const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=0700', 'tmpfs', dbDir], { encoding: 'utf8' });
   assert.equal(mount.status, 0, mount.stderr);
-  const m = await startMarkerAgent(dir, MARKER, { dbDir });
+  const alertLog = join(dir, 'logs', 'alerts.ndjson');
+  const m = await startMarkerAgent(dir, MARKER, { dbDir, extraConfig: `[outputs]\nalerts_ndjson = ${JSON.stringify(alertLog)}\n`, storageConfig: 'down_alert_after_s = 2\n' });
   try {
     await m.fire(5, 'before');
     assert.ok(await m.until(() => m.stored('before') === 5, 10000), 'the first 5 alerts are stored');
@@ -36,10 +37,14 @@ test('issue 19 #5: disk full (tmpfs) loses none of 100 alerts: spooled in the st
     assert.equal(m.stored('full'), 0);
     const updated = Date.parse(down['updated']);
     assert.ok(await m.until(() => Date.parse(m.status()['updated']) > updated, 5000), 'status.json keeps updating while the disk is full');
+    // Down for more than 2 s: a store-down health alert, notified (here: the alert log) before it can be stored.
+    const healthLogged = (): boolean => existsSync(alertLog) && readFileSync(alertLog, 'utf8').includes('vigil-health:store-down');
+    assert.ok(await m.until(healthLogged, 10000), 'the store-down health alert reached the sinks while the store was down');
     unlinkSync(join(dbDir, 'filler'));
     assert.ok(await m.until(() => m.stored('full') === 100, 20000), `after space is back: ${m.stored('full')} of 100 stored`);
     assert.ok(await m.until(() => m.status()['alertStore']['replayed'] >= 100, 5000));
     assert.equal(existsSync(join(m.stateDir, 'alert-spool.ndjson')), false, 'the spool is cleared');
+    assert.ok(await m.until(() => m.stored('vigil-health:store-down', 'rule') >= 1, 5000), 'the health alert is stored once the store is back');
   } finally {
     await m.agent.stop();
     spawnSync('umount', [dbDir]);

@@ -16,21 +16,25 @@ export interface MarkerAgent {
   readonly stateDir: string;
   /** Runs `/bin/true MARKER <tag>-<i>` n times (sequentially); resolves when all have exited. */
   fire(n: number, tag: string): Promise<void>;
-  /** Alerts in the database with this tag in their command line (a fresh read-only connection). */
-  stored(tag?: string): number;
+  /** Alerts in the database with this tag in their command line, or with this rule id (a fresh read-only connection). */
+  stored(tag?: string, by?: 'tag' | 'rule'): number;
   status(): Record<string, any>;
   /** Polls `fn` every 50 ms until it is true or `ms` pass; returns its last value. */
   until(fn: () => boolean, ms: number): Promise<boolean>;
 }
 
-export async function startMarkerAgent(dir: string, marker: string, options: { dbDir?: string; extraConfig?: string } = {}): Promise<MarkerAgent> {
+export async function startMarkerAgent(
+  dir: string,
+  marker: string,
+  options: { dbDir?: string; extraConfig?: string; storageConfig?: string } = {},
+): Promise<MarkerAgent> {
   const stateDir = join(dir, 'state');
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const db = join(options.dbDir ?? dir, 'alerts.db');
   const rules = join(dir, 'marker.eql');
-  writeFileSync(rules, `// name: Marker\n// severity: low\nprocess where event.type == "start" and process.name == "true" and process.args == "${marker}"\n`);
+  writeFileSync(rules, `// name: Marker\n// severity: low\nprocess where event.action == "exec" and process.args == "${marker}"\n`);
   const config = join(dir, 'vigil.toml');
-  writeFileSync(config, `[storage]\naggregate_after = 0\n[status]\ninterval_s = 1\n${options.extraConfig ?? ''}`);
+  writeFileSync(config, `[storage]\naggregate_after = 0\n${options.storageConfig ?? ''}[status]\ninterval_s = 1\n${options.extraConfig ?? ''}`);
   const agent = await startAgent(['--config', config, '--db', db, '--state-dir', stateDir, '--rules', rules, '--backend', 'ebpf', '--log-format', 'json', '--no-notify']);
   return {
     agent,
@@ -40,11 +44,12 @@ export async function startMarkerAgent(dir: string, marker: string, options: { d
       const p = spawn('sh', ['-c', `i=0; while [ $i -lt ${n} ]; do /bin/true ${marker} ${tag}-$i; i=$((i+1)); done`], { stdio: 'ignore' });
       await once(p, 'exit');
     },
-    stored(tag) {
+    stored(tag, by = 'tag') {
       const c = new Database(db, { readonly: true, fileMustExist: true });
       try {
-        const sql = tag === undefined ? 'SELECT count(*) AS n FROM alerts' : "SELECT count(*) AS n FROM alerts WHERE instr(events, ? || '-') > 0";
-        return (tag === undefined ? (c.prepare(sql).get() as { n: number }) : (c.prepare(sql).get(tag) as { n: number })).n;
+        if (tag === undefined) return (c.prepare('SELECT count(*) AS n FROM alerts').get() as { n: number }).n;
+        const sql = by === 'rule' ? 'SELECT count(*) AS n FROM alerts WHERE rule_id = ?' : "SELECT count(*) AS n FROM alerts WHERE instr(events, ? || '-') > 0";
+        return (c.prepare(sql).get(tag) as { n: number }).n;
       } finally {
         c.close();
       }
