@@ -79,6 +79,9 @@ export function agentStatus(s: StatusSources): AgentStatus {
     },
     sequences: sequenceCounters(s),
     alerts: s.pipeline.lastAlert !== null ? { total: s.alertsTotal, last: s.pipeline.lastAlert } : { total: s.alertsTotal },
+    ...(collector?.restarts !== undefined
+      ? { collectorRestarts: { restarts: collector.restarts, blindMs: collector.blindMs ?? 0, lastBlindMs: collector.lastBlindMs ?? 0, reconciled: collector.reconciled ?? 0 } }
+      : {}),
     alertStore: {
       failures: s.writer.storeFailures,
       spooled: s.writer.spooled,

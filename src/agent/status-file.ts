@@ -67,6 +67,12 @@ export interface AgentStatus {
     readonly evictedByRule?: Readonly<Record<string, number>>;
   };
   readonly alerts: { readonly total: number; readonly last?: string };
+  /**
+   * Restarts of the collector's source (the eBPF helper): how many, how long the agent was blind in total and
+   * the last time, processes born in the gaps reported as already running. Forks in the gaps are in
+   * `stages.collector.lost`.
+   */
+  readonly collectorRestarts?: { readonly restarts: number; readonly blindMs: number; readonly lastBlindMs: number; readonly reconciled: number };
   /** The alert store's health: writes that failed (apart from duplicates), the spool, what was lost. */
   readonly alertStore?: AlertStoreHealth;
   readonly db: string;
