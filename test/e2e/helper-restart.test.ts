@@ -33,9 +33,10 @@ test('issue 19 #11: a killed helper: restart and blind time in status.json, proc
     t.diagnostic(`blind ${String(line['blind_ms'])} ms, ${String(line['gap_forks'])} forks in the gap, ${String(line['reconciled'])} processes reconciled`);
     assert.ok(Number(line['blind_ms']) > 0);
     assert.ok(Number(line['gap_forks']) >= 1, 'the sleeper at least was forked in the gap');
-    assert.ok(await m.until(() => m.status()['collectorRestarts']?.['restarts'] === 1, 5000), JSON.stringify(m.status()['collectorRestarts']));
+    // status.json is rewritten every second: wait for the write after the new helper attached.
+    assert.ok(await m.until(() => m.status()['collectorRestarts']?.['blindMs'] === line['blind_ms'], 5000), JSON.stringify(m.status()['collectorRestarts']));
     const s = m.status();
-    assert.equal(s['collectorRestarts']['blindMs'], line['blind_ms']);
+    assert.ok(s['collectorRestarts']['restarts'] >= 1);
     assert.equal(s['collectorRestarts']['lastBlindMs'], line['blind_ms']);
     assert.ok(s['collectorRestarts']['reconciled'] >= 1);
     assert.ok(s['stages']['collector']['lost'] >= Number(line['gap_forks']), 'gap forks are counted lost');
