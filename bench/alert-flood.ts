@@ -36,7 +36,7 @@ async function once(run: number) {
       achievedExecsPerSec: Math.round(pacer.achieved),
       stored: lastStored,
       storedPerSec: Math.round(lastStored / ((Date.now() - t0) / 1000)),
-      commits: lat.commits,
+      commits: m.status()['alertStore']['commits'] as number,
       latencyAvgMs: lat.avgMs,
       latencyP99Ms: lat.p99Ms,
       latencyMaxMs: lat.maxMs,

@@ -83,6 +83,7 @@ export function agentStatus(s: StatusSources): AgentStatus {
       ? { collectorRestarts: { restarts: collector.restarts, blindMs: collector.blindMs ?? 0, lastBlindMs: collector.lastBlindMs ?? 0, reconciled: collector.reconciled ?? 0 } }
       : {}),
     alertStore: {
+      commits: s.writer.commits,
       failures: s.writer.storeFailures,
       spooled: s.writer.spooled,
       replayed: s.writer.replayed,

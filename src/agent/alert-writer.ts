@@ -46,6 +46,8 @@ export interface AlertWriterStats {
   inserted: number;
   duplicates: number;
   aggregated: number;
+  /** Transactions committed (each holds a tick's worth of alerts). */
+  commits: number;
   /** Failed attempts to write a batch (disk full, locked, I/O error): counted apart from duplicates. */
   storeFailures: number;
   /** Matches written to the spool file. */
@@ -84,6 +86,7 @@ export class AlertWriter {
   #fileCheckedMs = 0;
   readonly #stats: AlertWriterStats = {
     inserted: 0,
+    commits: 0,
     duplicates: 0,
     aggregated: 0,
     storeFailures: 0,
@@ -171,6 +174,7 @@ export class AlertWriter {
   /** Commits one batch, then runs the sinks for what it inserted. Throws on a store failure (nothing committed). */
   #write(batch: readonly SpoolRecord[]): void {
     const results = this.#o.store.insertMany(batch.map((r) => r.match));
+    this.#stats.commits++;
     results.forEach((result, i) => this.#deliver(result, batch[i]!.notified));
   }
 

@@ -83,6 +83,8 @@ export interface AgentStatus {
 }
 
 export interface AlertStoreHealth {
+  /** Transactions committed: alerts are written per tick, many to one commit under a flood. */
+  readonly commits: number;
   /** Failed batch writes (disk full, locked beyond the busy timeout, I/O error); each was retried. */
   readonly failures: number;
   /** Alerts written to the spool file while the store could not take them. */
