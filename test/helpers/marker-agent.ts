@@ -26,13 +26,15 @@ export interface MarkerAgent {
 export async function startMarkerAgent(
   dir: string,
   marker: string,
-  options: { dbDir?: string; extraConfig?: string; storageConfig?: string } = {},
+  options: { dbDir?: string; extraConfig?: string; storageConfig?: string; extraRules?: Record<string, string> } = {},
 ): Promise<MarkerAgent> {
   const stateDir = join(dir, 'state');
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const db = join(options.dbDir ?? dir, 'alerts.db');
-  const rules = join(dir, 'marker.eql');
-  writeFileSync(rules, `// name: Marker\n// severity: low\nprocess where event.action == "exec" and process.args == "${marker}"\n`);
+  const rules = join(dir, 'rules');
+  mkdirSync(rules);
+  writeFileSync(join(rules, 'marker.eql'), `// name: Marker\n// severity: low\nprocess where event.action == "exec" and process.args == "${marker}"\n`);
+  for (const [name, text] of Object.entries(options.extraRules ?? {})) writeFileSync(join(rules, name), text);
   const config = join(dir, 'vigil.toml');
   writeFileSync(config, `[storage]\naggregate_after = 0\n${options.storageConfig ?? ''}[status]\ninterval_s = 1\n${options.extraConfig ?? ''}`);
   const agent = await startAgent(['--config', config, '--db', db, '--state-dir', stateDir, '--rules', rules, '--backend', 'ebpf', '--log-format', 'json', '--no-notify']);
