@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse, TomlError } from 'smol-toml';
+import { BACKEND_CHOICES } from '../collectors/select-collector.js';
 import { DEFAULT_CONFIG, type AgentConfig } from './agent-config.js';
 
 /** A config problem, naming the key (`engine.reorder_hold_ms`) and, for syntax errors, the position. */
@@ -39,7 +40,7 @@ const oneOf =
 /** Every key the file may hold, with its check; the shape mirrors AgentConfig. */
 const SCHEMA: { readonly [S in keyof AgentConfig]: { readonly [K in keyof AgentConfig[S]]: Check } } = {
   collector: {
-    backend: oneOf('auto', 'ebpf', 'procfs', 'eslogger', 'ps-lsof', 'etw'),
+    backend: oneOf(...BACKEND_CHOICES),
     poll_interval_ms: intIn(1, 60_000),
     ring_buffer_bytes: (v) =>
       intIn(4096, 2 ** 30)(v) === null && Number.isInteger(Math.log2(v as number)) ? null : 'must be a power of two in 4096..1073741824',
@@ -50,7 +51,7 @@ const SCHEMA: { readonly [S in keyof AgentConfig]: { readonly [K in keyof AgentC
     max_sequences_per_rule: intIn(1, MAX_COUNT),
     default_sequence_lifetime_s: intIn(1, TIMER_MAX_S),
   },
-  rules: { paths: strList },
+  rules: { paths: strList, allow_empty: bool },
   storage: { db: str, retention_days: intIn(0, 36_500), retention_max_alerts: intIn(0, 100_000_000), aggregate_after: intIn(0, 1_000_000), down_alert_after_s: intIn(1, 86_400), allow_db_symlink: bool },
   notifications: { enabled: bool, per_rule_per_minute: intIn(1, 1_000_000) },
   outputs: { alerts_ndjson: str, events_ndjson: str },

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -23,7 +23,7 @@ export interface OpenDatabaseOptions {
 /** Raised when a database cannot be opened; `code` is stable. */
 export class AlertDatabaseError extends Error {
   constructor(
-    readonly code: 'ALERTS_DB_MISSING' | 'ALERTS_DB_OPEN',
+    readonly code: 'ALERTS_DB_MISSING' | 'ALERTS_DB_DENIED' | 'ALERTS_DB_OPEN',
     message: string,
     readonly path: string,
   ) {
@@ -41,8 +41,8 @@ export class AlertDatabaseError extends Error {
  */
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): BetterSqlite3.Database {
   const busy = options.busyTimeoutMs ?? 5000;
+  checkAccess(path, options.readonly === true);
   if (options.readonly === true) {
-    if (!existsSync(path)) throw new AlertDatabaseError('ALERTS_DB_MISSING', `no alert database at ${path}`, path);
     let db: BetterSqlite3.Database;
     try {
       db = new Database(path, { readonly: true, fileMustExist: true, timeout: busy });
@@ -83,5 +83,22 @@ function isSymlink(path: string): boolean {
     return lstatSync(path).isSymbolicLink();
   } catch {
     return false;
+  }
+}
+
+/**
+ * Tells a database that does not exist from one we may not read or write (a file, or a directory on the way,
+ * without permission: `existsSync` says false for both). Read-only: the file must exist.
+ */
+function checkAccess(path: string, readonly: boolean): void {
+  try {
+    accessSync(path, readonly ? constants.R_OK : constants.R_OK | constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') {
+      const who = process.getuid === undefined ? 'this user' : `uid ${process.getuid()}`;
+      throw new AlertDatabaseError('ALERTS_DB_DENIED', `permission denied: ${who} may not ${readonly ? 'read' : 'write'} the alert database ${path} (or a directory above it)`, path);
+    }
+    if (code === 'ENOENT' && readonly) throw new AlertDatabaseError('ALERTS_DB_MISSING', `no alert database at ${path}`, path);
   }
 }
