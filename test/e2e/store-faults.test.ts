@@ -76,7 +76,8 @@ test('issue 19 #5: a second connection holding BEGIN IMMEDIATE for 10 s neither 
     assert.equal(during['alertStore']['lost'], 0);
     holder.prepare('COMMIT').run();
     assert.ok(await m.until(() => m.stored('locked') === 20, 15000), `${m.stored('locked')} of 20 stored after the lock`);
-    assert.ok(m.agent.logs.filter((l) => typeof l['alert_id'] === 'number').length >= 20);
+    // Committed first, logged (and notified) after: the log lines follow the rows.
+    assert.ok(await m.until(() => m.agent.logs.filter((l) => typeof l['alert_id'] === 'number').length >= 20, 5000), 'every stored alert is logged');
   } finally {
     if (holder.inTransaction) holder.prepare('ROLLBACK').run();
     holder.close();
