@@ -87,6 +87,8 @@ export class Pipeline {
   readonly #options: PipelineOptions;
   /** Batches matches per tick into one durable transaction; spools and retries when the store fails. */
   readonly writer: AlertWriter;
+  /** Events the reorder buffer released, reused per push and tick (no array per event). */
+  readonly #due: EcsEvent[] = [];
   #collector = 'starting';
   readonly #stats = { events: 0, badTimestamp: 0, matches: 0 };
 
@@ -128,12 +130,14 @@ export class Pipeline {
       this.#stats.badTimestamp++;
       return;
     }
-    this.#run(this.#reorder.push(event, nowMs));
+    const due = this.#reorder.push(event, nowMs, this.#due);
+    if (due.length > 0) this.#runDue();
   }
 
   /** The clock moved: releases held events that are due and expires sequence state up to what was released. */
   tick(nowMs: number): void {
-    this.#run(this.#reorder.release(nowMs));
+    this.#reorder.release(nowMs, this.#due);
+    this.#runDue();
     this.#store(this.engine.advance(nowMs - this.#options.holdMs));
     this.#evictions.check(nowMs);
   }
@@ -152,6 +156,13 @@ export class Pipeline {
 
   #run(events: readonly EcsEvent[]): void {
     for (const event of events) this.#store(this.engine.process(event));
+  }
+
+  /** Runs the events released into #due, then empties it (one array for the pipeline's life). */
+  #runDue(): void {
+    const due = this.#due;
+    for (let i = 0; i < due.length; i++) this.#store(this.engine.process(due[i]!));
+    due.length = 0;
   }
 
   #store(matches: readonly EngineMatch[]): void {
