@@ -24,7 +24,6 @@ export const RULE_DIAGNOSTIC_CODES = [
   /** Two rules with the same id were loaded; the later one is refused. */
   'RULE_DUPLICATE_ID',
 ] as const;
-export type RuleDiagnosticCode = (typeof RULE_DIAGNOSTIC_CODES)[number];
 
 /** Renders `file:line:column: CODE message`, the shape editors and CI logs understand. */
 export function formatDiagnostic(d: RuleDiagnostic): string {
