@@ -34,6 +34,9 @@ export interface DetectionEngineStats {
   samplesSkipped: number;
 }
 
+/** What `process` returns when nothing matched (shared, frozen: the common case allocates nothing). */
+const NO_MATCHES: EngineMatch[] = Object.freeze([]) as unknown as EngineMatch[];
+
 /** One sequence rule's state, for status.json and the eviction health alert. */
 export interface SequenceRuleHealth {
   readonly rule: LoadedRule;
@@ -79,23 +82,27 @@ export class DetectionEngine {
   process(event: EcsEvent): EngineMatch[] {
     this.#stats.events++;
     const candidates = this.#ruleSet.candidates(event);
-    if (candidates.stages.length === 0) return [];
+    if (candidates.stages.length === 0) return NO_MATCHES;
     this.#stats.candidates += candidates.stages.length;
-    const out: EngineMatch[] = [];
+    let out: EngineMatch[] | undefined;
     for (const rule of candidates.rules) {
       try {
         const q = rule.query;
         if (q.kind === 'event') {
-          if (q.stage.filter(event)) out.push({ rule, events: [event], joinKeys: [] });
+          if (q.stage.filter(event)) (out ??= []).push({ rule, events: [event], joinKeys: [] });
         } else {
           const matcher = this.#matchers.get(rule);
-          if (matcher !== undefined) this.#collect(rule, matcher.push(event), out);
+          if (matcher !== undefined) {
+            const hits = matcher.push(event);
+            if (hits.length > 0) this.#collect(rule, hits, (out ??= []));
+          }
         }
       } catch (err) {
         this.#stats.ruleErrors++;
         this.#onError(rule, err);
       }
     }
+    if (out === undefined) return NO_MATCHES;
     this.#stats.matches += out.length;
     return out;
   }
