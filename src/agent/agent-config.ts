@@ -24,6 +24,8 @@ export interface AgentConfig {
     readonly max_sequences_per_rule: number;
     /** Lifetime of a partial sequence whose rule has no maxspan. */
     readonly default_sequence_lifetime_s: number;
+    /** Time one rule may take on one event (ms, 0: no budget); a rule over it 3 times within a minute is disabled (health alert). */
+    readonly rule_budget_ms: number;
   };
   readonly rules: {
     /** Rule files or directories; empty means the bundled config/rules. */
@@ -62,7 +64,7 @@ export interface AgentConfig {
 
 export const DEFAULT_CONFIG: AgentConfig = {
   collector: { backend: 'auto', poll_interval_ms: 100, ring_buffer_bytes: 8 * 1024 * 1024 },
-  engine: { reorder_hold_ms: 250, reorder_max_events: 100_000, max_sequences_per_rule: 10_000, default_sequence_lifetime_s: 300 },
+  engine: { reorder_hold_ms: 250, reorder_max_events: 100_000, max_sequences_per_rule: 10_000, default_sequence_lifetime_s: 300, rule_budget_ms: 50 },
   rules: { paths: [] },
   storage: { db: '', retention_days: 90, retention_max_alerts: 100_000 },
   notifications: { enabled: true, per_rule_per_minute: 5 },

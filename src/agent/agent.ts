@@ -126,6 +126,7 @@ export class Agent {
       sinks,
       log,
       healthIntervalMs: config.health.alert_interval_s * 1000,
+      ruleBudgetMs: config.engine.rule_budget_ms,
     });
     mkdirSync(options.stateDir, { recursive: true, mode: 0o750 });
     this.#status = new StatusFileWriter(statusFilePath(options.stateDir));

@@ -39,6 +39,7 @@ const SCHEMA: { readonly [S in keyof AgentConfig]: { readonly [K in keyof AgentC
     reorder_max_events: positiveInt,
     max_sequences_per_rule: positiveInt,
     default_sequence_lifetime_s: positiveInt,
+    rule_budget_ms: nonNegativeInt,
   },
   rules: { paths: strList },
   storage: { db: str, retention_days: nonNegativeInt, retention_max_alerts: nonNegativeInt },

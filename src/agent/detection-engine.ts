@@ -19,7 +19,26 @@ export interface DetectionEngineOptions {
   readonly maxSequencesPerRule: number;
   /** Lifetime of partial sequences of rules without maxspan. */
   readonly defaultLifetimeMs: number;
+  /**
+   * Per-rule evaluation budget for one event, ms (0: none). A rule over it BUDGET_STRIKES times within
+   * BUDGET_WINDOW_MS is disabled and `onRuleDisabled` is called.
+   */
+  readonly ruleBudgetMs?: number;
+  readonly onRuleDisabled?: (rule: LoadedRule, overrun: BudgetOverrun) => void;
 }
+
+/** Why a rule was disabled: its last evaluations over the budget. */
+export interface BudgetOverrun {
+  readonly budgetMs: number;
+  readonly strikes: number;
+  /** The slowest of them, ms. */
+  readonly worstMs: number;
+}
+
+export const BUDGET_STRIKES = 3;
+export const BUDGET_WINDOW_MS = 60_000;
+/** After an event over the budget with several candidate rules, this many events time each rule apart. */
+const TIMED_EVENTS = 1000;
 
 export interface DetectionEngineStats {
   /** Events processed. */
@@ -32,6 +51,9 @@ export interface DetectionEngineStats {
   ruleErrors: number;
   /** Sample rules do not run live (hunt only); counted at construction. */
   samplesSkipped: number;
+  /** Rule evaluations over the per-rule budget, and rules disabled for it. */
+  budgetOverruns: number;
+  rulesDisabled: number;
 }
 
 /** One sequence rule's state, for status.json and the eviction health alert. */
@@ -53,12 +75,21 @@ export interface SequenceRuleHealth {
 export class DetectionEngine {
   readonly #ruleSet: RuleSet;
   readonly #matchers = new Map<LoadedRule, SequenceMatcher>();
-  readonly #stats: DetectionEngineStats = { events: 0, candidates: 0, matches: 0, ruleErrors: 0, samplesSkipped: 0 };
+  readonly #stats: DetectionEngineStats = { events: 0, candidates: 0, matches: 0, ruleErrors: 0, samplesSkipped: 0, budgetOverruns: 0, rulesDisabled: 0 };
   readonly #onError: (rule: LoadedRule, err: unknown) => void;
+  readonly #budgetMs: number;
+  readonly #onRuleDisabled: (rule: LoadedRule, overrun: BudgetOverrun) => void;
+  /** Events left to time rule by rule (after a slow event whose culprit was ambiguous). */
+  #timedEvents = 0;
+  /** Per rule over budget: recent overrun times (ms, monotonic) and the worst. */
+  readonly #strikes = new Map<LoadedRule, { at: number[]; worstMs: number }>();
+  readonly #disabled = new Set<LoadedRule>();
 
   constructor(ruleSet: RuleSet, options: DetectionEngineOptions, onError: (rule: LoadedRule, err: unknown) => void = () => {}) {
     this.#ruleSet = ruleSet;
     this.#onError = onError;
+    this.#budgetMs = options.ruleBudgetMs ?? 0;
+    this.#onRuleDisabled = options.onRuleDisabled ?? (() => {});
     for (const rule of ruleSet.rules) {
       if (rule.query.kind === 'sequence') {
         this.#matchers.set(
@@ -82,7 +113,13 @@ export class DetectionEngine {
     if (candidates.stages.length === 0) return [];
     this.#stats.candidates += candidates.stages.length;
     const out: EngineMatch[] = [];
+    // Budget: two clock reads per event; rule by rule only after a slow event (amortised, see #overBudget).
+    const budget = this.#budgetMs;
+    const timed = this.#timedEvents > 0;
+    const t0 = budget > 0 ? performance.now() : 0;
+    let tRule = t0;
     for (const rule of candidates.rules) {
+      if (this.#disabled.size > 0 && this.#disabled.has(rule)) continue;
       try {
         const q = rule.query;
         if (q.kind === 'event') {
@@ -95,9 +132,44 @@ export class DetectionEngine {
         this.#stats.ruleErrors++;
         this.#onError(rule, err);
       }
+      if (timed) {
+        const now = performance.now();
+        if (now - tRule > budget) this.#overBudget(rule, now - tRule, now);
+        tRule = now;
+      }
+    }
+    if (budget > 0) {
+      if (timed) this.#timedEvents--;
+      else {
+        const now = performance.now();
+        if (now - t0 > budget) {
+          // One candidate: it is the culprit. Several: time them one by one for the next events.
+          if (candidates.rules.length === 1) this.#overBudget(candidates.rules[0]!, now - t0, now);
+          else this.#timedEvents = TIMED_EVENTS;
+        }
+      }
     }
     this.#stats.matches += out.length;
     return out;
+  }
+
+  /** A rule's evaluation of one event took `ms` (over the budget): a strike; too many in the window disable it. */
+  #overBudget(rule: LoadedRule, ms: number, now: number): void {
+    this.#stats.budgetOverruns++;
+    let s = this.#strikes.get(rule);
+    if (s === undefined) this.#strikes.set(rule, (s = { at: [], worstMs: 0 }));
+    s.at = s.at.filter((t) => now - t < BUDGET_WINDOW_MS);
+    s.at.push(now);
+    s.worstMs = Math.max(s.worstMs, ms);
+    if (s.at.length < BUDGET_STRIKES || this.#disabled.has(rule)) return;
+    this.#disabled.add(rule);
+    this.#stats.rulesDisabled++;
+    this.#onRuleDisabled(rule, { budgetMs: this.#budgetMs, strikes: s.at.length, worstMs: Math.round(s.worstMs) });
+  }
+
+  /** Rules disabled for exceeding the evaluation budget. */
+  disabledRules(): LoadedRule[] {
+    return [...this.#disabled];
   }
 
   /** The clock moved to `nowMs` (event time): expires state and reports trailing missing-event verdicts due. */
