@@ -24,7 +24,7 @@ export interface AgentConfig {
     readonly max_sequences_per_rule: number;
     /** Lifetime of a partial sequence whose rule has no maxspan. */
     readonly default_sequence_lifetime_s: number;
-    /** Time one rule may take on one event (ms, 0: no budget); a rule over it 3 times within a minute is disabled (health alert). */
+    /** CPU time one rule may take on one event (ms, 0: no budget); a rule over it 3 times within a minute is disabled (health alert). */
     readonly rule_budget_ms: number;
   };
   readonly rules: {

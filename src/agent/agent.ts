@@ -10,6 +10,7 @@ import type { Platform } from '../collectors/raw-event.js';
 import { describeCollector, openCollector, type BackendChoice as CollectorChoice } from '../collectors/select-collector.js';
 import type { EcsEvent, OsType } from '../ecs/ecs-event.js';
 import { compileTimestampReader } from '../ecs/event-order.js';
+import { nestsDeeperThan } from '../ecs/event-depth.js';
 import { deriveAgentId } from '../normalize/agent-fields.js';
 import { Normalizer } from '../normalize/normalizer.js';
 import { AlertNotifier } from '../notify/alert-notifier.js';
@@ -73,6 +74,8 @@ export class Agent {
   /** When the pending timer fires (epoch ms), Infinity when none is pending. */
   #timerAt = Infinity;
   #normalizeErrors = 0;
+  /** Replayed events nested too deep to handle (counted as malformed, skipped). */
+  #tooDeep = 0;
   #eventLogFlushedMs = 0;
   #stopped = false;
 
@@ -214,6 +217,10 @@ export class Agent {
       db: this.#o.dbPath,
     });
     for await (const event of events) {
+      if (nestsDeeperThan(event)) {
+        this.#tooDeep++;
+        continue;
+      }
       const ts = eventTime(event);
       this.#eventLog?.write(event);
       this.pipeline.ingest(event, Number.isFinite(ts) ? ts : 0);
@@ -239,7 +246,7 @@ export class Agent {
       ruleSet: this.ruleSet,
       collector: this.#collector?.stats() ?? null,
       normalizer: this.#normalizer.stats(),
-      normalizeErrors: this.#normalizeErrors,
+      normalizeErrors: this.#normalizeErrors + this.#tooDeep,
       reorder: this.pipeline.reorderStats(),
       engine: this.pipeline.engine.stats(),
       inFlight: this.pipeline.engine.inFlight(),
