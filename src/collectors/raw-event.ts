@@ -118,5 +118,43 @@ export interface RawDisconnect extends RawNetworkBase {
   readonly inbound?: boolean;
 }
 
-export type RawEvent = RawExec | RawFork | RawExit | RawSnapshot | RawConnect | RawAccept | RawDisconnect;
+/**
+ * What happened to a file, as Defend names it in `event.action`:
+ * - creation: the file did not exist before this call (open with O_CREAT that created it, creat, mknod, link,
+ *   symlink);
+ * - modification: an existing regular file opened for writing (O_WRONLY/O_RDWR/O_TRUNC) or truncated;
+ * - deletion: unlink/rmdir; rename: `path` is the new name, `originalPath` the old one;
+ * - open: a read-only open of a sensitive path (the sensitive-path policy, src/policy/sensitive-files.ts,
+ *   decides which), reported once per (process, file, access class);
+ * - attributes_modified: chmod/fchmod/fchmodat (the new mode in `mode`).
+ */
+export const FILE_ACTIONS = ['creation', 'modification', 'deletion', 'rename', 'open', 'attributes_modified'] as const;
+export type FileAction = (typeof FILE_ACTIONS)[number];
+
+/** A file event. Paths are absolute and resolved by the collector (relative names joined to dirfd/cwd). */
+export interface RawFile extends RawBase {
+  readonly kind: 'file';
+  readonly action: FileAction;
+  readonly process: RawProcess;
+  /** The file's path (after a rename: the new path). For a failed open: the path the caller asked for. */
+  readonly path: string;
+  /** rename: the path before. */
+  readonly originalPath?: string;
+  /** The syscall's result: 0 (or a descriptor) on success, -errno on failure. Absent when unknown. */
+  readonly result?: number;
+  /** The thread that made the call. */
+  readonly threadId?: number;
+  readonly inode?: number;
+  readonly size?: number;
+  /** st_mode bits (type and permissions). */
+  readonly mode?: number;
+  readonly uid?: number;
+  readonly gid?: number;
+  /** Opened with O_TRUNC (an overwrite of an existing file). */
+  readonly truncated?: boolean;
+  /** The collector saw the path cut (deeper or longer than it walks); `path` is then only its tail. */
+  readonly pathTruncated?: boolean;
+}
+
+export type RawEvent = RawExec | RawFork | RawExit | RawSnapshot | RawConnect | RawAccept | RawDisconnect | RawFile;
 export type RawEventKind = RawEvent['kind'];

@@ -49,6 +49,16 @@ const NETWORK_FIELDS = [
   'network.transport', 'network.type', 'network.direction',
 ] as const;
 
+/** File documents only (normalize: file-fields, event.outcome from the syscall result, the calling thread). */
+const FILE_FIELDS = [
+  'event.outcome', 'process.thread.id',
+  'file.path', 'file.name', 'file.extension', 'file.directory', 'file.inode', 'file.size', 'file.mode',
+  'file.uid', 'file.gid', 'file.owner', 'file.group', 'file.Ext.original.path', 'file.Ext.original.name',
+] as const;
+
+/** event.action values of file documents (Defend's names; attributes_modified is chmod, which Defend does not report on Linux). */
+const FILE_ACTIONS = ['creation', 'modification', 'deletion', 'rename', 'open', 'attributes_modified'] as const;
+
 /**
  * Linux only: whether the process has a controlling terminal (procfs reads it; the eBPF helper does not send
  * it yet, so eBPF processes carry it when inherited at fork from a process whose terminal is known).
@@ -77,24 +87,33 @@ interface CoverageOptions {
   readonly never?: readonly string[];
   /** event.action of a process creation (Defend: exec and fork on Linux and macOS, start on Windows). */
   readonly startActions?: readonly string[];
+  /** The OS has file telemetry (Linux: the eBPF helper; procfs cannot see files). */
+  readonly files?: boolean;
 }
 
 function coverage(options: CoverageOptions = {}): TelemetryCoverage {
   const never = new Set<string>(options.never ?? []);
   const keep = (xs: readonly string[]): string[] => xs.filter((x) => !never.has(x));
   const extra = options.extra ?? [];
-  const byCategory = {
+  const byCategory: Record<string, string[]> = {
     process: keep([...COMMON_FIELDS, ...PROCESS_FIELDS, ...(options.processExtra ?? []), ...extra]),
     network: keep([...COMMON_FIELDS, ...NETWORK_FIELDS, ...extra]),
   };
+  const actions: Record<string, string[]> = {
+    process: [...(options.startActions ?? ['exec', 'fork']), 'end', 'already_running'],
+    network: ['connection_attempted', 'connection_accepted', 'disconnect_received'],
+  };
+  const types: Record<string, string[]> = { process: ['start', 'end', 'info'], network: ['start', 'end'] };
+  if (options.files === true) {
+    byCategory['file'] = keep([...COMMON_FIELDS, ...FILE_FIELDS, ...extra]);
+    actions['file'] = [...FILE_ACTIONS];
+    types['file'] = ['creation', 'change', 'deletion', 'access'];
+  }
   return {
-    categories: ['process', 'network'],
-    actions: {
-      process: [...(options.startActions ?? ['exec', 'fork']), 'end', 'already_running'],
-      network: ['connection_attempted', 'connection_accepted', 'disconnect_received'],
-    },
-    types: { process: ['start', 'end', 'info'], network: ['start', 'end'] },
-    fields: [...new Set([...byCategory.process, ...byCategory.network])],
+    categories: Object.keys(byCategory),
+    actions,
+    types,
+    fields: [...new Set(Object.values(byCategory).flat())],
     fieldsByCategory: byCategory,
   };
 }
@@ -106,7 +125,7 @@ function coverage(options: CoverageOptions = {}): TelemetryCoverage {
  * field. Windows: Defend's Windows process events (`start`, `end`, `already_running`) with what ETW fills.
  */
 export const TELEMETRY_COVERAGE: Readonly<Record<OsType, TelemetryCoverage>> = {
-  linux: coverage({ processExtra: LINUX_FIELDS }),
+  linux: coverage({ processExtra: LINUX_FIELDS, files: true }),
   macos: coverage(),
   windows: coverage({ extra: WINDOWS_FIELDS, never: WINDOWS_NEVER, startActions: ['start'] }),
 };

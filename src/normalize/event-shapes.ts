@@ -1,6 +1,6 @@
-import type { Platform, RawEventKind } from '../collectors/raw-event.js';
+import type { FileAction, Platform, RawEventKind } from '../collectors/raw-event.js';
 
-export const EVENT_CATEGORIES = ['process', 'network'] as const;
+export const EVENT_CATEGORIES = ['process', 'network', 'file'] as const;
 export type EventCategory = (typeof EVENT_CATEGORIES)[number];
 
 export interface EventShape {
@@ -8,15 +8,27 @@ export interface EventShape {
   /** event.action, as Elastic Defend spells it. */
   readonly action: string;
   /** event.type (one value; emitted as an array). */
-  readonly type: 'start' | 'end' | 'info';
+  readonly type: 'start' | 'end' | 'info' | 'creation' | 'deletion' | 'change' | 'access';
   /** event.dataset and data_stream.dataset, as Defend's data streams name it. */
   readonly dataset: string;
 }
 
-export type EventShapes = Readonly<Record<RawEventKind, EventShape>>;
+/** Shapes of the kinds with one shape each (a file event's shape depends on its action: FILE_SHAPES). */
+export type EventShapes = Readonly<Record<Exclude<RawEventKind, 'file'>, EventShape>>;
 
 const PROCESS = 'endpoint.events.process';
 const NETWORK = 'endpoint.events.network';
+const FILE = 'endpoint.events.file';
+
+/** File event action -> its ECS event (Defend's event.type per action; a rename is a `change`). */
+export const FILE_SHAPES: Readonly<Record<FileAction, EventShape>> = {
+  creation: { category: 'file', action: 'creation', type: 'creation', dataset: FILE },
+  modification: { category: 'file', action: 'modification', type: 'change', dataset: FILE },
+  deletion: { category: 'file', action: 'deletion', type: 'deletion', dataset: FILE },
+  rename: { category: 'file', action: 'rename', type: 'change', dataset: FILE },
+  open: { category: 'file', action: 'open', type: 'access', dataset: FILE },
+  attributes_modified: { category: 'file', action: 'attributes_modified', type: 'change', dataset: FILE },
+};
 
 /** Raw event kind -> the ECS event it becomes (Defend on Linux and macOS: exec, fork, end). */
 export const EVENT_SHAPES: EventShapes = {

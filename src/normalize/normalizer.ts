@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { EcsEvent, EcsObject } from '../ecs/ecs-event.js';
 import type { HostIdentity } from '../collectors/host-identity.js';
 import type {
-  RawAccept, RawConnect, RawDisconnect, RawEvent, RawEventKind, RawExec, RawExit, RawFork, RawSnapshot,
+  RawAccept, RawConnect, RawDisconnect, RawEvent, RawEventKind, RawExec, RawExit, RawFile, RawFork, RawSnapshot,
 } from '../collectors/raw-event.js';
 import { agentFields, type AgentInfo } from './agent-fields.js';
 import { entityIdFor } from './entity-id.js';
 import { dataStreamFields } from './data-stream-fields.js';
 import { connectOutcome, eventFields, type EventOutcome } from './event-fields.js';
-import { PLATFORM_EVENT_SHAPES } from './event-shapes.js';
+import { FILE_SHAPES, PLATFORM_EVENT_SHAPES } from './event-shapes.js';
+import { assignFileFields, fileOutcome } from './file-fields.js';
 import { hostFields } from './host-fields.js';
 import { assignNetworkFields } from './network-fields.js';
 import { ProcessCache, type ProcessCacheStats } from './process-cache.js';
@@ -66,6 +67,7 @@ const HANDLERS: { readonly [K in RawEventKind]: Handler<K> } = {
   connect: (n, raw: RawConnect) => n.networkDoc(raw, connectOutcome(raw.result)),
   accept: (n, raw: RawAccept) => n.networkDoc(raw, 'success'),
   disconnect: (n, raw: RawDisconnect) => n.networkDoc(raw, undefined),
+  file: (n, raw: RawFile) => n.fileDoc(raw),
 };
 
 /**
@@ -86,7 +88,7 @@ export class Normalizer {
   #nowMs = 0;
   #lastExpireMs = -Infinity;
   #out = 0;
-  readonly #in: Record<RawEventKind, number> = { exec: 0, fork: 0, exit: 0, snapshot: 0, connect: 0, accept: 0, disconnect: 0 };
+  readonly #in: Record<RawEventKind, number> = { exec: 0, fork: 0, exit: 0, snapshot: 0, connect: 0, accept: 0, disconnect: 0, file: 0 };
 
   constructor(options: NormalizerOptions) {
     this.cache = new ProcessCache({
@@ -117,7 +119,7 @@ export class Normalizer {
 
   #base(raw: RawEvent, outcome: EventOutcome | undefined): EcsObject {
     const seq = ++this.#sequence;
-    const shape = PLATFORM_EVENT_SHAPES[raw.platform][raw.kind];
+    const shape = raw.kind === 'file' ? FILE_SHAPES[raw.action] : PLATFORM_EVENT_SHAPES[raw.platform][raw.kind];
     return {
       '@timestamp': isoTime(raw.timeMs),
       agent: this.#agent(),
@@ -142,6 +144,18 @@ export class Normalizer {
     const doc = this.#base(raw, outcome);
     assignNetworkFields(doc, raw);
     doc['process'] = thinProcessFields(e, this.cache);
+    assignUserFields(doc, e, this.#users);
+    return doc;
+  }
+
+  /** @internal used by the handlers: file events carry the thin process set plus the leaders, as Defend's do. */
+  fileDoc(raw: RawFile): EcsEvent {
+    const e = this.tracker.network(raw.process, raw.platform);
+    const doc = this.#base(raw, fileOutcome(raw.result));
+    assignFileFields(doc, raw, this.#users);
+    const p = thinProcessFields(e, this.cache);
+    if (raw.threadId !== undefined) p['thread'] = { id: raw.threadId };
+    doc['process'] = p;
     assignUserFields(doc, e, this.#users);
     return doc;
   }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { EcsEvent, EcsValue } from '../../src/ecs/ecs-event.js';
 import { TELEMETRY_COVERAGE } from '../../src/ecs/emitted-fields.js';
 import { OS_TYPES } from '../../src/ecs/ecs-event.js';
-import type { RawEvent } from '../../src/collectors/raw-event.js';
+import { FILE_ACTIONS, type RawEvent } from '../../src/collectors/raw-event.js';
 import { fixtureEtc, makeNormalizer, proc, T0 } from '../normalize/normalize-fixtures.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -89,6 +89,11 @@ function everyKind(): RawEvent[] {
     { ...b, kind: 'connect', timeMs: T0 + 4, ...net, result: -115, process: proc(101, '101') },
     { ...b, kind: 'accept', timeMs: T0 + 5, ...net, process: proc(100, '100') },
     { ...b, kind: 'disconnect', timeMs: T0 + 6, ...net, process: proc(100, '100') },
+    ...FILE_ACTIONS.map((action, i): RawEvent => ({
+      ...b, kind: 'file', action, timeMs: T0 + 7 + i, process: proc(101, '101'), threadId: 101, result: action === 'deletion' ? -2 : 0,
+      path: '/home/alice/.ssh/id_rsa.pub', inode: 4242, size: 10, mode: 0o100600, uid: 1000, gid: 1000,
+      ...(action === 'rename' ? { originalPath: '/home/alice/.ssh/tmp.pub' } : {}),
+    })),
   ];
 }
 
@@ -141,6 +146,7 @@ test('every listed field exists in ECS or Defend fields.yml, and the emitted val
   const defend = new Map([
     ...readDefendFields(join(shared, 'ecs', 'defend-package', 'endpoint', 'data_stream', 'process', 'fields', 'fields.yml')),
     ...readDefendFields(join(shared, 'ecs', 'defend-package', 'endpoint', 'data_stream', 'network', 'fields', 'fields.yml')),
+    ...readDefendFields(join(shared, 'ecs', 'defend-package', 'endpoint', 'data_stream', 'file', 'fields', 'fields.yml')),
   ]);
   assert.ok(ecs.size > 1000 && ecs.get('process.pid') === 'long', 'ecs_flat.yml read');
   assert.equal(defend.get('process.Ext.ancestry'), 'keyword', 'Defend fields.yml read');

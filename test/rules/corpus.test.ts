@@ -42,6 +42,8 @@ test('detection-rules corpus: coverage for linux is computed for every compiled 
     const blocked = c.missing_categories.length + c.missing_actions.length + c.missing_types.length + c.missing_fields.length;
     assert.equal(c.can_fire, blocked === 0, r.file);
   }
-  // File-only rules cannot fire on process/network telemetry, and say why.
-  assert.ok(s.top_missing_categories.some((x) => x.category === 'file'));
+  // File telemetry on Linux (issue 12): file rules can fire, and file.path is not what the rest lack.
+  assert.ok(!s.top_missing_categories.some((x) => x.category === 'file'), JSON.stringify(s.top_missing_categories));
+  assert.ok(!s.top_missing_fields.some((x) => x.field === 'file.path'), JSON.stringify(s.top_missing_fields));
+  assert.ok(s.can_fire >= 350, `can_fire ${s.can_fire}`);
 });

@@ -25,7 +25,7 @@ test('vigil rules check: with no path it checks the bundled rules, text, exit 0'
 test('vigil rules check --format json: contract shape, positions in the file, exit 1 on error', () => {
   writeFileSync(join(dir, 'good.eql'), '// name: Good\nprocess where process.name == "nc"\n');
   writeFileSync(join(dir, 'bad.eql'), 'process where\n  process.name = "nc"\n');
-  writeFileSync(join(dir, 'files.eql'), '// os: linux\nfile where file.path == "/etc/shadow"\n');
+  writeFileSync(join(dir, 'files.eql'), '// os: linux\nfile where file.path == "/etc/shadow" and file.owner_sid == "S-1-5-18"\n');
   writeFileSync(join(dir, 'kql.toml'), '[metadata]\nmaturity = "production"\n[rule]\nname = "K"\nrule_id = "k"\ntype = "query"\nquery = "a:b"\n');
   const r = vigil('--format', 'json', '--os', 'linux', dir);
   assert.equal(r.code, 1, r.stderr);
@@ -41,12 +41,12 @@ test('vigil rules check --format json: contract shape, positions in the file, ex
   assert.equal((by['kql.toml']!['diagnostics'] as Array<{ code: string }>)[0]!.code, 'SKIP_RULE_TYPE');
   const files = by['files.eql']!['coverage'] as Record<string, unknown>;
   assert.equal(files['can_fire'], false);
-  assert.deepEqual(files['missing_categories'], ['file']);
-  assert.deepEqual(files['missing_fields'], ['file.path']);
+  assert.deepEqual(files['missing_categories'], []);
+  assert.deepEqual(files['missing_fields'], ['file.owner_sid']);
   assert.equal((by['good.eql']!['coverage'] as Record<string, unknown>)['can_fire'], true);
   const s = out.summary;
   assert.deepEqual([s['rules'], s['ok'], s['error'], s['skipped'], s['compiles'], s['can_fire'], s['cannot_fire']], [4, 2, 1, 1, 2, 1, 1]);
-  assert.deepEqual(s['top_missing_fields'], [{ field: 'file.path', rules: 1 }]);
+  assert.deepEqual(s['top_missing_fields'], [{ field: 'file.owner_sid', rules: 1 }]);
 });
 
 test('vigil rules check: --os macos marks linux-only rules as declared for other systems', () => {

@@ -36,6 +36,7 @@ const char* ProviderName(Provider p) {
     case Provider::kKernelProcess: return "kernel-process";
     case Provider::kKernelNetwork: return "kernel-network";
     case Provider::kSnapshot: return "snapshot";
+    case Provider::kKernelFile: return "kernel-file";
   }
   return "unknown";
 }
@@ -154,6 +155,26 @@ Napi::Value Start(const Napi::CallbackInfo& info) {
   options.kernelCommandLines = OptBool(o, "kernelCommandLines", true);
   options.enrich.fetchCommandLine = OptBool(o, "fetchCommandLine", true);
   options.enrich.resolveUsers = OptBool(o, "resolveUsers", true);
+  options.files = OptBool(o, "files", false);
+  options.fileObjects = OptUint(o, "fileObjects", 65536, 16, 1u << 22);
+  options.reportedOpens = OptUint(o, "reportedOpens", 16384, 16, 1u << 22);
+  if (o.Has("sensitive") && o.Get("sensitive").IsArray()) {
+    Napi::Array list = o.Get("sensitive").As<Napi::Array>();
+    for (uint32_t i = 0; i < list.Length(); i++) {
+      if (!list.Get(i).IsObject()) throw Napi::TypeError::New(env, "etw.start: options.sensitive items must be objects");
+      Napi::Object item = list.Get(i).As<Napi::Object>();
+      const std::string field = item.Get("field").ToString().Utf8Value();
+      if (field != "path" && field != "name" && field != "extension") {
+        throw Napi::TypeError::New(env, "etw.start: options.sensitive[].field must be path, name or extension");
+      }
+      SensitivePattern p;
+      p.field = field[0] == 'p' ? 'p' : field[0] == 'n' ? 'n' : 'e';
+      p.value = item.Get("value").ToString().Utf8Value();
+      p.wildcard = item.Get("wildcard").ToBoolean().Value();
+      p.insensitive = item.Get("insensitive").ToBoolean().Value();
+      options.sensitive.push_back(std::move(p));
+    }
+  }
 
   s.onRecords = Napi::Persistent(info[1].As<Napi::Function>());
   s.tsfn = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "vigil-etw", 0, 1);
@@ -224,6 +245,22 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   o.Set("etwEventsLost", n(st.etwEventsLost));
   o.Set("etwRealTimeBuffersLost", n(st.etwRealTimeBuffersLost));
   o.Set("processTraceStatus", n(st.processTraceStatus));
+  o.Set("fileEvents", n(st.files.events));
+  o.Set("fileEmitted", n(st.files.emitted));
+  o.Set("fileDirectories", n(st.files.directories));
+  o.Set("fileOffDisk", n(st.files.offDisk));
+  o.Set("fileUntracked", n(st.files.untracked));
+  o.Set("fileOpensNotSensitive", n(st.files.opensNotSensitive));
+  o.Set("fileOpensRepeated", n(st.files.opensRepeated));
+  o.Set("fileObjectsTracked", n(st.files.tracked));
+  o.Set("fileObjectsHighWater", n(st.files.trackedHighWater));
+  o.Set("fileObjectEvictions", n(st.files.evicted));
+  o.Set("fileOpenSetEvictions", n(st.files.openSetEvicted));
+  o.Set("filePendingOpens", n(st.files.pendingOpens));
+  o.Set("filePendingEvictions", n(st.files.pendingEvicted));
+  o.Set("fileParseErrors", n(st.fileParseErrors));
+  o.Set("fileOldVersion", n(st.fileOldVersion));
+  o.Set("fileOwnProcess", n(st.fileOwnProcess));
   return o;
 }
 

@@ -31,6 +31,7 @@ void DevicePathMap::Rebuild() {
 }
 
 std::wstring DevicePathMap::ToDosPath(const std::wstring& nt) {
+  if (nt.size() >= 3 && nt[1] == L':' && nt[2] == L'\\' && std::iswalpha(nt[0])) return nt;
   if (nt.size() >= 7 && nt.compare(0, 4, L"\\??\\") == 0 && nt[5] == L':') return nt.substr(4);
   if (StartsWithNoCase(nt, L"\\SystemRoot\\")) {
     wchar_t windir[MAX_PATH];

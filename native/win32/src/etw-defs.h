@@ -27,6 +27,10 @@ inline constexpr GUID kKernelProcessGuid = {0x22fb2cd6, 0x0e7b, 0x422b, {0xa0, 0
 // Microsoft-Windows-Kernel-Network {7dd42a49-5329-4832-8dfd-43d979153a88}
 inline constexpr GUID kKernelNetworkGuid = {0x7dd42a49, 0x5329, 0x4832, {0x8d, 0xfd, 0x43, 0xd9, 0x79, 0x15, 0x3a, 0x88}};
 
+// Microsoft-Windows-Kernel-File {edd08927-9cc4-4e65-b970-c2560fb5c289}; its keywords and event ids are in
+// kernel-file-parse.h (platform-neutral, unit-tested).
+inline constexpr GUID kKernelFileGuid = {0xedd08927, 0x9cc4, 0x4e65, {0xb9, 0x70, 0xc2, 0x56, 0x0f, 0xb5, 0xc2, 0x89}};
+
 // The kernel's classic Process event class (MSNT_SystemTrace Process, {3d6fa8d0-fe05-11d0-9dda-00c04fd7ba7c}),
 // delivered to a system-logger-mode session with EVENT_TRACE_FLAG_PROCESS. Its Start (opcode 1) carries the
 // CommandLine that the Kernel-Process ProcessStart lacks, captured in the kernel at creation.

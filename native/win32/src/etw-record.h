@@ -9,7 +9,7 @@
 namespace vigil {
 
 enum class RecordSource : uint8_t { kEtw, kSnapshot };
-enum class Provider : uint8_t { kKernelProcess, kKernelNetwork, kSnapshot };
+enum class Provider : uint8_t { kKernelProcess, kKernelNetwork, kSnapshot, kKernelFile };
 
 // A property value. 64-bit integers, FILETIMEs and pointers travel as decimal strings (JS numbers lose
 // precision above 2^53), addresses as text, ports in host order.

@@ -109,6 +109,15 @@ ULONG EtwSession::Start(const SessionOptions& options, Signal signal, std::strin
   etwLost_ = 0;
   etwBuffersLost_ = 0;
   stopping_ = false;
+  selfPid_ = GetCurrentProcessId();
+  fileParseErrors_ = 0;
+  fileOldVersion_ = 0;
+  fileOwnProcess_ = 0;
+  {
+    std::lock_guard<std::mutex> lock(filesMu_);
+    files_ = FileTracker(options_.fileObjects, options_.reportedOpens);
+    files_.Reset(options_.sensitive, [this](const std::string& nt) { return enricher_.DosPath(nt); });
+  }
 
   {
     std::lock_guard<std::mutex> lock(startsMu_);
@@ -160,6 +169,15 @@ ULONG EtwSession::Start(const SessionOptions& options, Signal signal, std::strin
     status = Enable(kKernelNetworkGuid, kKeywordIpv4 | kKeywordIpv6, kNetworkEventIds, Count(kNetworkEventIds), 0);
     if (status != ERROR_SUCCESS) {
       *step = "EnableTraceEx2(Microsoft-Windows-Kernel-Network)";
+      Stop();
+      return status;
+    }
+  }
+
+  if (options_.files) {
+    status = Enable(kKernelFileGuid, kKernelFileKeywords, kKernelFileEventIds, Count(kKernelFileEventIds), 0);
+    if (status != ERROR_SUCCESS) {
+      *step = "EnableTraceEx2(Microsoft-Windows-Kernel-File)";
       Stop();
       return status;
     }
@@ -297,10 +315,61 @@ void EtwSession::Emit(EtwRecord&& record) {
   }
 }
 
+void EtwSession::HandleFile(PEVENT_RECORD raw) {
+  const EVENT_HEADER& h = raw->EventHeader;
+  if (h.ProcessId == selfPid_) {
+    fileOwnProcess_++;
+    return;
+  }
+  FileIo io;
+  const bool pointer64 = (h.Flags & EVENT_HEADER_FLAG_64_BIT_HEADER) != 0;
+  const ParseStatus parsed = ParseKernelFile(h.EventDescriptor.Id, h.EventDescriptor.Version, pointer64,
+                                             static_cast<const uint8_t*>(raw->UserData), raw->UserDataLength, &io);
+  if (parsed == ParseStatus::kUnsupportedVersion) {
+    fileOldVersion_++;
+    return;
+  }
+  if (parsed != ParseStatus::kOk) {
+    if (parsed == ParseStatus::kTruncated) fileParseErrors_++;
+    else unknown_++;
+    return;
+  }
+  io.pid = h.ProcessId;
+  io.timestamp = Ticks(h.TimeStamp);
+  std::vector<FileChange> changes;
+  {
+    std::lock_guard<std::mutex> lock(filesMu_);
+    files_.Handle(io, &changes);
+  }
+  for (FileChange& c : changes) {
+    EtwRecord record;
+    record.provider = Provider::kKernelFile;
+    record.eventId = c.eventId;
+    record.version = h.EventDescriptor.Version;
+    record.opcode = h.EventDescriptor.Opcode;
+    record.timestamp = c.timestamp;
+    record.headerPid = c.pid;
+    record.headerTid = c.tid;
+    record.props.push_back(EtwValue::String("FileObject", std::to_string(c.fileObject)));
+    record.props.push_back(EtwValue::Number("IssuingThreadId", c.tid));
+    record.enrich.push_back(EtwValue::String("fileAction", FileActionName(c.action)));
+    record.enrich.push_back(EtwValue::String("filePath", std::move(c.path)));
+    if (!c.originalPath.empty()) record.enrich.push_back(EtwValue::String("originalFilePath", std::move(c.originalPath)));
+    record.enrich.push_back(EtwValue::Number("createDisposition", c.disposition));
+    record.enrich.push_back(EtwValue::Number("status", c.status));
+    enricher_.File(&record, c.pid);
+    Emit(std::move(record));
+  }
+}
+
 void EtwSession::Handle(PEVENT_RECORD raw) {
   callbacks_++;
   const EVENT_HEADER& h = raw->EventHeader;
   const USHORT id = h.EventDescriptor.Id;
+  if (SameGuid(h.ProviderId, kKernelFileGuid)) {
+    HandleFile(raw);
+    return;
+  }
   EtwRecord record;
   if (SameGuid(h.ProviderId, kKernelProcessClassGuid)) {
     // The kernel's own Process event: only its command line is kept, for the ProcessStart that follows.
@@ -392,6 +461,13 @@ SessionStats EtwSession::Stats() {
   s.enricher = enricher_.Stats();
   s.pids = enricher_.PidStats();
   s.udp = enricher_.UdpStats();
+  {
+    std::lock_guard<std::mutex> lock(filesMu_);
+    s.files = files_.Stats();
+  }
+  s.fileParseErrors = fileParseErrors_.load();
+  s.fileOldVersion = fileOldVersion_.load();
+  s.fileOwnProcess = fileOwnProcess_.load();
   return s;
 }
 

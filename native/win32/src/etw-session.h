@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "command-line-cache.h"
+#include "file-tracker.h"
 #include "record-enricher.h"
 #include "record-queue.h"
 #include "tdh-decoder.h"
@@ -29,6 +30,12 @@ struct SessionOptions {
   bool process = true;
   bool network = true;
   bool snapshot = true;
+  // Microsoft-Windows-Kernel-File: file changes (creation, modification, overwrite, deletion, rename) and opens
+  // of the sensitive paths, tracked and filtered here (file-tracker.h) before anything crosses into JS.
+  bool files = false;
+  std::vector<SensitivePattern> sensitive;
+  size_t fileObjects = 65536;
+  size_t reportedOpens = 16384;
   // Run the session in system-logger mode with the kernel's Process events, for command lines captured at
   // creation (Windows 8+; when refused, the session runs without and command lines come from the PEB).
   bool kernelCommandLines = true;
@@ -54,6 +61,10 @@ struct SessionStats {
   EnricherStats enricher;
   PidTableStats pids;
   UdpFlowStats udp;
+  FileTrackerStats files;
+  uint64_t fileParseErrors = 0;   // Kernel-File events too short for their layout
+  uint64_t fileOldVersion = 0;    // version 0 events (before Windows 10), not read
+  uint64_t fileOwnProcess = 0;    // the agent's own file I/O, skipped
 };
 
 class EtwSession {
@@ -78,6 +89,7 @@ class EtwSession {
   void StartProcess(EtwRecord&& record, bool mayWait);
   void FlushPending();
   void Handle(PEVENT_RECORD record);
+  void HandleFile(PEVENT_RECORD record);
   void Emit(EtwRecord&& record);
   void RunSnapshot();
   ULONG Enable(const GUID& provider, ULONGLONG keywords, const USHORT* ids, size_t count, ULONG properties);
@@ -99,6 +111,10 @@ class EtwSession {
   uint64_t pendingHighWater_ = 0;
   bool systemLogger_ = false;
   RecordEnricher enricher_;
+  std::mutex filesMu_;  // the ETW thread tracks, JS reads the counters
+  FileTracker files_{65536, 16384};
+  DWORD selfPid_ = 0;
+  std::atomic<uint64_t> fileParseErrors_{0}, fileOldVersion_{0}, fileOwnProcess_{0};
   TRACEHANDLE session_ = 0;
   TRACEHANDLE trace_ = INVALID_PROCESSTRACE_HANDLE;
   std::thread consumer_;

@@ -2,7 +2,8 @@
 // - ProcessStart: command line (the kernel's, else the PEB's), Win32 image path, token user, sequence numbers when the event
 //   version has none, the parent's identity;
 // - ProcessStop: the identity and image path the start recorded;
-// - network: the identity and image path of PID; UDP datagrams after a flow's first are suppressed.
+// - network: the identity and image path of PID; UDP datagrams after a flow's first are suppressed;
+// - file: the identity and image path of the process that opened the file.
 // Values go to `record.enrich`, never over the manifest's `props`.
 #pragma once
 
@@ -40,6 +41,10 @@ class RecordEnricher {
   void ProcessStop(EtwRecord* record);
   // False when the record is a repeat UDP datagram and should not be emitted.
   bool Network(EtwRecord* record);
+  // A file change: the identity and image path of the process that opened the file.
+  void File(EtwRecord* record, uint32_t pid) { AddIdentity(record, "", pid, true); }
+  // \Device\HarddiskVolume3\x -> C:\x (UTF-8); empty when no drive maps it.
+  std::string DosPath(const std::string& ntPath);
   // A process found running at start: props already hold the Toolhelp facts.
   void Snapshot(EtwRecord* record);
   // Second pass over a snapshot, once every running process is in the table.
@@ -52,7 +57,6 @@ class RecordEnricher {
 
  private:
   void AddIdentity(EtwRecord* record, const char* prefix, uint32_t pid, bool liveQuery);
-  std::string DosPath(const std::string& ntPath);
 
   EnricherOptions options_;
   PidTable pids_;

@@ -8,6 +8,8 @@
 
 #include "../src/command-line-cache.h"
 #include "../src/etw-record.h"
+#include "../src/file-tracker.h"
+#include "../src/kernel-file-parse.h"
 #include "../src/ip-format.h"
 #include "../src/pid-table.h"
 #include "../src/record-queue.h"
@@ -152,6 +154,248 @@ static void TestCommandLineCache() {
   CHECK(c.Stats().size <= 2);
 }
 
+// ---- Kernel-File: user data laid out as the manifest (version 1) writes it ----------------------------------
+
+// Builds an event's user data: pointers of 8 (64-bit kernel) or 4 bytes, little-endian integers, UTF-16LE
+// strings with their NUL.
+class UserData {
+ public:
+  explicit UserData(bool pointer64 = true) : pointer64_(pointer64) {}
+  UserData& Ptr(uint64_t v) { return Int(v, pointer64_ ? 8 : 4); }
+  UserData& U32(uint32_t v) { return Int(v, 4); }
+  UserData& U64(uint64_t v) { return Int(v, 8); }
+  UserData& Wide(const std::u16string& s) {
+    for (char16_t c : s) Int(c, 2);
+    return Int(0, 2);
+  }
+  const std::vector<uint8_t>& Bytes() const { return bytes_; }
+
+ private:
+  UserData& Int(uint64_t v, int n) {
+    for (int i = 0; i < n; i++) bytes_.push_back(static_cast<uint8_t>(v >> (8 * i)));
+    return *this;
+  }
+  bool pointer64_;
+  std::vector<uint8_t> bytes_;
+};
+
+static const uint64_t kIrp = 0xffffa001'00001000ull;
+
+static UserData CreateData(uint64_t object, uint32_t disposition, uint32_t options, const std::u16string& name, bool pointer64 = true) {
+  UserData d(pointer64);
+  d.Ptr(kIrp + object).Ptr(object).U32(4242).U32((disposition << 24) | options).U32(0x80).U32(7).Wide(name);
+  return d;
+}
+
+static UserData OpEndData(uint64_t object, uint32_t status) {  // OperationEnd of the create of `object`
+  UserData d;
+  d.Ptr(kIrp + object).Ptr(1).U32(status);
+  return d;
+}
+
+static UserData ObjectData(uint64_t object) {  // Cleanup / Close
+  UserData d;
+  d.Ptr(kIrp).Ptr(object).Ptr(0xffffc001'00000001ull).U32(4242);
+  return d;
+}
+
+static UserData InfoData(uint64_t object, uint32_t infoClass, const std::u16string* path = nullptr) {
+  UserData d;
+  d.Ptr(kIrp).Ptr(object).Ptr(0xffffc001'00000001ull).Ptr(0).U32(4242).U32(infoClass);
+  if (path != nullptr) d.Wide(*path);
+  return d;
+}
+
+static UserData WriteData(uint64_t object) {
+  UserData d;
+  d.U64(4096).Ptr(kIrp).Ptr(object).Ptr(0xffffc001'00000001ull).U32(4242).U32(512).U32(0).U32(0);
+  return d;
+}
+
+static FileIo Parse(uint16_t id, const UserData& d, bool pointer64 = true) {
+  FileIo io;
+  const ParseStatus st = ParseKernelFile(id, 1, pointer64, d.Bytes().data(), d.Bytes().size(), &io);
+  CHECK(st == ParseStatus::kOk);
+  io.pid = 900;
+  io.timestamp = 134000000000000000ull + id;
+  return io;
+}
+
+static void TestKernelFileParse() {
+  const std::u16string name = u"\\Device\\HarddiskVolume3\\Users\\ana\\.aws\\credentials";
+  FileIo io = Parse(kFileCreate, CreateData(0xffff8001'23456780ull, kOpenIf, kFileDeleteOnClose, name));
+  CHECK(io.fileObject == 0xffff8001'23456780ull && io.tid == 4242 && io.irp == kIrp + 0xffff8001'23456780ull);
+  CHECK(io.createOptions >> 24 == kOpenIf && (io.createOptions & kFileDeleteOnClose) != 0);
+  CHECK(io.path == "\\Device\\HarddiskVolume3\\Users\\ana\\.aws\\credentials");
+  // 32-bit kernel: 4-byte pointers.
+  io = Parse(kFileCreate, CreateData(0x81234560u, kOpen, 0, u"\\Device\\HarddiskVolume1\\a.txt", false), false);
+  CHECK(io.fileObject == 0x81234560u && io.path == "\\Device\\HarddiskVolume1\\a.txt");
+  // Non-ASCII names: BMP characters and a surrogate pair; an unpaired surrogate becomes U+FFFD.
+  io = Parse(kFileCreate, CreateData(1, kCreate, 0, u"C:\\Users\\J\u00fcrgen\\\u65e5\u672c.txt\U0001F600"));
+  CHECK(io.path == "C:\\Users\\J\xc3\xbcrgen\\\xe6\x97\xa5\xe6\x9c\xac.txt\xf0\x9f\x98\x80");
+  std::u16string lone = u"x";
+  lone.push_back(static_cast<char16_t>(0xd800));
+  lone += u"y";
+  io = Parse(kFileCreate, CreateData(1, kCreate, 0, lone));
+  CHECK(io.path == "x\xef\xbf\xbdy");
+  // A 32k-character path (the NT limit) comes through whole.
+  std::u16string longName = u"\\Device\\HarddiskVolume3\\";
+  while (longName.size() < 32760) longName += u"deep\\";
+  io = Parse(kFileCreate, CreateData(2, kOpen, 0, longName));
+  CHECK(io.path.size() == longName.size());
+  const std::u16string renamed = u"\\Device\\HarddiskVolume3\\b.txt";
+  io = Parse(kFileRenamePath, InfoData(3, 10, &renamed));
+  CHECK(io.fileObject == 3 && io.infoClass == 10 && io.path == "\\Device\\HarddiskVolume3\\b.txt");
+  io = Parse(kFileWrite, WriteData(4));
+  CHECK(io.fileObject == 4 && io.tid == 4242);
+  io = Parse(kFileClose, ObjectData(5));
+  CHECK(io.fileObject == 5);
+  io = Parse(kFileOperationEnd, OpEndData(6, 0xc0000034u));
+  CHECK(io.irp == kIrp + 6 && io.status == 0xc0000034u);
+  // Truncated data and version 0 are refused, never read past the end.
+  FileIo bad;
+  UserData shortData;
+  shortData.Ptr(kIrp).U32(1);
+  CHECK(ParseKernelFile(kFileCreate, 1, true, shortData.Bytes().data(), shortData.Bytes().size(), &bad) == ParseStatus::kTruncated);
+  CHECK(ParseKernelFile(kFileCreate, 0, true, shortData.Bytes().data(), shortData.Bytes().size(), &bad) == ParseStatus::kUnsupportedVersion);
+  CHECK(ParseKernelFile(15, 1, true, shortData.Bytes().data(), shortData.Bytes().size(), &bad) == ParseStatus::kNotRead);
+}
+
+static std::string ToDos(const std::string& nt) {
+  const std::string volume = "\\Device\\HarddiskVolume3\\";
+  if (nt.compare(0, volume.size(), volume) == 0) return "C:\\" + nt.substr(volume.size());
+  return "";
+}
+
+static FileTracker Tracker(size_t capacity = 64) {
+  FileTracker t(capacity, 64);
+  SensitivePattern cred;
+  cred.field = 'p';
+  cred.value = "C:\\Users\\*\\.aws\\credentials";
+  cred.wildcard = true;
+  cred.insensitive = true;
+  SensitivePattern key;
+  key.field = 'e';
+  key.value = "pem";
+  SensitivePattern exact;
+  exact.field = 'n';
+  exact.value = "id_*";  // exact: the star is a character
+  t.Reset({cred, key, exact}, ToDos);
+  return t;
+}
+
+static std::vector<FileChange> Feed(FileTracker& t, std::vector<FileIo> events) {
+  std::vector<FileChange> out;
+  for (const FileIo& io : events) t.Handle(io, &out);
+  return out;
+}
+
+static const std::u16string kDoc = u"\\Device\\HarddiskVolume3\\Users\\ana\\doc.txt";
+
+static void TestFileTrackerDispositions() {
+  // Each disposition, opened then written, cleaned up and closed.
+  const char* expected[] = {"overwrite", "modification", "modification", "modification", "overwrite", "overwrite"};
+  for (uint32_t disposition = kSupersede; disposition <= kOverwriteIf; disposition++) {
+    FileTracker t = Tracker();
+    const uint64_t object = 100 + disposition;
+    std::vector<FileChange> out = Feed(t, {Parse(kFileCreate, CreateData(object, disposition, 0, kDoc)), Parse(kFileWrite, WriteData(object)),
+                                           Parse(kFileCleanup, ObjectData(object)), Parse(kFileClose, ObjectData(object))});
+    CHECK(out.size() == 1 && std::string(FileActionName(out[0].action)) == expected[disposition]);
+    CHECK(out.size() == 1 && out[0].path == "C:\\Users\\ana\\doc.txt" && out[0].pid == 900 && out[0].tid == 4242);
+    CHECK(t.Stats().tracked == 0);
+  }
+  // A create that made the file: one creation, no modification for its writes.
+  FileTracker t = Tracker();
+  std::vector<FileChange> out = Feed(t, {Parse(kFileCreate, CreateData(7, kOverwriteIf, 0, kDoc)), Parse(kFileCreateNewFile, CreateData(7, kOverwriteIf, 0, kDoc)),
+                                         Parse(kFileWrite, WriteData(7)), Parse(kFileCleanup, ObjectData(7)), Parse(kFileClose, ObjectData(7))});
+  CHECK(out.size() == 1 && out[0].action == FileAction::kCreation && out[0].eventId == kFileCreateNewFile);
+  // Opened and never written: nothing (a read-only open of a path no pattern names).
+  out = Feed(t, {Parse(kFileCreate, CreateData(8, kOpen, 0, kDoc)), Parse(kFileCleanup, ObjectData(8)), Parse(kFileClose, ObjectData(8))});
+  CHECK(out.empty() && t.Stats().opensNotSensitive == 1);
+  // Directories and paths on no drive are not tracked.
+  out = Feed(t, {Parse(kFileCreate, CreateData(9, kCreate, kFileDirectoryFile, kDoc)), Parse(kFileCreate, CreateData(10, kOpen, 0, u"\\Device\\NamedPipe\\x"))});
+  CHECK(out.empty() && t.Stats().directories == 1 && t.Stats().offDisk == 1);
+}
+
+static void TestFileTrackerRenameDelete() {
+  FileTracker t = Tracker();
+  const std::u16string to = u"\\Device\\HarddiskVolume3\\Users\\ana\\Archive\\doc-\u00e9t\u00e9.txt";
+  std::vector<FileChange> out = Feed(t, {Parse(kFileCreate, CreateData(20, kOpen, 0, kDoc)), Parse(kFileRename, InfoData(20, 10)),
+                                         Parse(kFileRenamePath, InfoData(20, 10, &to)), Parse(kFileCleanup, ObjectData(20)), Parse(kFileClose, ObjectData(20))});
+  CHECK(out.size() == 1 && out[0].action == FileAction::kRename);
+  CHECK(out.size() == 1 && out[0].path == "C:\\Users\\ana\\Archive\\doc-\xc3\xa9t\xc3\xa9.txt" && out[0].originalPath == "C:\\Users\\ana\\doc.txt");
+  // Delete on close: reported at cleanup, once.
+  out = Feed(t, {Parse(kFileCreate, CreateData(21, kOpen, kFileDeleteOnClose, kDoc)), Parse(kFileCleanup, ObjectData(21)), Parse(kFileClose, ObjectData(21))});
+  CHECK(out.size() == 1 && out[0].action == FileAction::kDeletion && out[0].eventId == kFileCleanup);
+  // SetDelete then DeletePath: one deletion, from DeletePath, none at cleanup.
+  out = Feed(t, {Parse(kFileCreate, CreateData(22, kOpen, 0, kDoc)), Parse(kFileSetDelete, InfoData(22, kFileDispositionInformationEx)),
+                 Parse(kFileDeletePath, InfoData(22, kFileDispositionInformationEx, &kDoc)), Parse(kFileCleanup, ObjectData(22)), Parse(kFileClose, ObjectData(22))});
+  CHECK(out.size() == 1 && out[0].action == FileAction::kDeletion && out[0].eventId == kFileDeletePath);
+  // Truncation through SetInformation(EndOfFile) is a modification.
+  out = Feed(t, {Parse(kFileCreate, CreateData(23, kOpen, 0, kDoc)), Parse(kFileSetInformation, InfoData(23, kFileEndOfFileInformation)), Parse(kFileClose, ObjectData(23))});
+  CHECK(out.size() == 1 && out[0].action == FileAction::kModification);
+  // A DeletePath of an object opened before the session still names its file.
+  out = Feed(t, {Parse(kFileDeletePath, InfoData(24, kFileDispositionInformation, &kDoc))});
+  CHECK(out.size() == 1 && out[0].action == FileAction::kDeletion && out[0].path == "C:\\Users\\ana\\doc.txt");
+  // Writes to an unknown object are counted, not reported.
+  out = Feed(t, {Parse(kFileWrite, WriteData(25))});
+  CHECK(out.empty() && t.Stats().untracked >= 2);
+}
+
+static void TestFileTrackerSensitiveOpens() {
+  FileTracker t = Tracker();
+  const std::u16string cred = u"\\Device\\HarddiskVolume3\\Users\\Ana\\.AWS\\Credentials";
+  // Reported when OperationEnd gives the status: success, then a repeat by the same process (not reported).
+  std::vector<FileChange> out = Feed(t, {Parse(kFileCreate, CreateData(30, kOpen, 0, cred))});
+  CHECK(out.empty() && t.Stats().pendingOpens == 1);
+  out = Feed(t, {Parse(kFileOperationEnd, OpEndData(30, 0)), Parse(kFileClose, ObjectData(30)),
+                 Parse(kFileCreate, CreateData(31, kOpen, 0, cred)), Parse(kFileOperationEnd, OpEndData(31, 0)), Parse(kFileClose, ObjectData(31))});
+  CHECK(out.size() == 1 && out[0].action == FileAction::kOpen && out[0].path == "C:\\Users\\Ana\\.AWS\\Credentials" && out[0].status == 0);
+  CHECK(t.Stats().opensRepeated == 1 && t.Stats().pendingOpens == 0);
+  // A failed open (STATUS_OBJECT_NAME_NOT_FOUND) carries its status.
+  FileTracker other = Tracker();
+  out = Feed(other, {Parse(kFileCreate, CreateData(36, kOpen, 0, cred)), Parse(kFileOperationEnd, OpEndData(36, 0xc0000034u))});
+  CHECK(out.size() == 1 && out[0].status == static_cast<int32_t>(0xc0000034u));
+  // Completions of other IRPs are ignored cheaply.
+  out = Feed(t, {Parse(kFileOperationEnd, OpEndData(999, 0))});
+  CHECK(out.empty());
+  out = Feed(t, {Parse(kFileCreate, CreateData(32, kOpen, 0, u"\\Device\\HarddiskVolume3\\k\\server.pem")),
+                 Parse(kFileCreate, CreateData(33, kOpen, 0, u"\\Device\\HarddiskVolume3\\k\\server.PEM")),
+                 Parse(kFileCreate, CreateData(34, kOpen, 0, u"\\Device\\HarddiskVolume3\\k\\id_*")),
+                 Parse(kFileCreate, CreateData(35, kOpen, 0, u"\\Device\\HarddiskVolume3\\k\\id_rsa")),
+                 Parse(kFileOperationEnd, OpEndData(32, 0)), Parse(kFileOperationEnd, OpEndData(33, 0)),
+                 Parse(kFileOperationEnd, OpEndData(34, 0)), Parse(kFileOperationEnd, OpEndData(35, 0))});
+  CHECK(out.size() == 2 && out[0].path == "C:\\k\\server.pem" && out[1].path == "C:\\k\\id_*");  // case-sensitive extension; literal star
+  // Waiting opens are bounded: the oldest goes first, counted.
+  FileTracker small(64, 16);
+  SensitivePattern all;
+  all.field = 'n';
+  all.value = "*";
+  all.wildcard = true;
+  small.Reset({all}, ToDos);
+  for (uint64_t object = 1; object <= 100; object++) {
+    std::u16string name = kDoc;
+    for (char c : std::to_string(object)) name.push_back(static_cast<char16_t>(c));
+    small.Handle(Parse(kFileCreate, CreateData(object, kOpen, 0, name)), &out);
+  }
+  CHECK(small.Stats().pendingOpens == 16 && small.Stats().pendingEvicted == 84);
+  CHECK(WildcardMatch("*.aws\\cred*", "C:\\x\\.aws\\credentials", false));
+  CHECK(!WildcardMatch("a?c", "abbc", false) && WildcardMatch("a*c", "abbc", false) && WildcardMatch("*", "", false));
+}
+
+static void TestFileTrackerBounds() {
+  FileTracker t = Tracker(4);
+  std::vector<FileChange> out;
+  for (uint64_t object = 1; object <= 1000; object++) t.Handle(Parse(kFileCreate, CreateData(object, kOpen, 0, kDoc)), &out);
+  FileTrackerStats s = t.Stats();
+  CHECK(s.tracked == 4 && s.evicted == 996 && s.trackedHighWater == 4);
+  t.Handle(Parse(kFileWrite, WriteData(1)), &out);  // evicted: untracked, counted
+  CHECK(out.empty() && t.Stats().untracked == 1);
+  t.Handle(Parse(kFileWrite, WriteData(1000)), &out);
+  t.Handle(Parse(kFileClose, ObjectData(1000)), &out);
+  CHECK(out.size() == 1 && out[0].action == FileAction::kModification);
+}
+
 int main() {
   TestIpFormat();
   TestRecordQueue();
@@ -159,6 +403,11 @@ int main() {
   TestUdpFlowTable();
   TestValueHelpers();
   TestCommandLineCache();
+  TestKernelFileParse();
+  TestFileTrackerDispositions();
+  TestFileTrackerRenameDelete();
+  TestFileTrackerSensitiveOpens();
+  TestFileTrackerBounds();
   std::printf("%d checks, %d failures\n", checks, failures);
   return failures == 0 ? 0 : 1;
 }

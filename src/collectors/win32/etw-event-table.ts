@@ -33,6 +33,8 @@ export const ETW_EVENT_TABLE: Readonly<Record<EtwProvider, Readonly<Record<numbe
     58: { kind: 'udp_send', family: 'ipv6' },
     59: { kind: 'udp_recv', family: 'ipv6' },
   },
+  // Mapped once RawEvent has a file kind; until then its records are counted as unknown_event.
+  'kernel-file': {},
   snapshot: {
     0: { kind: 'process_snapshot' },
   },

@@ -11,15 +11,23 @@ export type EtwSource = (typeof ETW_SOURCES)[number];
 /**
  * `kernel-process`: Microsoft-Windows-Kernel-Process {22fb2cd6-0e7b-422b-a0c7-2fad1fd0e716};
  * `kernel-network`: Microsoft-Windows-Kernel-Network {7dd42a49-5329-4832-8dfd-43d979153a88};
+ * `kernel-file`: Microsoft-Windows-Kernel-File {edd08927-9cc4-4e65-b970-c2560fb5c289}, as the addon's file
+ *   tracker consolidates it (native/win32/src/file-tracker.h): one record per file change, `eventId` the event
+ *   that completed it, `enrich.fileAction` what happened;
  * `snapshot`: not a provider, the addon's scan of running processes (eventId 0).
  */
-export const ETW_PROVIDERS = ['kernel-process', 'kernel-network', 'snapshot'] as const;
+export const ETW_PROVIDERS = ['kernel-process', 'kernel-network', 'kernel-file', 'snapshot'] as const;
 export type EtwProvider = (typeof ETW_PROVIDERS)[number];
 
 export const ETW_PROVIDER_GUIDS: Readonly<Record<Exclude<EtwProvider, 'snapshot'>, string>> = {
   'kernel-process': '22fb2cd6-0e7b-422b-a0c7-2fad1fd0e716',
   'kernel-network': '7dd42a49-5329-4832-8dfd-43d979153a88',
+  'kernel-file': 'edd08927-9cc4-4e65-b970-c2560fb5c289',
 };
+
+/** What a `kernel-file` record reports (Defend's Windows file actions). */
+export const ETW_FILE_ACTIONS = ['creation', 'modification', 'overwrite', 'deletion', 'rename', 'open'] as const;
+export type EtwFileAction = (typeof ETW_FILE_ACTIONS)[number];
 
 /**
  * A decoded property. TDH types travel as: 8/16/32-bit integers -> number (win:Port in host order);
@@ -52,6 +60,22 @@ export interface EtwEnrichment {
   /** Extended data of the event header (who logged it: for ProcessStart, the creator). */
   readonly headerUserSid?: string;
   readonly headerProcessStartKey?: string;
+  /** kernel-file: what happened, the Win32 path (after a rename: the new one), the path before a rename. */
+  readonly fileAction?: EtwFileAction;
+  readonly filePath?: string;
+  readonly originalFilePath?: string;
+  /** kernel-file: the create disposition the file was opened with (FILE_SUPERSEDE 0 .. FILE_OVERWRITE_IF 5). */
+  readonly createDisposition?: number;
+  /** kernel-file: NTSTATUS of the operation as a signed 32-bit number (0 success, negative failure). */
+  readonly status?: number;
+}
+
+/** A sensitive-path pattern handed to the addon's file tracker (the policy derived from the loaded rules). */
+export interface EtwSensitivePattern {
+  readonly field: 'path' | 'name' | 'extension';
+  readonly value: string;
+  readonly wildcard: boolean;
+  readonly insensitive: boolean;
 }
 
 export interface EtwRecord {
@@ -84,6 +108,14 @@ export interface EtwStartOptions {
   readonly resolveUsers?: boolean;
   /** Run the session in system-logger mode for the kernel's Process events (command lines at creation). */
   readonly kernelCommandLines?: boolean;
+  /** Microsoft-Windows-Kernel-File: file changes and sensitive opens (default false). */
+  readonly files?: boolean;
+  /** The opens worth reporting (read-only opens of other paths never cross into JS). */
+  readonly sensitive?: readonly EtwSensitivePattern[];
+  /** Open file objects tracked (oldest forgotten first, counted). Default 65536. */
+  readonly fileObjects?: number;
+  /** (process, path) pairs remembered so a sensitive open is reported once; also caps opens waiting for their status. Default 16384. */
+  readonly reportedOpens?: number;
 }
 
 /** The addon's counters (native/win32/src/addon.cc `stats()`). */
@@ -125,6 +157,23 @@ export interface EtwAddonStats {
   readonly etwEventsLost: number;
   readonly etwRealTimeBuffersLost: number;
   readonly processTraceStatus: number;
+  /** Kernel-File (native/win32/src/file-tracker.h): events seen, changes emitted, and what was dropped in C++. */
+  readonly fileEvents: number;
+  readonly fileEmitted: number;
+  readonly fileDirectories: number;
+  readonly fileOffDisk: number;
+  readonly fileUntracked: number;
+  readonly fileOpensNotSensitive: number;
+  readonly fileOpensRepeated: number;
+  readonly fileObjectsTracked: number;
+  readonly fileObjectsHighWater: number;
+  readonly fileObjectEvictions: number;
+  readonly fileOpenSetEvictions: number;
+  readonly filePendingOpens: number;
+  readonly filePendingEvictions: number;
+  readonly fileParseErrors: number;
+  readonly fileOldVersion: number;
+  readonly fileOwnProcess: number;
 }
 
 /** The addon module's exports. */

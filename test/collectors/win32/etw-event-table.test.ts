@@ -34,4 +34,5 @@ test('the native session enables the events the JS mapping knows, no more, no fe
 test('provider GUIDs agree between the addon and the JS side', () => {
   assert.equal(guid('kKernelProcessGuid'), ETW_PROVIDER_GUIDS['kernel-process']);
   assert.equal(guid('kKernelNetworkGuid'), ETW_PROVIDER_GUIDS['kernel-network']);
+  assert.equal(guid('kKernelFileGuid'), ETW_PROVIDER_GUIDS['kernel-file']);
 });
