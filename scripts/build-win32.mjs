@@ -2,12 +2,16 @@
 // `npm run build:win32`: cross-builds the Windows ETW addon (native/win32) into
 // native/win32/build/vigil_etw.node, a PE32+ x86-64 DLL, with the mingw-w64 cross compiler (posix threads),
 // linked -static, warnings as errors. Node's import library is generated from node-api-headers' def file with
-// x86_64-w64-mingw32-dlltool, so the addon binds to the N-API symbols node.exe exports.
+// x86_64-w64-mingw32-dlltool, so the addon binds to the N-API symbols node.exe exports. Objects are kept in
+// native/win32/build/obj with a hash of what made them (compiler, flags, source, headers) and recompiled only
+// when that changes; the addon itself is linked afresh every time.
 //
 // On a machine without mingw-w64 it says which Debian package to install and exits 0 (the addon is optional).
 // On Windows itself, build with node-gyp instead: `npx node-gyp rebuild -C native/win32` (binding.gyp).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 
 const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
@@ -48,7 +52,7 @@ function run(cmd, args) {
   });
 }
 
-/** Runs `jobs` at a time (the machine has 2 shared cores). */
+/** Runs `jobs` at a time. */
 async function runAll(tasks, jobs) {
   const queue = [...tasks];
   const workers = Array.from({ length: jobs }, async () => {
@@ -69,7 +73,9 @@ async function main() {
   const addonApi = resolveModuleDir('node-addon-api');
   const defFile = join(napiHeaders, 'def', 'node_api.def');
 
-  rmSync(buildDir, { recursive: true, force: true });
+  // Objects are reused when nothing that goes into them changed (see `inputsHash`); the addon and the import
+  // library are always made afresh.
+  rmSync(output, { force: true });
   mkdirSync(objDir, { recursive: true });
 
   // node.exe's N-API exports, as an import library the linker can resolve against.
@@ -86,8 +92,23 @@ async function main() {
   ];
   const sources = readdirSync(srcDir).filter((f) => f.endsWith('.cc')).sort();
   const objects = sources.map((f) => join(objDir, f.replace(/\.cc$/, '.o')));
-  console.log(`build:win32: ${basename(cxx)}: compiling ${sources.length} sources`);
-  await runAll(sources.map((f, i) => () => run(cxx, [...cxxflags, '-c', join(srcDir, f), '-o', objects[i]])), 2);
+  // An object is current when its recorded hash covers the same compiler, flags, source and every header of
+  // src/ (conservative: a header change recompiles everything).
+  const headers = readdirSync(srcDir).filter((f) => f.endsWith('.h')).sort().map((f) => readFileSync(join(srcDir, f)));
+  const inputsHash = (f) => {
+    const h = createHash('sha256').update(cxx).update('\0').update(cxxflags.join('\0'));
+    for (const header of headers) h.update(header);
+    return h.update(readFileSync(join(srcDir, f))).digest('hex');
+  };
+  const stale = sources.map((f, i) => ({ f, obj: objects[i], hash: inputsHash(f) }))
+    .filter(({ obj, hash }) => !existsSync(obj) || !existsSync(`${obj}.hash`) || readFileSync(`${obj}.hash`, 'utf8') !== hash);
+  console.log(`build:win32: ${basename(cxx)}: compiling ${stale.length} of ${sources.length} sources (the others are current)`);
+  const compile = async ({ f, obj, hash }) => {
+    rmSync(`${obj}.hash`, { force: true });
+    await run(cxx, [...cxxflags, '-c', join(srcDir, f), '-o', obj]);
+    writeFileSync(`${obj}.hash`, hash);
+  };
+  await runAll(stale.map((t) => () => compile(t)), Math.max(2, availableParallelism()));
 
   const ldflags = [
     '-shared', '-static', '-static-libgcc', '-static-libstdc++', '-Wl,--no-undefined', '-Wl,--fatal-warnings',
