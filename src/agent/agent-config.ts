@@ -1,7 +1,4 @@
-import type { Backend } from '../collectors/raw-event.js';
-
-/** Backends `vigil run --backend` accepts; `auto` walks the platform's fallback chain. */
-export type BackendChoice = 'auto' | Exclude<Backend, 'replay'>;
+import type { BackendChoice } from '../collectors/select-collector.js';
 
 /**
  * The agent's configuration. Every key is optional in the TOML file (config/vigil.toml documents each);
@@ -30,6 +27,8 @@ export interface AgentConfig {
   readonly rules: {
     /** Rule files or directories; empty means the bundled config/rules. */
     readonly paths: readonly string[];
+    /** Start even when no rule loads (a deliberately empty set); otherwise `vigil run` exits 2. */
+    readonly allow_empty: boolean;
   };
   readonly storage: {
     /** Alert database; empty means the per-user default (or /var/lib/vigil/alerts.db for the service). */
@@ -65,7 +64,7 @@ export interface AgentConfig {
 export const DEFAULT_CONFIG: AgentConfig = {
   collector: { backend: 'auto', poll_interval_ms: 100, ring_buffer_bytes: 8 * 1024 * 1024 },
   engine: { reorder_hold_ms: 250, reorder_max_events: 100_000, max_sequences_per_rule: 10_000, default_sequence_lifetime_s: 300, rule_budget_ms: 50 },
-  rules: { paths: [] },
+  rules: { paths: [], allow_empty: false },
   storage: { db: '', retention_days: 90, retention_max_alerts: 100_000 },
   notifications: { enabled: true, per_rule_per_minute: 5 },
   outputs: { alerts_ndjson: '', events_ndjson: '' },

@@ -5,6 +5,7 @@ import type { AlertStore } from '../alerts/alert-store.js';
 import { NdjsonAlertLog } from '../alerts/ndjson-alert-log.js';
 import { SqliteAlertStore } from '../alerts/sqlite-alert-store.js';
 import type { Collector } from '../collectors/collector.js';
+import { HostFactsSource } from '../collectors/host-facts.js';
 import { currentPlatform, readHostIdentity, type HostIdentity } from '../collectors/host-identity.js';
 import type { Platform } from '../collectors/raw-event.js';
 import { describeCollector, openCollector, type BackendChoice as CollectorChoice } from '../collectors/select-collector.js';
@@ -67,6 +68,8 @@ export class Agent {
   readonly #status: StatusFileWriter;
   readonly #started = new Date();
   readonly #normalizer: Normalizer;
+  /** host.ip, host.mac, ...: read at start, then refreshed in the background (systeminformation). */
+  readonly #hostFacts = new HostFactsSource();
   #collector: Collector | null = null;
   #backend: string = 'starting';
   #fallbackReason: string | null = null;
@@ -93,7 +96,11 @@ export class Agent {
       // The service's database is readable by the `vigil` group (the installer sets the group); a user's is private.
       fileMode: options.mode === 'service' ? 0o640 : 0o600,
     });
-    this.#normalizer = new Normalizer({ host: this.host, agent: { id: deriveAgentId(this.host.hostId), version: options.version } });
+    this.#normalizer = new Normalizer({
+      host: this.host,
+      hostFacts: () => this.#hostFacts.current(),
+      agent: { id: deriveAgentId(this.host.hostId), version: options.version },
+    });
     this.#notifier =
       options.notify && config.notifications.enabled
         ? new AlertNotifier(new NodeNotifierNotifier({ log }), { perRulePerMinute: config.notifications.per_rule_per_minute })
@@ -138,12 +145,15 @@ export class Agent {
   /** Attaches the collector (the configured backend or the fallback chain) and starts the clock. */
   async start(choice: CollectorChoice): Promise<void> {
     const { log, config } = this.#o;
+    // Addresses are known from the start; the OS facts and the domain are read in the background.
+    void this.#hostFacts.refresh();
     const opened = await openCollector(choice, this.host.platform, (raw) => this.#onRaw(raw), {
       host: this.host,
       ebpf: { ringBufferBytes: config.collector.ring_buffer_bytes },
       procfs: { intervalMs: config.collector.poll_interval_ms, host: this.host },
       log: (level, msg, data) => log(level, msg, data as Record<string, unknown> | undefined),
     });
+    this.#hostFacts.start();
     this.#collector = opened.collector;
     this.#backend = opened.backend;
     this.#fallbackReason = opened.fallbacks.length > 0 ? describeCollector(opened) : null;
@@ -265,6 +275,7 @@ export class Agent {
     this.#stopped = true;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
+    this.#hostFacts.stop();
     if (this.#collector !== null) {
       try {
         await this.#collector.stop();

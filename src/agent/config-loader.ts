@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse, TomlError } from 'smol-toml';
+import { BACKEND_CHOICES } from '../collectors/select-collector.js';
 import { DEFAULT_CONFIG, type AgentConfig } from './agent-config.js';
 
 /** A config problem, naming the key (`engine.reorder_hold_ms`) and, for syntax errors, the position. */
@@ -29,7 +30,7 @@ const oneOf =
 /** Every key the file may hold, with its check; the shape mirrors AgentConfig. */
 const SCHEMA: { readonly [S in keyof AgentConfig]: { readonly [K in keyof AgentConfig[S]]: Check } } = {
   collector: {
-    backend: oneOf('auto', 'ebpf', 'procfs', 'eslogger', 'ps-lsof', 'etw'),
+    backend: oneOf(...BACKEND_CHOICES),
     poll_interval_ms: positiveInt,
     ring_buffer_bytes: (v) =>
       Number.isInteger(v) && (v as number) >= 4096 && ((v as number) & ((v as number) - 1)) === 0 ? null : 'must be a power of two >= 4096',
@@ -41,7 +42,7 @@ const SCHEMA: { readonly [S in keyof AgentConfig]: { readonly [K in keyof AgentC
     default_sequence_lifetime_s: positiveInt,
     rule_budget_ms: nonNegativeInt,
   },
-  rules: { paths: strList },
+  rules: { paths: strList, allow_empty: bool },
   storage: { db: str, retention_days: nonNegativeInt, retention_max_alerts: nonNegativeInt },
   notifications: { enabled: bool, per_rule_per_minute: positiveInt },
   outputs: { alerts_ndjson: str, events_ndjson: str },

@@ -3,7 +3,7 @@ import type { EcsEvent } from '../ecs/ecs-event.js';
 import type { CompiledSequenceQuery } from '../eql/compiled-query.js';
 import type { LoadedRule } from '../rules/loaded-rule.js';
 import type { RuleSet } from '../rules/rule-set.js';
-import { SequenceMatcher, type MatcherStats, type SequenceHit } from '../sequence/index.js';
+import { SequenceMatcher, type SequenceHit } from '../sequence/index.js';
 
 /** One rule match, before it becomes an alert. */
 export interface EngineMatch {
@@ -224,15 +224,6 @@ export class DetectionEngine {
     const out: SequenceRuleHealth[] = [];
     for (const [rule, m] of this.#matchers) out.push({ rule, evicted: m.stats().evicted, inFlight: m.inFlight, cap: m.cap, topOwners: () => m.topOwners() });
     return out;
-  }
-
-  /** Per-rule matcher counters, summed. */
-  sequenceStats(): MatcherStats {
-    const sum = {} as Record<string, number>;
-    for (const m of this.#matchers.values()) {
-      for (const [k, v] of Object.entries(m.stats())) sum[k] = k === 'peakInFlight' ? Math.max(sum[k] ?? 0, v) : (sum[k] ?? 0) + v;
-    }
-    return sum as unknown as MatcherStats;
   }
 
   stats(): Readonly<DetectionEngineStats> {

@@ -10,7 +10,7 @@ export interface AlertFilter {
   readonly state?: AlertState;
   /** Only alerts with an id greater than this (the notify watcher's cursor). */
   readonly afterId?: number;
-  /** At most this many alerts (the newest first unless `order` is `asc`). Default 1000. */
+  /** At most this many alerts (the newest first unless `order` is `asc`). Default 1000; Infinity: all. */
   readonly limit?: number;
   readonly order?: 'asc' | 'desc';
 }

@@ -1,7 +1,7 @@
 import { DEFAULT_LIST_LIMIT, type AlertFilter } from './alert-filter.js';
 
-/** Builds the SELECT for an AlertFilter: SQL text plus named parameters (never string-spliced values). */
-export function listQuery(filter: AlertFilter): { sql: string; params: Record<string, unknown> } {
+/** The WHERE clause of an AlertFilter (limit and order aside) and its named parameters. */
+function filterWhere(filter: AlertFilter): { where: string; params: Record<string, unknown> } {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (filter.sinceMs !== undefined) {
@@ -24,8 +24,23 @@ export function listQuery(filter: AlertFilter): { sql: string; params: Record<st
     where.push('id > @afterId');
     params.afterId = filter.afterId;
   }
-  params.limit = Math.max(0, Math.floor(filter.limit ?? DEFAULT_LIST_LIMIT));
+  return { where: where.length > 0 ? ' WHERE ' + where.join(' AND ') : '', params };
+}
+
+/**
+ * Builds the SELECT for an AlertFilter: SQL text plus named parameters (never string-spliced values). A limit of
+ * Infinity selects every match (export).
+ */
+export function listQuery(filter: AlertFilter): { sql: string; params: Record<string, unknown> } {
+  const { where, params } = filterWhere(filter);
+  const limit = filter.limit ?? DEFAULT_LIST_LIMIT;
+  params.limit = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : -1;
   const order = filter.order === 'asc' ? 'ASC' : 'DESC';
-  const sql = `SELECT * FROM alerts${where.length > 0 ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY id ${order} LIMIT @limit`;
-  return { sql, params };
+  return { sql: `SELECT * FROM alerts${where} ORDER BY id ${order} LIMIT @limit`, params };
+}
+
+/** Counts the alerts an AlertFilter matches, whatever its limit. */
+export function countQuery(filter: AlertFilter): { sql: string; params: Record<string, unknown> } {
+  const { where, params } = filterWhere(filter);
+  return { sql: `SELECT count(*) AS n FROM alerts${where}`, params };
 }

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -20,7 +20,7 @@ export interface OpenDatabaseOptions {
 /** Raised when a database cannot be opened; `code` is stable. */
 export class AlertDatabaseError extends Error {
   constructor(
-    readonly code: 'ALERTS_DB_MISSING' | 'ALERTS_DB_OPEN',
+    readonly code: 'ALERTS_DB_MISSING' | 'ALERTS_DB_DENIED' | 'ALERTS_DB_OPEN',
     message: string,
     readonly path: string,
   ) {
@@ -36,8 +36,8 @@ export class AlertDatabaseError extends Error {
  */
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): BetterSqlite3.Database {
   const busy = options.busyTimeoutMs ?? 5000;
+  checkAccess(path, options.readonly === true);
   if (options.readonly === true) {
-    if (!existsSync(path)) throw new AlertDatabaseError('ALERTS_DB_MISSING', `no alert database at ${path}`, path);
     let db: BetterSqlite3.Database;
     try {
       db = new Database(path, { readonly: true, fileMustExist: true, timeout: busy });
@@ -68,4 +68,21 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): B
     throw new AlertDatabaseError('ALERTS_DB_OPEN', `cannot open ${path} for writing: ${(err as Error).message}`, path);
   }
   return db;
+}
+
+/**
+ * Tells a database that does not exist from one we may not read or write (a file, or a directory on the way,
+ * without permission: `existsSync` says false for both). Read-only: the file must exist.
+ */
+function checkAccess(path: string, readonly: boolean): void {
+  try {
+    accessSync(path, readonly ? constants.R_OK : constants.R_OK | constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') {
+      const who = process.getuid === undefined ? 'this user' : `uid ${process.getuid()}`;
+      throw new AlertDatabaseError('ALERTS_DB_DENIED', `permission denied: ${who} may not ${readonly ? 'read' : 'write'} the alert database ${path} (or a directory above it)`, path);
+    }
+    if (code === 'ENOENT' && readonly) throw new AlertDatabaseError('ALERTS_DB_MISSING', `no alert database at ${path}`, path);
+  }
 }

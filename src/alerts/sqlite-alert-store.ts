@@ -7,7 +7,7 @@ import { alertFromRow, type AlertRow } from './alert-row.js';
 import type { AlertState } from './alert-state.js';
 import type { AlertStore, AlertStoreStats, InsertResult } from './alert-store.js';
 import { dedupKey } from './dedup-key.js';
-import { listQuery } from './list-query.js';
+import { countQuery, listQuery } from './list-query.js';
 import { checkReadableVersion, migrate } from './migrations.js';
 import { openDatabase, type OpenDatabaseOptions } from './open-database.js';
 import { applyRetention, DEFAULT_RETENTION, type RetentionPolicy } from './retention.js';
@@ -149,7 +149,18 @@ export class SqliteAlertStore implements AlertStore {
     return (this.#db.prepare(sql).all(params) as AlertRow[]).map(alertFromRow);
   }
 
-  count(): number {
+  /** Alerts one at a time, read as they are consumed (export: memory stays flat however many match). */
+  *iterate(filter: AlertFilter = {}): Generator<Alert> {
+    const { sql, params } = listQuery(filter);
+    for (const row of this.#db.prepare(sql).iterate(params)) yield alertFromRow(row as AlertRow);
+  }
+
+  /** How many alerts there are (that `filter` matches, whatever its limit). */
+  count(filter?: AlertFilter): number {
+    if (filter !== undefined) {
+      const { sql, params } = countQuery(filter);
+      return (this.#db.prepare(sql).get(params) as { n: number }).n;
+    }
     this.#count ??= this.#db.prepare('SELECT count(*) AS n FROM alerts');
     return (this.#count.get() as { n: number }).n;
   }

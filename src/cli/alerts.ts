@@ -1,30 +1,32 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Alert } from '../alerts/alert.js';
 import { alertDocument } from '../alerts/alert-document.js';
-import type { AlertFilter } from '../alerts/alert-filter.js';
-import { ALERT_STATES, isAlertState, type AlertState } from '../alerts/alert-state.js';
+import { DEFAULT_LIST_LIMIT, type AlertFilter } from '../alerts/alert-filter.js';
+import { ALERT_STATES, type AlertState } from '../alerts/alert-state.js';
 import { huntStoredEvents, storedEvents } from '../alerts/hunt-stored-events.js';
-import { hitToJson } from './hunt-output.js';
 import { parseSince } from '../alerts/parse-since.js';
 import { AlertDatabaseError } from '../alerts/open-database.js';
 import { runReadOnlyQuery } from '../alerts/read-only-query.js';
 import { SEVERITIES } from '../alerts/severity.js';
 import { SqliteAlertStore } from '../alerts/sqlite-alert-store.js';
-import { textTable } from '../alerts/text-table.js';
 import { compileFieldGetter } from '../ecs/field-getter.js';
-import { compileQuery } from '../eql/index.js';
+import { compileQuery, EqlError } from '../eql/index.js';
+import { argFrom, choiceOption, integerArg, UsageError, USAGE_EXIT } from './cli-options.js';
 import { readerDatabasePath, SYSTEM_DATABASE_PATH } from './default-paths.js';
+import { hitToJson } from './hunt-output.js';
+import { printError, terminalText } from './terminal-text.js';
+import { textTable } from './text-table.js';
 import { VERSION } from './version.js';
 
 interface DbOption {
   db?: string;
 }
 interface FilterOptions extends DbOption {
-  since?: string;
+  since?: number;
   rule?: string;
   severity?: string;
-  state?: string;
-  limit: string;
+  state?: AlertState;
+  limit?: number;
 }
 interface FormatOption {
   format: string;
@@ -51,27 +53,12 @@ function dbPath(opts: DbOption): string {
   return opts.db ?? readerDatabasePath();
 }
 
-function format(value: string, allowed: readonly string[]): string {
-  if (!allowed.includes(value)) throw new Error(`--format must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
-  return value;
-}
-
-function filterOf(opts: FilterOptions): AlertFilter {
-  let state: AlertState | undefined;
-  if (opts.state !== undefined) {
-    if (!isAlertState(opts.state)) throw new Error(`--state must be one of ${ALERT_STATES.join(', ')} (got ${JSON.stringify(opts.state)})`);
-    state = opts.state;
-  }
-  if (opts.severity !== undefined && !(SEVERITIES as readonly string[]).includes(opts.severity)) {
-    throw new Error(`--severity must be one of ${SEVERITIES.join(', ')} (got ${JSON.stringify(opts.severity)})`);
-  }
-  const limit = Number(opts.limit);
-  if (!Number.isInteger(limit) || limit <= 0) throw new Error(`--limit must be a positive integer (got ${JSON.stringify(opts.limit)})`);
+function filterOf(opts: FilterOptions, limit: number): AlertFilter {
   return {
-    ...(opts.since !== undefined ? { sinceMs: parseSince(opts.since) } : {}),
+    ...(opts.since !== undefined ? { sinceMs: opts.since } : {}),
     ...(opts.rule !== undefined ? { rule: opts.rule } : {}),
     ...(opts.severity !== undefined ? { severity: opts.severity } : {}),
-    ...(state !== undefined ? { state } : {}),
+    ...(opts.state !== undefined ? { state: opts.state } : {}),
     limit,
   };
 }
@@ -79,7 +66,7 @@ function filterOf(opts: FilterOptions): AlertFilter {
 function ids(values: readonly string[]): number[] {
   return values.map((v) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`not an alert id: ${JSON.stringify(v)}`);
+    if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n <= 0) throw new UsageError(`not an alert id: ${JSON.stringify(v)}`);
     return n;
   });
 }
@@ -95,23 +82,34 @@ function withStore<T>(opts: DbOption, writable: boolean, fn: (store: SqliteAlert
 }
 
 /**
- * Runs a subcommand's action: an error is printed as `vigil alerts <sub>: message` (exit 1); a database missing
- * at the default path says where the reader looked and how to point it elsewhere.
+ * Prints a subcommand's error as `vigil alerts <sub>: message`, escaped for the terminal (exit 2 for usage
+ * errors and bad queries, else 1); a database missing at the default path says where the reader looked and how
+ * to point it elsewhere.
  */
+function fail(sub: string, err: unknown, args: readonly unknown[]): void {
+  let message = err instanceof Error ? err.message : String(err);
+  const opts = args.find((a): a is DbOption => typeof a === 'object' && a !== null && !Array.isArray(a));
+  if (err instanceof AlertDatabaseError && err.code === 'ALERTS_DB_MISSING' && opts?.db === undefined) {
+    message += ` (nor at ${SYSTEM_DATABASE_PATH}): no agent has stored alerts here yet; pass --db PATH for another database`;
+  }
+  printError(`alerts ${sub}`, message);
+  process.exitCode = err instanceof UsageError || err instanceof EqlError ? USAGE_EXIT : 1;
+}
+
+/** Runs a subcommand's action; its error goes through fail(). */
 function guard<A extends unknown[]>(sub: string, fn: (...args: A) => void): (...args: A) => void {
   return (...args: A) => {
     try {
       fn(...args);
     } catch (err) {
-      let message = err instanceof Error ? err.message : String(err);
-      const opts = args.find((a): a is DbOption => typeof a === 'object' && a !== null && !Array.isArray(a));
-      if (err instanceof AlertDatabaseError && err.code === 'ALERTS_DB_MISSING' && opts?.db === undefined) {
-        message += ` (nor at ${SYSTEM_DATABASE_PATH}): no agent has stored alerts here yet; pass --db PATH for another database`;
-      }
-      process.stderr.write(`vigil alerts ${sub}: ${message}\n`);
-      process.exitCode = 1;
+      fail(sub, err, args);
     }
   };
+}
+
+/** guard() for an async action. */
+function guardAsync<A extends unknown[]>(sub: string, fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return (...args: A) => fn(...args).catch((err: unknown) => fail(sub, err, args));
 }
 
 function processText(alert: Alert): string {
@@ -127,10 +125,11 @@ function processText(alert: Alert): string {
 
 function listTable(alerts: readonly Alert[]): string {
   const rows = alerts.map((a) => [String(a.id), a.time.replace('T', ' ').slice(0, 19), a.rule.severity, a.state, a.rule.name, a.host.name, processText(a)]);
+  // Too wide for the terminal: the command line gives way first, then the host, the rule name last.
   return textTable(
-    [{ header: 'ID' }, { header: 'TIME (UTC)' }, { header: 'SEVERITY' }, { header: 'STATE' }, { header: 'RULE', flex: true, min: 16 }, { header: 'HOST', flex: true, min: 6 }, { header: 'PROCESS', flex: true, min: 10 }],
+    [{ header: 'ID', align: 'right' }, { header: 'TIME (UTC)' }, { header: 'SEVERITY' }, { header: 'STATE' }, { header: 'RULE', shrink: 1, min: 24 }, { header: 'HOST', shrink: 2, min: 8 }, { header: 'PROCESS', shrink: 3, min: 12 }],
     rows,
-    terminalWidth(),
+    { width: terminalWidth() },
   );
 }
 
@@ -151,19 +150,21 @@ function showText(a: Alert): string {
     lines.push(`--- event ${i + 1}${e === null ? ': missing-event placeholder' : ''}`);
     if (e !== null) lines.push(JSON.stringify(e, null, 2));
   });
-  return lines.join('\n') + '\n';
+  return terminalText(lines.join('\n')) + '\n';
 }
 
 const DB_HELP = 'alert database (default: the per-user database, else /var/lib/vigil/alerts.db)';
 
-function addFilters(cmd: Command): Command {
-  return cmd
+/** The filters of list / export / hunt; `limit` is the default of --limit, or null for "every match". */
+function addFilters(cmd: Command, limit: number | null): Command {
+  cmd
     .option('--db <path>', DB_HELP)
-    .option('--since <time>', 'only alerts since a duration ago (15m, 2h, 7d) or an ISO date/time')
+    .addOption(new Option('--since <time>', 'only alerts since a duration ago (15m, 2h, 7d) or an ISO date/time').argParser(argFrom((v) => parseSince(v))))
     .option('--rule <name>', 'rule id, or part of the rule name (case-insensitive)')
-    .option('--severity <s>', `one of ${SEVERITIES.join(', ')}`)
-    .option('--state <s>', `one of ${ALERT_STATES.join(', ')}`)
-    .option('--limit <n>', 'at most this many alerts, newest first', '1000');
+    .addOption(choiceOption('--severity <s>', 'only this severity', SEVERITIES))
+    .addOption(choiceOption('--state <s>', 'only alerts in this state', ALERT_STATES));
+  const max = new Option('--limit <n>', limit === null ? 'at most this many alerts (default: all)' : 'at most this many alerts, newest first').argParser(integerArg(1));
+  return cmd.addOption(limit === null ? max : max.default(limit));
 }
 
 function setStates(values: string[], opts: DbOption, state: AlertState): void {
@@ -172,7 +173,7 @@ function setStates(values: string[], opts: DbOption, state: AlertState): void {
   const missing = wanted.filter((id) => !done.includes(id));
   if (done.length > 0) out(`${state}: ${done.join(' ')}\n`);
   if (missing.length > 0) {
-    process.stderr.write(`vigil alerts ${state === 'closed' ? 'close' : 'ack'}: no such alert: ${missing.join(' ')}\n`);
+    printError(`alerts ${state === 'closed' ? 'close' : 'ack'}`, `no such alert: ${missing.join(' ')}`);
     process.exitCode = 1;
   }
 }
@@ -181,12 +182,17 @@ function setStates(values: string[], opts: DbOption, state: AlertState): void {
 export function register(program: Command): void {
   const alerts = program.command('alerts').description('list, inspect, acknowledge, export and query stored alerts');
 
-  addFilters(alerts.command('list').description('list alerts, newest first'))
-    .option('--format <f>', 'table or json (one JSON array)', 'table')
+  addFilters(alerts.command('list').description('list alerts, newest first'), DEFAULT_LIST_LIMIT)
+    .addOption(choiceOption('--format <f>', 'table, or json (one JSON array)', ['table', 'json'], 'table'))
     .action(guard('list', (opts: FilterOptions & FormatOption) => {
-      const fmt = format(opts.format, ['table', 'json']);
-      const list = withStore(opts, false, (store) => store.list(filterOf(opts)));
-      out(fmt === 'json' ? JSON.stringify(list) + '\n' : list.length === 0 ? 'no alerts\n' : listTable(list));
+      const filter = filterOf(opts, opts.limit ?? DEFAULT_LIST_LIMIT);
+      const [list, matching] = withStore(opts, false, (store) => {
+        const l = store.list(filter);
+        return [l, l.length < filter.limit! ? l.length : store.count(filter)] as const;
+      });
+      out(opts.format === 'json' ? JSON.stringify(list) + '\n' : list.length === 0 ? 'no alerts\n' : listTable(list));
+      // Said on stderr, so that the JSON on stdout stays one parseable array.
+      if (matching > list.length) process.stderr.write(`showing ${list.length} of ${matching} alerts (the newest); --limit N shows more\n`);
     }));
 
   alerts
@@ -194,12 +200,12 @@ export function register(program: Command): void {
     .description('show one alert with its events in full')
     .argument('<id>')
     .option('--db <path>', DB_HELP)
-    .option('--format <f>', 'text or json', 'text')
+    .addOption(choiceOption('--format <f>', 'text, or json', ['text', 'json'], 'text'))
     .action(guard('show', (id: string, opts: DbOption & FormatOption) => {
-      const fmt = format(opts.format, ['text', 'json']);
-      const alert = withStore(opts, false, (store) => store.get(ids([id])[0]!));
+      const [wanted] = ids([id]);
+      const alert = withStore(opts, false, (store) => store.get(wanted!));
       if (alert === null) throw new Error(`no such alert: ${id}`);
-      out(fmt === 'json' ? JSON.stringify(alert, null, 2) + '\n' : showText(alert));
+      out(opts.format === 'json' ? JSON.stringify(alert, null, 2) + '\n' : showText(alert));
     }));
 
   alerts
@@ -216,12 +222,18 @@ export function register(program: Command): void {
     .option('--db <path>', DB_HELP)
     .action(guard('close', (values: string[], opts: DbOption) => setStates(values, opts, 'closed')));
 
-  addFilters(alerts.command('export').description('write alerts as ECS NDJSON documents (event.kind: alert), oldest first'))
-    .option('--format <f>', 'ndjson', 'ndjson')
-    .action(guard('export', (opts: FilterOptions & FormatOption) => {
-      format(opts.format, ['ndjson']);
-      const list = withStore(opts, false, (store) => store.list({ ...filterOf(opts), order: 'asc' }));
-      for (const a of list) out(JSON.stringify(alertDocument(a, VERSION)) + '\n');
+  addFilters(alerts.command('export').description('write every matching alert as ECS NDJSON documents (event.kind: alert), oldest first'), null)
+    .addOption(choiceOption('--format <f>', 'output format', ['ndjson'], 'ndjson'))
+    .action(guardAsync('export', async (opts: FilterOptions & FormatOption) => {
+      const store = SqliteAlertStore.open(dbPath(opts), { readonly: true, pruneEvery: 0 });
+      try {
+        // Streamed: one row read, one line written, waiting for the pipe to drain; memory stays flat.
+        for (const a of store.iterate({ ...filterOf(opts, opts.limit ?? Infinity), order: 'asc' })) {
+          if (!out(JSON.stringify(alertDocument(a, VERSION)) + '\n')) await new Promise((r) => process.stdout.once('drain', r));
+        }
+      } finally {
+        store.close();
+      }
     }));
 
   alerts
@@ -229,22 +241,23 @@ export function register(program: Command): void {
     .description('run one read-only SQL statement (tables: alerts; view: alert_events); writes are refused')
     .argument('<sql>')
     .option('--db <path>', DB_HELP)
-    .option('--format <f>', 'table or json', 'table')
+    .addOption(choiceOption('--format <f>', 'table, or json', ['table', 'json'], 'table'))
     .action(guard('query', (sql: string, opts: DbOption & FormatOption) => {
-      const fmt = format(opts.format, ['table', 'json']);
       const result = runReadOnlyQuery(dbPath(opts), sql);
-      if (fmt === 'json') out(JSON.stringify(result.rows) + '\n');
+      if (opts.format === 'json') out(JSON.stringify(result.rows) + '\n');
       else {
         const cell = (v: unknown): string => (v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-        out(textTable(result.columns.map((header) => ({ header, flex: true, min: 4 })), result.rows.map((r) => result.columns.map((c) => cell(r[c]))), terminalWidth()));
+        // Too wide: the rightmost columns give way first.
+        const columns = result.columns.map((header, i) => ({ header, shrink: i + 1, min: 4 }));
+        out(textTable(columns, result.rows.map((r) => result.columns.map((c) => cell(r[c]))), { width: terminalWidth() }));
       }
     }));
 
-  addFilters(alerts.command('hunt').description('run an EQL query over the events stored in alerts (NDJSON hits, as `vigil hunt` prints them)'))
+  addFilters(alerts.command('hunt').description('run an EQL query over the events stored in alerts (NDJSON hits, as `vigil hunt` prints them)'), null)
     .argument('<query>')
     .action(guard('hunt', (query: string, opts: FilterOptions) => {
       const compiled = compileQuery(query);
-      const list = withStore(opts, false, (store) => store.list(filterOf(opts)));
+      const list = withStore(opts, false, (store) => store.list(filterOf(opts, opts.limit ?? Infinity)));
       const hits = huntStoredEvents(compiled, storedEvents(list));
       // The same NDJSON shape as `vigil hunt` (Elasticsearch's EQL hits), so tools read both alike.
       for (const hit of hits) {

@@ -1,24 +1,21 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { HostFactsSource } from '../collectors/host-facts.js';
 import { currentPlatform, readHostIdentity } from '../collectors/host-identity.js';
 import type { RawEvent } from '../collectors/raw-event.js';
 import { BACKEND_CHOICES, describeCollector, openCollector, type BackendChoice } from '../collectors/select-collector.js';
 import { deriveAgentId } from '../normalize/agent-fields.js';
 import { Normalizer } from '../normalize/normalizer.js';
+import { choiceOption, positiveNumberArg } from './cli-options.js';
+import { printError, terminalText } from './terminal-text.js';
 import { VERSION } from './version.js';
 
 const OUTPUTS = ['ndjson'] as const;
 
 interface CollectOptions {
-  backend: string;
-  duration?: string;
-  output: string;
-  pollMs?: string;
-}
-
-function positiveNumber(name: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name}: expected a positive number, got ${JSON.stringify(text)}`);
-  return n;
+  backend: BackendChoice;
+  duration?: number;
+  output: (typeof OUTPUTS)[number];
+  pollMs?: number;
 }
 
 /**
@@ -27,17 +24,14 @@ function positiveNumber(name: string, text: string): number {
  * SIGINT/SIGTERM, or when stdout closes.
  */
 async function collect(opts: CollectOptions): Promise<void> {
-  if (!(BACKEND_CHOICES as readonly string[]).includes(opts.backend)) {
-    throw new Error(`--backend: expected one of ${BACKEND_CHOICES.join(', ')}, got ${JSON.stringify(opts.backend)}`);
-  }
-  if (!(OUTPUTS as readonly string[]).includes(opts.output)) {
-    throw new Error(`--output: expected one of ${OUTPUTS.join(', ')}, got ${JSON.stringify(opts.output)}`);
-  }
-  const durationMs = opts.duration === undefined ? undefined : positiveNumber('duration', opts.duration) * 1000;
+  const durationMs = opts.duration === undefined ? undefined : opts.duration * 1000;
   const platform = currentPlatform();
   if (platform === null) throw new Error(`no collector for platform ${process.platform}`);
   const host = readHostIdentity(platform);
-  const normalizer = new Normalizer({ host, agent: { id: deriveAgentId(host.hostId), version: VERSION } });
+  const facts = new HostFactsSource();
+  const normalizer = new Normalizer({ host, hostFacts: () => facts.current(), agent: { id: deriveAgentId(host.hostId), version: VERSION } });
+  void facts.refresh();
+  facts.start();
 
   let stopping = false;
   let resolveDone: () => void = () => {};
@@ -54,12 +48,12 @@ async function collect(opts: CollectOptions): Promise<void> {
     if (doc !== null) process.stdout.write(JSON.stringify(doc) + '\n');
   };
   const log = (level: string, msg: string, data?: object): void => {
-    process.stderr.write(`vigil collect: ${level}: ${msg}${data ? ' ' + JSON.stringify(data) : ''}\n`);
+    process.stderr.write(terminalText(`vigil collect: ${level}: ${msg}${data ? ' ' + JSON.stringify(data) : ''}`) + '\n');
   };
-  const opened = await openCollector(opts.backend as BackendChoice, platform, sink, {
+  const opened = await openCollector(opts.backend, platform, sink, {
     host,
     log,
-    ...(opts.pollMs !== undefined ? { procfs: { intervalMs: positiveNumber('poll-ms', opts.pollMs) } } : {}),
+    ...(opts.pollMs !== undefined ? { procfs: { intervalMs: opts.pollMs } } : {}),
   });
   process.stderr.write(`vigil collect: collecting with ${describeCollector(opened)}\n`);
   const onSignal = (): void => stop();
@@ -71,6 +65,7 @@ async function collect(opts: CollectOptions): Promise<void> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   await opened.collector.stop();
+  facts.stop();
   const summary = {
     backend: opened.backend,
     fallbacks: opened.fallbacks,
@@ -85,15 +80,15 @@ export function register(program: Command): void {
   program
     .command('collect')
     .description('stream live ECS events (process, network) as NDJSON to stdout: the way to record data for `vigil hunt`')
-    .option('--backend <name>', `collector: ${BACKEND_CHOICES.join(' | ')}`, 'auto')
-    .option('--duration <seconds>', 'stop after this many seconds (default: until interrupted)')
-    .option('--output <format>', `output format: ${OUTPUTS.join(' | ')}`, 'ndjson')
-    .option('--poll-ms <ms>', 'procfs poll period in milliseconds (default 100)')
+    .addOption(choiceOption('--backend <name>', 'collector backend', BACKEND_CHOICES, 'auto'))
+    .addOption(new Option('--duration <seconds>', 'stop after this many seconds (default: until interrupted)').argParser(positiveNumberArg))
+    .addOption(choiceOption('--output <format>', 'output format', OUTPUTS, 'ndjson'))
+    .addOption(new Option('--poll-ms <ms>', 'procfs poll period in milliseconds (default 100)').argParser(positiveNumberArg))
     .action(async (opts: CollectOptions) => {
       try {
         await collect(opts);
       } catch (err) {
-        process.stderr.write(`vigil collect: ${err instanceof Error ? err.message : String(err)}\n`);
+        printError('collect', err instanceof Error ? err.message : String(err));
         process.exit(1); // as before: nothing the failed start left behind may keep the process alive
       }
     });

@@ -2,6 +2,7 @@ import type { EcsEvent } from '../ecs/ecs-event.js';
 import { parseTimestamp } from '../ecs/event-order.js';
 import { compileFieldGetter } from '../ecs/field-getter.js';
 import type { SequenceHit } from '../sequence/batch.js';
+import { textTable, type TableRow } from './text-table.js';
 
 export const HUNT_OUTPUTS = ['ndjson', 'table'] as const;
 export type HuntOutput = (typeof HUNT_OUTPUTS)[number];
@@ -33,9 +34,7 @@ const MAX_EXTRA_COLUMNS = 5;
 function cell(v: unknown): string {
   if (v === undefined || v === null) return '-';
   const scalars = Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object');
-  const s = typeof v === 'string' ? v : scalars ? (v as unknown[]).join(',') : JSON.stringify(v);
-  const flat = s.replace(/[\r\n\t]+/g, ' ');
-  return flat.length > MAX_CELL ? `${flat.slice(0, MAX_CELL - 1)}…` : flat;
+  return typeof v === 'string' ? v : scalars ? (v as unknown[]).join(',') : JSON.stringify(v);
 }
 
 /** Renders hits as an aligned text table for people (sequences as indented groups). */
@@ -44,35 +43,21 @@ export function renderTable(hits: readonly HuntHit[], layout: TableLayout): stri
   const columns = [layout.timestampField, layout.categoryField, ...extra];
   const getters = columns.map((c) => compileFieldGetter(c));
   const kind = layout.kind ?? (hits.some((h) => h.kind === 'sequence') ? 'sequence' : 'event');
-  const rows: string[][] = [];
-  const groups: Array<{ title: string | null; rows: string[][] }> = [];
   const time = (v: unknown): string => {
     const ms = typeof v === 'number' ? parseTimestamp(v) : null;
     return ms === null ? cell(v) : new Date(ms).toISOString();
   };
   const row = (e: EcsEvent | null): string[] =>
     e === null ? columns.map((_, i) => (i === 0 ? '(missing event)' : '')) : getters.map((g, i) => (i === 0 ? time(g(e)) : cell(g(e))));
+  const rows: TableRow[] = [];
   hits.forEach((h, i) => {
-    if (h.kind === 'event') {
-      const r = row(h.event);
-      rows.push(r);
-      groups.push({ title: null, rows: [r] });
-    } else {
-      const rs = h.hit.events.map(row);
-      rows.push(...rs);
-      groups.push({ title: `${kind} ${i + 1}  join keys: ${JSON.stringify(h.hit.joinKeys)}`, rows: rs });
-    }
+    if (h.kind === 'event') rows.push(row(h.event));
+    else rows.push({ title: `${kind} ${i + 1}  join keys: ${JSON.stringify(h.hit.joinKeys)}` }, ...h.hit.events.map(row));
   });
-  // A loop, not Math.max(...rows): spreading 100k+ rows into one call overflows the stack (RangeError).
-  const widths = columns.map((c) => c.length);
-  for (const r of rows) for (let i = 0; i < widths.length; i++) if (r[i]!.length > widths[i]!) widths[i] = r[i]!.length;
-  const line = (cells: readonly string[], indent: string): string => indent + cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  const indent = kind === 'event' ? '' : '  ';
-  const out = [line(columns, indent), line(widths.map((w) => '-'.repeat(w)), indent)];
-  for (const g of groups) {
-    if (g.title !== null) out.push(g.title);
-    for (const r of g.rows) out.push(line(r, indent));
-  }
-  out.push(`(${hits.length} ${kind}${hits.length === 1 ? '' : 's'})`);
-  return out.join('\n') + '\n';
+  const table = textTable(
+    columns.map((header) => ({ header, max: MAX_CELL })),
+    rows,
+    { indent: kind === 'event' ? '' : '  ', underline: true },
+  );
+  return `${table}(${hits.length} ${kind}${hits.length === 1 ? '' : 's'})\n`;
 }

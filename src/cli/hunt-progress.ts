@@ -7,9 +7,9 @@ export interface ProgressSink {
 const INTERVAL_MS = 500;
 
 export class HuntProgress {
-  private readonly started = Date.now();
-  private last = this.started;
-  private shown = false;
+  readonly #started = Date.now();
+  #last = this.#started;
+  #shown = false;
 
   constructor(private readonly sink: ProgressSink) {}
 
@@ -17,14 +17,14 @@ export class HuntProgress {
   tick(count: number): void {
     if (this.sink.isTTY !== true) return;
     const now = Date.now();
-    if (now - this.last < INTERVAL_MS) return;
-    this.last = now;
-    const rate = Math.round(count / Math.max((now - this.started) / 1000, 0.001));
+    if (now - this.#last < INTERVAL_MS) return;
+    this.#last = now;
+    const rate = Math.round(count / Math.max((now - this.#started) / 1000, 0.001));
     this.sink.write(`\r\x1b[Kvigil hunt: read ${count.toLocaleString('en-US')} events (${rate.toLocaleString('en-US')}/s)`);
-    this.shown = true;
+    this.#shown = true;
   }
 
   done(): void {
-    if (this.shown) this.sink.write('\r\x1b[K');
+    if (this.#shown) this.sink.write('\r\x1b[K');
   }
 }

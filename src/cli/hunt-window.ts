@@ -24,27 +24,27 @@ export function huntWindow(pipes: readonly Pipe[], size: number | undefined): Hu
  * the window is null (the result is every match).
  */
 export class TimedEventWindow {
-  private items: TimedEvent[] = [];
+  #items: TimedEvent[] = [];
   dropped = 0;
 
   constructor(private readonly window: HuntWindow | null) {}
 
   push(item: TimedEvent): void {
-    this.items.push(item);
-    if (this.window !== null && this.items.length > 2 * Math.max(this.window.count, 512)) this.trim();
+    this.#items.push(item);
+    if (this.window !== null && this.#items.length > 2 * Math.max(this.window.count, 512)) this.#trim();
   }
 
-  private trim(): void {
-    sortTimedEvents(this.items);
-    if (this.window === null || this.items.length <= this.window.count) return;
+  #trim(): void {
+    sortTimedEvents(this.#items);
+    if (this.window === null || this.#items.length <= this.window.count) return;
     const n = this.window.count;
-    this.dropped += this.items.length - n;
-    this.items = this.window.keep === 'first' ? this.items.slice(0, n) : this.items.slice(this.items.length - n);
+    this.dropped += this.#items.length - n;
+    this.#items = this.window.keep === 'first' ? this.#items.slice(0, n) : this.#items.slice(this.#items.length - n);
   }
 
   /** The kept events, ordered. */
   sorted(): TimedEvent[] {
-    this.trim();
-    return this.items;
+    this.#trim();
+    return this.#items;
   }
 }

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { EcsEvent } from '../ecs/ecs-event.js';
 import { EventReader } from '../ecs/event-reader.js';
 import { compileTimestampReader } from '../ecs/event-order.js';
@@ -10,6 +10,8 @@ import { applyPipes } from '../eql/apply-pipes.js';
 import { runSampleBatch, runSequenceBatch } from '../sequence/batch.js';
 import { HUNT_OUTPUTS, hitToJson, renderTable, type HuntHit, type HuntOutput } from './hunt-output.js';
 import { HuntProgress, type ProgressSink } from './hunt-progress.js';
+import { choiceOption, integerArg } from './cli-options.js';
+import { terminalText } from './terminal-text.js';
 import { huntWindow, TimedEventWindow } from './hunt-window.js';
 
 export interface HuntOptions {
@@ -47,7 +49,7 @@ export interface HuntSummary {
  */
 export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSummary> {
   const fail = (code: number, message: string): HuntSummary => {
-    io.stderr.write(`vigil hunt: ${message}\n`);
+    io.stderr.write(terminalText(`vigil hunt: ${message}`) + '\n');
     return { exitCode: code, hits: 0, events: 0, malformed: 0, withoutTimestamp: 0 };
   };
   const output = options.output ?? 'ndjson';
@@ -73,7 +75,7 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   const readTiebreaker = options.tiebreakerField === undefined ? () => undefined : compileFieldGetter(options.tiebreakerField);
 
   const reader = new EventReader({
-    onMalformed: (m) => io.stderr.write(`vigil hunt: line ${m.line}: skipped malformed input: ${m.reason}\n`),
+    onMalformed: (m) => io.stderr.write(terminalText(`vigil hunt: line ${m.line}: skipped malformed input: ${m.reason}`) + '\n'),
   });
   const progress = new HuntProgress(io.stderr);
   // Event queries keep only what their pipes / --size can print; sequences need every candidate.
@@ -156,13 +158,6 @@ async function writeNdjson(out: HuntIO['stdout'], hits: readonly HuntHit[]): Pro
   if (buf.length > 0) await flush();
 }
 
-function integer(name: string): (v: string) => number {
-  return (v) => {
-    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a non-negative integer, got '${v}'`);
-    return Number(v);
-  };
-}
-
 export function register(program: Command): void {
   program
     .command('hunt')
@@ -172,9 +167,9 @@ export function register(program: Command): void {
     .option('--event-category-field <field>', 'field holding the event category', 'event.category')
     .option('--timestamp-field <field>', 'event time field (ISO strings, epoch millis, numeric strings)', '@timestamp')
     .option('--tiebreaker-field <field>', 'orders events with equal timestamps')
-    .option('--size <n>', 'at most this many hits; 0 prints none (default: no cap)', integer('--size'))
-    .option('--max-samples-per-key <n>', 'sample queries: at most this many samples per join key (default 1)', integer('--max-samples-per-key'))
-    .option('--output <format>', 'ndjson | table', 'ndjson')
+    .option('--size <n>', 'at most this many hits; 0 prints none (default: no cap)', integerArg(0))
+    .option('--max-samples-per-key <n>', 'sample queries: at most this many samples per join key (default 1)', integerArg(1))
+    .addOption(choiceOption('--output <format>', 'output format', HUNT_OUTPUTS, 'ndjson'))
     .action(async (query: string, opts: Record<string, unknown>) => {
       if ((opts.events === undefined || opts.events === '-') && process.stdin.isTTY === true) {
         process.stderr.write('vigil hunt: reading events from the terminal (end with Ctrl-D); give a file with --events PATH\n');

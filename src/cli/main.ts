@@ -2,6 +2,8 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { UsageError, USAGE_EXIT } from './cli-options.js';
+import { terminalText } from './terminal-text.js';
 import { VERSION } from './version.js';
 
 type Register = (program: Command) => void;
@@ -29,7 +31,9 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
     .description('Live endpoint detection: ECS telemetry, Elastic EQL rules, local alerts.')
     .version(VERSION)
     .showHelpAfterError()
-    // Usage errors (unknown command or option, missing argument) exit 2, as the commands' own checks do.
+    // A bad value can come from anywhere (a pasted command line): error messages are escaped for the terminal.
+    .configureOutput({ outputError: (text, write) => write(terminalText(text)) })
+    // Usage errors (unknown command or option, missing argument, invalid value) exit 2, as UsageError does.
     .exitOverride();
   const name = argv[2];
   const only = COMMANDS.find(([names]) => name !== undefined && names.includes(name));
@@ -45,9 +49,9 @@ if (isMain) {
     .catch((err: unknown) => {
       if (err instanceof CommanderError) {
         // Commander has printed its message (and help) already; help and --version are not errors.
-        process.exit(err.exitCode === 0 ? 0 : 2);
+        process.exit(err.exitCode === 0 ? 0 : USAGE_EXIT);
       }
-      process.stderr.write(`vigil: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
+      process.stderr.write(terminalText(`vigil: ${err instanceof Error ? err.message : String(err)}`) + '\n');
+      process.exit(err instanceof UsageError ? USAGE_EXIT : 1);
     });
 }

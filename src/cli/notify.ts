@@ -4,20 +4,16 @@ import { createLogger } from '../agent/logger.js';
 import { AlertNotifier } from '../notify/alert-notifier.js';
 import { AlertWatcher } from '../notify/alert-watcher.js';
 import { NodeNotifierNotifier } from '../notify/node-notifier-notifier.js';
+import { integerArg } from './cli-options.js';
 import { readerDatabasePath } from './default-paths.js';
+import { terminalCell } from './terminal-text.js';
 
 interface NotifyOptions {
   db?: string;
   config?: string;
-  intervalMs: string;
-  perRulePerMinute?: string;
-  burst?: string;
-}
-
-function positiveInt(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer (got ${JSON.stringify(value)})`);
-  return n;
+  intervalMs: number;
+  perRulePerMinute?: number;
+  burst?: number;
 }
 
 /**
@@ -31,24 +27,24 @@ export function register(program: Command): void {
     .description('watch the alert database (read-only) and show desktop notifications for new alerts')
     .option('--db <path>', 'alert database (default: storage.db of --config, else the per-user database, else /var/lib/vigil/alerts.db)')
     .option('--config <path>', 'agent config (TOML): storage.db and notifications.per_rule_per_minute are used')
-    .option('--interval-ms <ms>', 'poll interval', '1000')
-    .option('--per-rule-per-minute <n>', 'notifications per rule per minute before they are summarized (default: config, else 5)')
-    .option('--burst <n>', 'notifications a rule may raise at once (default: per-rule-per-minute)')
+    .option('--interval-ms <ms>', 'poll interval', integerArg(1), 1000)
+    .option('--per-rule-per-minute <n>', 'notifications per rule per minute before they are summarized (default: config, else 5)', integerArg(1))
+    .option('--burst <n>', 'notifications a rule may raise at once (default: per-rule-per-minute)', integerArg(1))
     .action(async (opts: NotifyOptions) => {
-      const log = createLogger();
+      const log = createLogger({ escape: terminalCell });
       const config = loadConfig(opts.config);
       if (!config.notifications.enabled) {
         log('info', 'notifications are disabled in the config (notifications.enabled = false); vigil notify exits', { config: opts.config });
         return;
       }
       const db = opts.db ?? (config.storage.db !== '' ? config.storage.db : readerDatabasePath());
-      const perMinute = opts.perRulePerMinute === undefined ? config.notifications.per_rule_per_minute : positiveInt('per-rule-per-minute', opts.perRulePerMinute);
+      const perMinute = opts.perRulePerMinute ?? config.notifications.per_rule_per_minute;
       const notifier = new AlertNotifier(new NodeNotifierNotifier({ log }), {
         perRulePerMinute: perMinute,
-        perRuleBurst: opts.burst === undefined ? perMinute : positiveInt('burst', opts.burst),
+        perRuleBurst: opts.burst ?? perMinute,
       });
       const watcher = new AlertWatcher(db, (alerts) => alerts.forEach((a) => notifier.alert(a)), {
-        intervalMs: positiveInt('interval-ms', opts.intervalMs),
+        intervalMs: opts.intervalMs,
         log,
       });
       watcher.start();

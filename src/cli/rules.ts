@@ -4,6 +4,7 @@ import { OS_TYPES, type OsType } from '../ecs/ecs-event.js';
 import { checkRules } from '../rules/check-report.js';
 import { formatCheckText } from '../rules/check-text.js';
 import { packageRoot } from '../package-root.js';
+import { terminalText } from './terminal-text.js';
 
 export const CHECK_FORMATS = ['text', 'json'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
@@ -23,7 +24,7 @@ export interface RulesCheckArgs {
 export function runRulesCheck(args: RulesCheckArgs): { output: string; exitCode: number } {
   const paths = args.paths.length > 0 ? args.paths : [BUNDLED_RULES_DIR];
   const report = checkRules(paths, args.os);
-  const output = args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatCheckText(report);
+  const output = args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : terminalText(formatCheckText(report));
   return { output, exitCode: report.summary.error > 0 ? 1 : 0 };
 }
 

@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
 import { installCommand, uninstallCommand, type ServiceCommandOptions } from '../service/install-command.js';
+import { NOTIFIER_KINDS } from '../service/install-context.js';
+import { SERVICE_PLATFORMS } from '../service/install-plan.js';
+import { choiceOption } from './cli-options.js';
+import { printError } from './terminal-text.js';
 import { packageRoot } from '../package-root.js';
 import { VERSION } from './version.js';
 
@@ -8,7 +12,7 @@ function action(name: string, fn: typeof installCommand) {
     try {
       process.exitCode = fn(options, { packageRoot, version: VERSION, out: (t) => process.stdout.write(t) });
     } catch (err) {
-      process.stderr.write(`vigil ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+      printError(name, err instanceof Error ? err.message : String(err));
       process.exitCode = 1;
     }
   };
@@ -25,7 +29,7 @@ interface OptionHelp {
 const INSTALL_HELP: OptionHelp = {
   dryRun: 'print every file and command; change nothing',
   root: 'write into a staging root (packaging, tests); run no system command',
-  notifier: 'Linux: systemd-user (default with systemctl) | xdg-autostart',
+  notifier: 'Linux: the per-user notifier (default: systemd-user with systemctl)',
   node: 'node binary the service runs (default: this one)',
 };
 
@@ -40,8 +44,8 @@ const withOptions = (c: Command, help: OptionHelp) =>
   c
     .option('--dry-run', help.dryRun)
     .option('--root <dir>', help.root)
-    .option('--platform <platform>', 'linux | macos | windows (default: this machine; another only with --dry-run or --root)')
-    .option('--notifier <kind>', help.notifier)
+    .addOption(choiceOption('--platform <platform>', 'default: this machine; another only with --dry-run or --root', SERVICE_PLATFORMS))
+    .addOption(choiceOption('--notifier <kind>', help.notifier, NOTIFIER_KINDS))
     .option('--node <path>', help.node);
 
 /** `vigil install` and `vigil uninstall`: the background service (src/service/). */

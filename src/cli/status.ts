@@ -10,6 +10,9 @@ import {
 } from '../agent/status-file.js';
 import { hostPlatform } from '../service/install-context.js';
 import { serviceState, type ServiceState } from '../service/service-state.js';
+import { choiceOption } from './cli-options.js';
+import { terminalText } from './terminal-text.js';
+import { textTable } from './text-table.js';
 
 export interface StatusReport {
   readonly service: ServiceState | null;
@@ -59,7 +62,7 @@ export function formatStatusText(report: StatusReport, now = Date.now()): string
   if (st === null || agent.state === 'missing' || agent.state === 'invalid' || agent.state === 'unreadable') {
     lines.push(`agent      not running: ${agent.reason ?? agent.state}`);
     for (const r of report.readings) lines.push(`           ${r.path}: ${r.state}${r.reason && r.reason !== agent.reason ? ` (${r.reason})` : ''}`);
-    return lines.join('\n') + '\n';
+    return terminalText(lines.join('\n')) + '\n';
   }
   const up = formatDuration((st.stopped !== undefined ? Date.parse(st.stopped) : now) - Date.parse(st.started));
   const state = agent.state === 'running' ? 'running' : `${agent.state.toUpperCase()}: ${agent.reason}`;
@@ -75,11 +78,9 @@ export function formatStatusText(report: StatusReport, now = Date.now()): string
   lines.push(`lost       ${lost} events`);
   const cols = ['in', 'out', 'lost', 'late', 'dropped', 'malformed'] as const;
   const rows = STATUS_STAGES.filter((s) => st.stages[s] !== undefined).map((s) => [s, ...cols.map((c) => String(st.stages[s][c]))]);
-  const table = [['stage', ...cols], ...rows];
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
   lines.push('events');
-  for (const r of table) lines.push('  ' + r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
-  return lines.join('\n') + '\n';
+  const table = textTable([{ header: 'stage' }, ...cols.map((header) => ({ header, align: 'right' as const }))], rows, { indent: '  ' });
+  return terminalText(lines.join('\n')) + '\n' + table;
 }
 
 /**
@@ -91,13 +92,8 @@ export function register(program: Command): void {
     .command('status')
     .description('is the agent installed and running; its backend, rules and counters (from its status file)')
     .option('--state-dir <dir>', 'the agent state directory to read (default: the per-user one and the service one)')
-    .option('--format <format>', 'text | json', 'text')
-    .action((options: { stateDir?: string; format: string }) => {
-      if (options.format !== 'text' && options.format !== 'json') {
-        process.stderr.write(`vigil status: --format ${options.format}: expected text or json\n`);
-        process.exitCode = 2;
-        return;
-      }
+    .addOption(choiceOption('--format <format>', 'output format', ['text', 'json'], 'text'))
+    .action((options: { stateDir?: string; format: 'text' | 'json' }) => {
       const now = Date.now();
       const report = statusReport(options.stateDir, now);
       process.stdout.write(options.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatStatusText(report, now));

@@ -26,6 +26,7 @@ const COMMON_FIELDS = [
   'event.module', 'event.sequence',
   'host.id', 'host.name', 'host.hostname', 'host.architecture', 'host.os.type', 'host.os.family', 'host.os.kernel',
   'host.os.name', 'host.os.platform', 'host.os.version', 'host.os.full',
+  'host.ip', 'host.mac', 'host.domain',
   'agent.id', 'agent.type', 'agent.version',
   'user.id', 'user.name', 'group.id', 'group.name',
   'process.entity_id', 'process.pid', 'process.name', 'process.executable', 'process.command_line',

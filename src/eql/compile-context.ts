@@ -9,7 +9,7 @@ export type Condition = (event: EcsEvent) => boolean | null;
 /** Per-query compile state: options, the shared getter cache and the fields the query reads. */
 export class CompileContext {
   readonly fields = new Set<string>();
-  private readonly getters = new Map<string, FieldGetter>();
+  readonly #getters = new Map<string, FieldGetter>();
 
   constructor(
     readonly text: string,
@@ -19,10 +19,10 @@ export class CompileContext {
 
   getter(path: string): FieldGetter {
     this.fields.add(path);
-    let g = this.getters.get(path);
+    let g = this.#getters.get(path);
     if (g === undefined) {
       g = compileFieldGetter(path);
-      this.getters.set(path, g);
+      this.#getters.set(path, g);
     }
     return g;
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EcsEvent, EcsObject } from '../ecs/ecs-event.js';
+import type { HostFacts } from '../collectors/host-facts.js';
 import type { HostIdentity } from '../collectors/host-identity.js';
 import type {
   RawAccept, RawConnect, RawDisconnect, RawEvent, RawEventKind, RawExec, RawExit, RawFile, RawFork, RawSnapshot,
@@ -28,6 +29,8 @@ export const ECS_VERSION = '8.17.0';
 
 export interface NormalizerOptions {
   readonly host: HostIdentity;
+  /** The current host facts (host.ip, host.mac, ...), refreshed elsewhere; absent: identity fields only. */
+  readonly hostFacts?: () => HostFacts | null;
   readonly agent: AgentInfo;
   /** Resolves uid/gid to names when the collector does not (default: /etc/passwd + /etc/group). */
   readonly users?: UserDirectory;
@@ -98,7 +101,7 @@ export class Normalizer {
     });
     this.tracker = new ProcessTracker(this.cache, entityIdFor(options.host.hostId, options.host.bootId), options.host);
     this.#users = options.users ?? new PasswdUserDirectory();
-    this.#host = hostFields(options.host);
+    this.#host = hostFields(options.host, options.hostFacts);
     this.#agent = agentFields(options.agent);
     this.#now = options.nowMs ?? Date.now;
     this.#idPrefix = randomBytes(9).toString('base64');

@@ -26,7 +26,6 @@ export const RULE_DIAGNOSTIC_CODES = [
   /** `rules check` only: the rule's evaluation of a hostile probe event exceeds the agent's per-rule budget. */
   'RULE_OVER_BUDGET',
 ] as const;
-export type RuleDiagnosticCode = (typeof RULE_DIAGNOSTIC_CODES)[number];
 
 /** Renders `file:line:column: CODE message`, the shape editors and CI logs understand. */
 export function formatDiagnostic(d: RuleDiagnostic): string {

@@ -10,7 +10,7 @@ import { RuleIndex, type Candidates, type RuleIndexOptions } from './rule-index.
  */
 export class RuleSet {
   readonly index: RuleIndex;
-  private readonly ids: ReadonlyMap<string, LoadedRule>;
+  readonly #ids: ReadonlyMap<string, LoadedRule>;
 
   constructor(
     readonly rules: readonly LoadedRule[],
@@ -19,7 +19,7 @@ export class RuleSet {
     indexOptions: RuleIndexOptions = {},
   ) {
     this.index = new RuleIndex(rules, indexOptions);
-    this.ids = new Map(rules.map((r) => [r.meta.id, r]));
+    this.#ids = new Map(rules.map((r) => [r.meta.id, r]));
   }
 
   /** Loads every rule under `paths` for the host OS (`{os}`), skipping rules meant for other systems. */
@@ -34,7 +34,7 @@ export class RuleSet {
   }
 
   byId(id: string): LoadedRule | undefined {
-    return this.ids.get(id);
+    return this.#ids.get(id);
   }
 }
 

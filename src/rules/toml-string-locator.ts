@@ -162,7 +162,7 @@ class Scanner {
         continue;
       }
       if (basic && c === '\\') {
-        this.readEscape(out, offsets, triple);
+        this.#readEscape(out, offsets, triple);
         continue;
       }
       if (!triple && c === '\n') break; // unterminated single-line string: stop at the line end
@@ -174,7 +174,7 @@ class Scanner {
     return { value: out.join(''), offsets };
   }
 
-  private readEscape(out: string[], offsets: number[], multiline: boolean): void {
+  #readEscape(out: string[], offsets: number[], multiline: boolean): void {
     const s = this.s;
     const at = this.i;
     const e = s[at + 1];

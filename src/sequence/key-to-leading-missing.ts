@@ -12,40 +12,40 @@ interface LeadingTimes {
 }
 
 export class KeyToLeadingMissing {
-  private readonly map = new Map<string, LeadingTimes>();
+  readonly #map = new Map<string, LeadingTimes>();
   evicted = 0;
 
   constructor(private readonly cap: number) {}
 
   get size(): number {
-    return this.map.size;
+    return this.#map.size;
   }
 
   add(key: string, ts: number): void {
-    const cur = this.map.get(key);
+    const cur = this.#map.get(key);
     if (cur !== undefined) {
-      this.map.delete(key);
+      this.#map.delete(key);
       if (ts > cur.last) {
         cur.previous = cur.last;
         cur.last = ts;
       } else if (ts < cur.last && (cur.previous === null || ts > cur.previous)) {
         cur.previous = ts;
       }
-      this.map.set(key, cur);
+      this.#map.set(key, cur);
       return;
     }
-    this.map.set(key, { last: ts, previous: null });
+    this.#map.set(key, { last: ts, previous: null });
     // Eviction rule: least recently updated key first.
-    while (this.map.size > this.cap) {
-      const oldest = this.map.keys().next().value as string;
-      this.map.delete(oldest);
+    while (this.#map.size > this.cap) {
+      const oldest = this.#map.keys().next().value as string;
+      this.#map.delete(oldest);
       this.evicted++;
     }
   }
 
   /** The latest recorded timestamp strictly before `ts`, or null. */
   before(key: string, ts: number): number | null {
-    const cur = this.map.get(key);
+    const cur = this.#map.get(key);
     if (cur === undefined) return null;
     if (cur.last < ts) return cur.last;
     return cur.previous !== null && cur.previous < ts ? cur.previous : null;
@@ -53,13 +53,13 @@ export class KeyToLeadingMissing {
 
   /** Drops keys whose latest timestamp is older than `minTs`. */
   expire(minTs: number): void {
-    for (const [key, t] of this.map) {
+    for (const [key, t] of this.#map) {
       if (t.last >= minTs) break;
-      this.map.delete(key);
+      this.#map.delete(key);
     }
   }
 
   clear(): void {
-    this.map.clear();
+    this.#map.clear();
   }
 }

@@ -3,7 +3,7 @@ import type { Sequence } from './sequence.js';
 
 /** Join key -> one SequenceGroup per stage (the partial sequences of that key waiting at that stage). */
 export class KeyToSequences {
-  private readonly map = new Map<string, (SequenceGroup | undefined)[]>();
+  readonly #map = new Map<string, (SequenceGroup | undefined)[]>();
 
   constructor(
     private readonly stages: number,
@@ -12,22 +12,22 @@ export class KeyToSequences {
 
   /** Number of keys with at least one partial sequence. */
   get keys(): number {
-    return this.map.size;
+    return this.#map.size;
   }
 
   groupIfPresent(stage: number, key: string): SequenceGroup | undefined {
-    return this.map.get(key)?.[stage];
+    return this.#map.get(key)?.[stage];
   }
 
   groupsIfPresent(key: string): readonly (SequenceGroup | undefined)[] | undefined {
-    return this.map.get(key);
+    return this.#map.get(key);
   }
 
   add(stage: number, sequence: Sequence, dropped: Sequence[]): void {
-    let groups = this.map.get(sequence.keyId);
+    let groups = this.#map.get(sequence.keyId);
     if (groups === undefined) {
       groups = new Array<SequenceGroup | undefined>(this.stages);
-      this.map.set(sequence.keyId, groups);
+      this.#map.set(sequence.keyId, groups);
     }
     let group = groups[stage];
     if (group === undefined) {
@@ -39,11 +39,11 @@ export class KeyToSequences {
 
   /** Drops an emptied group, and the key once all its groups are empty (the key space is large). */
   prune(stage: number, key: string): void {
-    const groups = this.map.get(key);
+    const groups = this.#map.get(key);
     if (groups === undefined) return;
     if (groups[stage]?.isEmpty()) groups[stage] = undefined;
     for (const g of groups) if (g !== undefined) return;
-    this.map.delete(key);
+    this.#map.delete(key);
   }
 
   /** Removes a sequence from the group of its current stage (expiry, eviction). */
@@ -55,10 +55,10 @@ export class KeyToSequences {
   }
 
   *allGroups(): Iterable<SequenceGroup> {
-    for (const groups of this.map.values()) for (const g of groups) if (g !== undefined) yield g;
+    for (const groups of this.#map.values()) for (const g of groups) if (g !== undefined) yield g;
   }
 
   clear(): void {
-    this.map.clear();
+    this.#map.clear();
   }
 }

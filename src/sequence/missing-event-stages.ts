@@ -16,9 +16,9 @@ import type { StagePlan } from './stage-plan.js';
  * Verdicts go to `report` (accepted) or are counted in `rejectedMissing`.
  */
 export class MissingEventStages {
-  private readonly leadingMissing: KeyToLeadingMissing;
-  private readonly pending = new PendingTrailing();
-  private readonly due: Sequence[] = [];
+  readonly #leadingMissing: KeyToLeadingMissing;
+  readonly #pending = new PendingTrailing();
+  readonly #due: Sequence[] = [];
 
   constructor(
     private readonly plan: StagePlan,
@@ -29,37 +29,37 @@ export class MissingEventStages {
     private readonly stats: MatcherStats,
     private readonly report: (s: Sequence) => void,
   ) {
-    this.leadingMissing = new KeyToLeadingMissing(maxLeadingKeys);
+    this.#leadingMissing = new KeyToLeadingMissing(maxLeadingKeys);
   }
 
   get pendingCount(): number {
-    return this.pending.size;
+    return this.#pending.size;
   }
 
   get leadingKeys(): number {
-    return this.leadingMissing.size;
+    return this.#leadingMissing.size;
   }
 
   /** A sequence starts: remember the latest leading missing event of its key strictly before it. */
   onStart(s: Sequence, key: string, ts: number): void {
-    if (this.plan.hasLeading) s.leadingTs = this.leadingMissing.before(key, ts);
+    if (this.plan.hasLeading) s.leadingTs = this.#leadingMissing.before(key, ts);
   }
 
   /** An event matched missing-event `stage` with this key. */
   onMissingEvent(stage: number, key: string, ts: number, keyToSequences: KeyToSequences): void {
     const role = this.plan.role[stage];
     if (role === 'leading') {
-      this.leadingMissing.add(key, ts);
-      this.stats.evictedLeadingKeys = this.leadingMissing.evicted;
+      this.#leadingMissing.add(key, ts);
+      this.stats.evictedLeadingKeys = this.#leadingMissing.evicted;
       return;
     }
     if (role === 'trailing') {
-      for (const s of this.pending.forKey(key)) {
+      for (const s of this.#pending.forKey(key)) {
         if (!(s.lastTs < ts)) continue;
         // The first trailing event after the last positive match decides the verdict.
         s.trailingTs = ts;
-        this.pending.resolved();
-        this.decide(s);
+        this.#pending.resolved();
+        this.#decide(s);
       }
       return;
     }
@@ -71,14 +71,14 @@ export class MissingEventStages {
   /** Every positive stage matched: report, reject, or wait for a trailing verdict. */
   complete(s: Sequence): void {
     const plan = this.plan;
-    if (s.doomed) return this.reject(s);
-    if (!plan.hasTrailing) return plan.hasLeading ? this.decide(s) : this.report(s);
+    if (s.doomed) return this.#reject(s);
+    if (!plan.hasTrailing) return plan.hasLeading ? this.#decide(s) : this.report(s);
     if (plan.hasLeading && s.leadingTs === null) return this.report(s);
     s.deadline = trailingDeadline(plan, this.maxspanMs, this.horizonMs, s);
-    this.pending.add(s);
+    this.#pending.add(s);
     // Eviction rule: over the cap, the pending sequence with the earliest deadline is dropped first.
-    while (this.pending.size > this.cap) {
-      const oldest = this.pending.evictEarliest();
+    while (this.#pending.size > this.cap) {
+      const oldest = this.#pending.evictEarliest();
       if (oldest === undefined) break;
       oldest.state = 'dead';
       this.stats.evicted++;
@@ -87,32 +87,32 @@ export class MissingEventStages {
 
   /** The clock moved to `now`: leading times past the horizon go; trailing verdicts that fell due are decided. */
   advance(now: number): void {
-    if (this.horizonMs !== Infinity) this.leadingMissing.expire(now - this.horizonMs);
-    if (this.pending.size === 0) return;
-    this.pending.due(now, this.due);
-    this.decideDue();
+    if (this.horizonMs !== Infinity) this.#leadingMissing.expire(now - this.horizonMs);
+    if (this.#pending.size === 0) return;
+    this.#pending.due(now, this.#due);
+    this.#decideDue();
   }
 
   /** End of stream: no trailing event will come. */
   drain(): void {
-    this.pending.drain(this.due);
-    this.decideDue();
+    this.#pending.drain(this.#due);
+    this.#decideDue();
   }
 
-  private decideDue(): void {
-    for (const s of this.due) {
-      this.pending.resolved();
-      this.decide(s);
+  #decideDue(): void {
+    for (const s of this.#due) {
+      this.#pending.resolved();
+      this.#decide(s);
     }
-    this.due.length = 0;
+    this.#due.length = 0;
   }
 
-  private decide(s: Sequence): void {
+  #decide(s: Sequence): void {
     if (missingVerdict(this.plan, this.maxspanMs, s)) this.report(s);
-    else this.reject(s);
+    else this.#reject(s);
   }
 
-  private reject(s: Sequence): void {
+  #reject(s: Sequence): void {
     s.state = 'dead';
     this.stats.rejectedMissing++;
   }

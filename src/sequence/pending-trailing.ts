@@ -8,52 +8,52 @@ import type { Sequence } from './sequence.js';
  * Resolved sequences leave both lazily (their state is no longer 'pending').
  */
 export class PendingTrailing {
-  private readonly keyToPending = new Map<string, Sequence[]>();
-  private readonly byDeadline = new DeadlineHeap();
-  private live = 0;
+  readonly #keyToPending = new Map<string, Sequence[]>();
+  readonly #byDeadline = new DeadlineHeap();
+  #live = 0;
 
   get size(): number {
-    return this.live;
+    return this.#live;
   }
 
   add(s: Sequence): void {
     s.state = 'pending';
-    let list = this.keyToPending.get(s.keyId);
+    let list = this.#keyToPending.get(s.keyId);
     if (list === undefined) {
       list = [];
-      this.keyToPending.set(s.keyId, list);
+      this.#keyToPending.set(s.keyId, list);
     }
     list.push(s);
-    this.byDeadline.push(s);
-    this.live++;
+    this.#byDeadline.push(s);
+    this.#live++;
   }
 
   /** The pending sequences of a key (still pending ones only). */
   forKey(key: string): readonly Sequence[] {
-    const list = this.keyToPending.get(key);
+    const list = this.#keyToPending.get(key);
     if (list === undefined) return [];
     const alive = list.filter((s) => s.state === 'pending');
-    if (alive.length === 0) this.keyToPending.delete(key);
-    else if (alive.length !== list.length) this.keyToPending.set(key, alive);
+    if (alive.length === 0) this.#keyToPending.delete(key);
+    else if (alive.length !== list.length) this.#keyToPending.set(key, alive);
     return alive;
   }
 
   /** Marks a sequence resolved (the caller sets its final state). */
   resolved(): void {
-    this.live--;
+    this.#live--;
   }
 
   /** Removes and returns pending sequences whose deadline is strictly before `watermark`. */
   due(watermark: number, out: Sequence[]): void {
     for (;;) {
-      const top = this.byDeadline.peek();
+      const top = this.#byDeadline.peek();
       if (top === undefined) return;
       if (top.state !== 'pending') {
-        this.byDeadline.pop();
+        this.#byDeadline.pop();
         continue;
       }
       if (!(top.deadline < watermark)) return;
-      this.byDeadline.pop();
+      this.#byDeadline.pop();
       out.push(top);
     }
   }
@@ -61,10 +61,10 @@ export class PendingTrailing {
   /** Removes and returns the pending sequence with the earliest deadline (cap eviction). */
   evictEarliest(): Sequence | undefined {
     for (;;) {
-      const top = this.byDeadline.pop();
+      const top = this.#byDeadline.pop();
       if (top === undefined) return undefined;
       if (top.state === 'pending') {
-        this.live--;
+        this.#live--;
         return top;
       }
     }
@@ -74,10 +74,10 @@ export class PendingTrailing {
   drain(out: Sequence[]): void {
     this.due(Infinity, out);
     for (;;) {
-      const top = this.byDeadline.pop();
+      const top = this.#byDeadline.pop();
       if (top === undefined) break;
       if (top.state === 'pending') out.push(top);
     }
-    this.keyToPending.clear();
+    this.#keyToPending.clear();
   }
 }

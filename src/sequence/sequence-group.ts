@@ -10,21 +10,21 @@ import type { Sequence } from './sequence.js';
  * than one entry, and `cap` bounds that (oldest dropped first).
  */
 export class SequenceGroup {
-  private readonly items: Sequence[] = [];
+  readonly #items: Sequence[] = [];
 
   constructor(private readonly cap: number) {}
 
   get size(): number {
-    return this.items.length;
+    return this.#items.length;
   }
 
   isEmpty(): boolean {
-    return this.items.length === 0;
+    return this.#items.length === 0;
   }
 
   /** Inserts in ordinal order; returns the entries dropped (superseded, or over the cap). */
   add(sequence: Sequence, dropped: Sequence[]): void {
-    const items = this.items;
+    const items = this.#items;
     let i = items.length;
     while (i > 0 && ordinalBefore(sequence.lastTs, sequence.lastSeq, items[i - 1]!.lastTs, items[i - 1]!.lastSeq)) i--;
     if (i === items.length) {
@@ -43,7 +43,7 @@ export class SequenceGroup {
    * pushed to `dropped`. Returns undefined (and removes nothing) when no entry is before.
    */
   trimBefore(ts: number, seq: number, dropped: Sequence[]): Sequence | undefined {
-    const items = this.items;
+    const items = this.#items;
     let i = items.length - 1;
     while (i >= 0 && !ordinalBefore(items[i]!.lastTs, items[i]!.lastSeq, ts, seq)) i--;
     if (i < 0) return undefined;
@@ -55,15 +55,15 @@ export class SequenceGroup {
 
   /** Removes one entry (expiry, eviction). */
   remove(sequence: Sequence): boolean {
-    const i = this.items.indexOf(sequence);
+    const i = this.#items.indexOf(sequence);
     if (i < 0) return false;
-    this.items.splice(i, 1);
+    this.#items.splice(i, 1);
     return true;
   }
 
   /** Removes every entry whose last match is at or before (ts, seq) (an `until` event). */
   removeUpTo(ts: number, seq: number, removed: Sequence[]): void {
-    const items = this.items;
+    const items = this.#items;
     let n = 0;
     while (n < items.length && !ordinalBefore(ts, seq, items[n]!.lastTs, items[n]!.lastSeq)) n++;
     for (let j = 0; j < n; j++) removed.push(items[j]!);
@@ -71,6 +71,6 @@ export class SequenceGroup {
   }
 
   entries(): readonly Sequence[] {
-    return this.items;
+    return this.#items;
   }
 }

@@ -9,58 +9,58 @@ import type { Sequence } from './sequence.js';
  * stays within about twice the live count.
  */
 export class StartOrderQueue {
-  private items: Sequence[] = [];
-  private head = 0;
+  #items: Sequence[] = [];
+  #head = 0;
 
   push(sequence: Sequence): void {
-    this.items.push(sequence);
+    this.#items.push(sequence);
   }
 
   /** The oldest live partial sequence, dropping dead entries on the way. */
   peek(): Sequence | undefined {
-    const items = this.items;
-    while (this.head < items.length) {
-      const s = items[this.head]!;
+    const items = this.#items;
+    while (this.#head < items.length) {
+      const s = items[this.#head]!;
       if (s.state === 'partial') return s;
-      items[this.head] = undefined as never;
-      this.head++;
+      items[this.#head] = undefined as never;
+      this.#head++;
     }
-    this.reset();
+    this.#reset();
     return undefined;
   }
 
   shift(): Sequence | undefined {
     const s = this.peek();
     if (s !== undefined) {
-      this.items[this.head] = undefined as never;
-      this.head++;
+      this.#items[this.#head] = undefined as never;
+      this.#head++;
     }
     return s;
   }
 
   /** Physical length, dead entries included (for the compaction rule and tests). */
   get length(): number {
-    return this.items.length - this.head;
+    return this.#items.length - this.#head;
   }
 
   /** Keeps the array within `2 * live + slack` entries. */
   compact(live: number, slack = 1024): void {
     if (this.length <= 2 * live + slack) return;
     const kept: Sequence[] = [];
-    for (let i = this.head; i < this.items.length; i++) {
-      const s = this.items[i]!;
+    for (let i = this.#head; i < this.#items.length; i++) {
+      const s = this.#items[i]!;
       if (s.state === 'partial') kept.push(s);
     }
-    this.items = kept;
-    this.head = 0;
+    this.#items = kept;
+    this.#head = 0;
   }
 
-  private reset(): void {
-    this.items = [];
-    this.head = 0;
+  #reset(): void {
+    this.#items = [];
+    this.#head = 0;
   }
 
   clear(): void {
-    this.reset();
+    this.#reset();
   }
 }

@@ -60,7 +60,7 @@ export function plistProblems(plan: InstallPlan): string[] {
     if (!f.path.endsWith('.plist') || typeof f.content !== 'string') continue;
     try {
       const parsed = parsePlist(f.content);
-      for (const p of parsed.problems) problems.push(`${f.path}:${p.line}: ${p.message}`);
+      for (const p of parsed.problems) problems.push(`${f.path}: ${p}`);
       for (const p of launchdJobProblems(parsed.value)) problems.push(`${f.path}: ${p}`);
     } catch (err) {
       problems.push(`${f.path}: ${(err as Error).message}`);

@@ -1,8 +1,8 @@
 import { posix } from 'node:path';
 import type { InstallContext } from './install-context.js';
 import type { InstallPlan, PlannedCommand, PlannedFile, UninstallPlan } from './install-plan.js';
-import { renderTemplateFile } from './render-template.js';
-import { xmlEscape } from './command-quote.js';
+import { build } from 'plist';
+import type { PlistDict } from './plist-validate.js';
 import { serviceConfigToml } from './service-config.js';
 
 export const LAUNCHD_AGENT_LABEL = 'dev.vigil.agent';
@@ -10,8 +10,9 @@ export const LAUNCHD_NOTIFY_LABEL = 'dev.vigil.notify';
 export const DAEMON_PLIST_PATH = `/Library/LaunchDaemons/${LAUNCHD_AGENT_LABEL}.plist`;
 export const AGENT_PLIST_PATH = `/Library/LaunchAgents/${LAUNCHD_NOTIFY_LABEL}.plist`;
 
-function programArguments(argv: readonly string[]): string {
-  return argv.map((a) => `    <string>${xmlEscape(a)}</string>`).join('\n');
+/** A job plist as launchd reads it (launchd.plist(5)), written by the plist library (escaping included). */
+function jobPlist(job: PlistDict): string {
+  return build(job) + '\n';
 }
 
 function macPaths(ctx: InstallContext) {
@@ -34,20 +35,34 @@ export function macosFiles(ctx: InstallContext): PlannedFile[] {
     },
     {
       path: DAEMON_PLIST_PATH,
-      content: renderTemplateFile(ctx.templateRoot, 'launchd/dev.vigil.agent.plist.in', {
-        label: LAUNCHD_AGENT_LABEL,
-        programArguments: programArguments([ctx.nodePath, ctx.cliPath, 'run', '--config', paths.config]),
-        stateDir: xmlEscape(ctx.stateDir),
-        logsDir: xmlEscape(ctx.logsDir),
+      // The agent, as root. KeepAlive restarts it whenever it exits; ThrottleInterval spaces the restarts.
+      content: jobPlist({
+        Label: LAUNCHD_AGENT_LABEL,
+        ProgramArguments: [ctx.nodePath, ctx.cliPath, 'run', '--config', paths.config],
+        EnvironmentVariables: { VIGIL_STATE_DIR: ctx.stateDir },
+        WorkingDirectory: ctx.stateDir,
+        RunAtLoad: true,
+        KeepAlive: true,
+        ThrottleInterval: 10,
+        Umask: 0o027,
+        ProcessType: 'Adaptive',
+        StandardOutPath: posix.join(ctx.logsDir, 'agent.log'),
+        StandardErrorPath: posix.join(ctx.logsDir, 'agent.log'),
       }),
       mode: 0o644,
       description: 'LaunchDaemon: the agent, as root, at boot, restarted when it exits',
     },
     {
       path: AGENT_PLIST_PATH,
-      content: renderTemplateFile(ctx.templateRoot, 'launchd/dev.vigil.notify.plist.in', {
-        label: LAUNCHD_NOTIFY_LABEL,
-        programArguments: programArguments([ctx.nodePath, ctx.cliPath, 'notify', '--db', paths.db]),
+      // Notifications in each user's GUI session; it reads the agent's alert database read-only.
+      content: jobPlist({
+        Label: LAUNCHD_NOTIFY_LABEL,
+        ProgramArguments: [ctx.nodePath, ctx.cliPath, 'notify', '--db', paths.db],
+        LimitLoadToSessionType: 'Aqua',
+        RunAtLoad: true,
+        KeepAlive: { SuccessfulExit: false },
+        ThrottleInterval: 30,
+        ProcessType: 'Interactive',
       }),
       mode: 0o644,
       description: 'LaunchAgent: desktop notifications in every GUI session',

@@ -54,8 +54,8 @@ test('alerts list --format json prints one JSON array, newest first, and filters
   const rule = JSON.parse(vigil('alerts', 'list', '--db', db, '--format', 'json', '--rule', 'GenAI').stdout) as Array<{ id: number }>;
   assert.deepEqual(rule.map((a) => a.id), [ids[2], ids[0]]);
   const bad = vigil('alerts', 'list', '--db', db, '--state', 'bogus');
-  assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /--state must be one of open, acknowledged, closed/);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /'--state <s>' argument 'bogus' is invalid\. Allowed choices are open, acknowledged, closed/);
 });
 
 test('alerts list (table) fits the terminal width', () => {
@@ -158,6 +158,6 @@ test('alerts hunt runs EQL over the stored events: event queries, sequences, pip
   assert.equal(none.stdout, '');
   assert.match(none.stderr, /no matches in 1 alert$/m);
   const bad = vigil('alerts', 'hunt', '--db', db, 'network where bogus(');
-  assert.equal(bad.status, 1);
+  assert.equal(bad.status, 2);
   assert.match(bad.stderr, /line 1, column \d+/);
 });

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { dedupKey } from '../../src/alerts/dedup-key.js';
 import { parseSince } from '../../src/alerts/parse-since.js';
 import { severityNumber } from '../../src/alerts/severity.js';
-import { textTable } from '../../src/alerts/text-table.js';
 import { readerDatabasePath, SYSTEM_DATABASE_PATH, userDatabasePath } from '../../src/cli/default-paths.js';
 import { sampleMatch, SEED_RULE } from './sample-match.js';
 
@@ -40,15 +39,6 @@ test('parseSince: durations and ISO dates; errors name the value', () => {
 
 test('severity numbers follow Elastic\'s bands; unknown is medium', () => {
   assert.deepEqual(['low', 'medium', 'HIGH', 'critical', 'weird'].map(severityNumber), [21, 47, 73, 99, 47]);
-});
-
-test('textTable fits the width, cuts flexible columns with an ellipsis, removes control characters', () => {
-  const t = textTable([{ header: 'ID' }, { header: 'NAME', flex: true }, { header: 'CMD', flex: true }], [['1', 'short', 'x'.repeat(200)], ['22', 'a\nb', 'y']], 40);
-  const lines = t.trimEnd().split('\n');
-  assert.equal(lines.length, 3);
-  for (const l of lines) assert.ok(l.length <= 40, l);
-  assert.match(lines[1]!, /^1 {3}short  x+…$/);
-  assert.match(lines[2]!, /^22  a b {4}y$/);
 });
 
 test('default database paths: XDG_STATE_HOME, else ~/.local/state; readers fall back to the service database', () => {

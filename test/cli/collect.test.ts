@@ -49,14 +49,14 @@ for (const backend of ['procfs', 'auto'] as const) {
 }
 
 const badArgs: Array<[string[], RegExp]> = [
-  [['--backend', 'kprobe'], /--backend: expected one of auto, ebpf, procfs/],
-  [['--output', 'csv'], /--output: expected one of ndjson/],
-  [['--duration', '-1'], /--duration: expected a positive number/],
+  [['--backend', 'kprobe'], /'--backend <name>' argument 'kprobe' is invalid\. Allowed choices are auto, ebpf, procfs/],
+  [['--output', 'csv'], /'--output <format>' argument 'csv' is invalid\. Allowed choices are ndjson/],
+  [['--duration', '-1'], /'--duration <seconds>' argument '-1' is invalid\. expected a positive number/],
 ];
 for (const [args, message] of badArgs) {
   test(`vigil collect rejects ${args.join(' ')}`, () => {
     const r = spawnSync(process.execPath, [cli, 'collect', ...args], { encoding: 'utf8', timeout: 30000 });
-    assert.notEqual(r.status, 0);
+    assert.equal(r.status, 2);
     assert.match(r.stderr, message);
     assert.equal(r.stdout, '');
   });

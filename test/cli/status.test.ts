@@ -105,7 +105,7 @@ test('vigil status without a status file says the agent has not run, and bad fil
 test('vigil status rejects an unknown format', () => {
   const r = spawnSync(process.execPath, [cli, 'status', '--format', 'yaml'], { encoding: 'utf8' });
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /--format yaml: expected text or json/);
+  assert.match(r.stderr, /'--format <format>' argument 'yaml' is invalid\. Allowed choices are text, json/);
 });
 
 test('a status file the user may not read is reported as such (exit 4), not as a stopped agent', { skip: process.geteuid?.() !== 0 ? 'needs root (to drop to uid 65534)' : false }, (t) => {

@@ -7,6 +7,7 @@ import type { EcsEvent, EcsValue } from '../../src/ecs/ecs-event.js';
 import { TELEMETRY_COVERAGE } from '../../src/ecs/emitted-fields.js';
 import { OS_TYPES } from '../../src/ecs/ecs-event.js';
 import { FILE_ACTIONS, type RawEvent } from '../../src/collectors/raw-event.js';
+import type { HostFacts } from '../../src/collectors/host-facts.js';
 import { fixtureEtc, makeNormalizer, proc, T0 } from '../normalize/normalize-fixtures.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -97,10 +98,13 @@ function everyKind(): RawEvent[] {
   ];
 }
 
+/** Host facts as systeminformation reads them on a host with a domain (host-facts.ts). */
+const HOST_FACTS: HostFacts = { ip: ['192.0.2.10', '2001:db8::10'], mac: ['02-00-5E-00-53-01'], domain: 'corp.example', os: {} };
+
 function emitted(): EcsEvent[] {
   const etc = fixtureEtc();
   try {
-    const n = makeNormalizer(etc.dir);
+    const n = makeNormalizer(etc.dir, { hostFacts: () => HOST_FACTS });
     return everyKind().map((r) => n.normalize(r)).filter((d): d is EcsEvent => d !== null);
   } finally {
     etc.dispose();

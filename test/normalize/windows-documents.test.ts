@@ -19,7 +19,7 @@ const get = (doc: EcsEvent | null | undefined, path: string): unknown => {
 };
 
 function windowsNormalizer(): Normalizer {
-  return new Normalizer({ host: { ...HOST, platform: 'windows', os: { type: 'windows', family: 'windows', kernel: '10.0.22631', name: 'Windows 11 Pro', platform: 'windows', version: '10.0.22631', full: 'Windows 11 Pro 23H2' } }, agent: { id: '00000000-0000-5000-8000-000000000002', version: '0.1.0' }, users: NO_DIRECTORY, nowMs: () => T0 });
+  return new Normalizer({ host: { ...HOST, platform: 'windows', os: { type: 'windows', family: 'windows', kernel: '10.0.22631', name: 'Windows 11 Pro', platform: 'windows', version: '10.0.22631', full: 'Windows 11 Pro 23H2' } }, hostFacts: () => ({ ip: ['192.0.2.20'], mac: ['02-00-5E-00-53-02'], domain: 'corp.example', os: {} }), agent: { id: '00000000-0000-5000-8000-000000000002', version: '0.1.0' }, users: NO_DIRECTORY, nowMs: () => T0 });
 }
 
 const EXPLORER = 'C:\\Windows\\explorer.exe';

@@ -46,13 +46,13 @@ test('owner ledger: the heaviest owner is found as counts rise and fall', () => 
   const b = [seq('b'), seq('b')];
   for (const s of [...a, ...b]) ledger.enter(s, true);
   assert.equal(ledger.victim(), a[0]);
-  ledger.leave(a[0]);
-  (a[0] as { state: string }).state = 'dead';
-  ledger.leave(a[1]);
-  (a[1] as { state: string }).state = 'dead';
+  ledger.leave(a[0]!);
+  (a[0]! as { state: string }).state = 'dead';
+  ledger.leave(a[1]!);
+  (a[1]! as { state: string }).state = 'dead';
   assert.equal(ledger.victim(), b[0]);
   assert.deepEqual(ledger.counts(), [['b', 2], ['a', 1]]);
-  for (const s of [a[2], ...b]) ledger.leave(s);
+  for (const s of [a[2]!, ...b]) ledger.leave(s);
   assert.equal(ledger.size, 0);
   assert.equal(ledger.victim(), undefined);
 });

@@ -186,6 +186,6 @@ test('install refuses a live install of another platform, and a bad --root', () 
   assert.equal(bad.code, 1);
   assert.match(bad.err, /SVC_BAD_ROOT/);
   const platform = vigilCli('install', '--dry-run', '--platform', 'beos');
-  assert.equal(platform.code, 1);
-  assert.match(platform.err, /--platform beos: expected one of linux, macos, windows/);
+  assert.equal(platform.code, 2, 'a usage error');
+  assert.match(platform.err, /'--platform <platform>' argument 'beos' is invalid\. Allowed choices are linux, macos, windows/);
 });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { installContext } from '../../src/service/install-context.js';
 import { windowsInstallPlan, windowsUninstallPlan } from '../../src/service/windows-plan.js';
 import { windowsCommand } from '../../src/service/command-quote.js';
-import { parseXml, type XmlElement } from '../../src/service/xml-parse.js';
+import { parseXml, type XmlElement } from '../helpers/xml-parse.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const ctx = installContext({ platform: 'windows', packageRoot: root });

@@ -3,7 +3,7 @@
  * before dying starts again from `initialMs`.
  */
 export class EbpfBackoff {
-  private attempt = 0;
+  #attempt = 0;
 
   constructor(
     private readonly initialMs = 250,
@@ -13,9 +13,9 @@ export class EbpfBackoff {
 
   /** The delay before the next restart, given how long the helper that just died had been running. */
   next(ranForMs: number): number {
-    if (ranForMs >= this.resetAfterMs) this.attempt = 0;
-    const delay = Math.min(this.maxMs, this.initialMs * 2 ** this.attempt);
-    this.attempt = Math.min(this.attempt + 1, 30);
+    if (ranForMs >= this.resetAfterMs) this.#attempt = 0;
+    const delay = Math.min(this.maxMs, this.initialMs * 2 ** this.#attempt);
+    this.#attempt = Math.min(this.#attempt + 1, 30);
     return delay;
   }
 }

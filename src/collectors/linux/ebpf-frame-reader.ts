@@ -14,59 +14,59 @@ export interface Frame {
  * collector restarts the helper).
  */
 export class EbpfFrameReader {
-  private carry: Buffer = Buffer.alloc(256 * 1024);
-  private carried = 0;
-  private consumed = 0;
+  #carry: Buffer = Buffer.alloc(256 * 1024);
+  #carried = 0;
+  #consumed = 0;
 
   /** Stream bytes consumed (framed) so far. */
   get offset(): number {
-    return this.consumed;
+    return this.#consumed;
   }
 
   push(chunk: Buffer, onFrame: (frame: Frame) => void): void {
-    if (this.carried === 0) {
-      const used = this.parse(chunk, chunk.length, onFrame);
-      if (used < chunk.length) this.keep(chunk.subarray(used));
+    if (this.#carried === 0) {
+      const used = this.#parse(chunk, chunk.length, onFrame);
+      if (used < chunk.length) this.#keep(chunk.subarray(used));
       return;
     }
-    this.keep(chunk);
-    const used = this.parse(this.carry, this.carried, onFrame);
-    this.carry.copy(this.carry, 0, used, this.carried);
-    this.carried -= used;
+    this.#keep(chunk);
+    const used = this.#parse(this.#carry, this.#carried, onFrame);
+    this.#carry.copy(this.#carry, 0, used, this.#carried);
+    this.#carried -= used;
   }
 
   /** Calls onFrame for each whole frame in buf[0, end); returns the bytes used. */
-  private parse(buf: Buffer, end: number, onFrame: (frame: Frame) => void): number {
+  #parse(buf: Buffer, end: number, onFrame: (frame: Frame) => void): number {
     let at = 0;
     while (end - at >= FRAME_HEADER_BYTES) {
       const magic = buf.readUInt32LE(at);
       if (magic !== FRAME_MAGIC) {
-        throw new EbpfFrameError('VG_EBPF_BAD_MAGIC', this.consumed, `magic 0x${magic.toString(16)}`);
+        throw new EbpfFrameError('VG_EBPF_BAD_MAGIC', this.#consumed, `magic 0x${magic.toString(16)}`);
       }
       const version = buf.readUInt16LE(at + 4);
       if (version !== FRAME_VERSION) {
-        throw new EbpfFrameError('VG_EBPF_BAD_VERSION', this.consumed, `helper speaks version ${version}, expected ${FRAME_VERSION}`);
+        throw new EbpfFrameError('VG_EBPF_BAD_VERSION', this.#consumed, `helper speaks version ${version}, expected ${FRAME_VERSION}`);
       }
       const length = buf.readUInt32LE(at + 8);
       if (length > FRAME_MAX_PAYLOAD) {
-        throw new EbpfFrameError('VG_EBPF_FRAME_TOO_LARGE', this.consumed, `payload ${length} bytes`);
+        throw new EbpfFrameError('VG_EBPF_FRAME_TOO_LARGE', this.#consumed, `payload ${length} bytes`);
       }
       if (end - at < FRAME_HEADER_BYTES + length) break;
       const payloadStart = at + FRAME_HEADER_BYTES;
       at = payloadStart + length;
-      this.consumed += FRAME_HEADER_BYTES + length;
+      this.#consumed += FRAME_HEADER_BYTES + length;
       onFrame({ kind: buf.readUInt16LE(payloadStart - 6), payload: buf.subarray(payloadStart, at) });
     }
     return at;
   }
 
-  private keep(bytes: Buffer): void {
-    if (this.carried + bytes.length > this.carry.length) {
-      const grown = Buffer.alloc(Math.max(this.carry.length * 2, this.carried + bytes.length));
-      this.carry.copy(grown, 0, 0, this.carried);
-      this.carry = grown;
+  #keep(bytes: Buffer): void {
+    if (this.#carried + bytes.length > this.#carry.length) {
+      const grown = Buffer.alloc(Math.max(this.#carry.length * 2, this.#carried + bytes.length));
+      this.#carry.copy(grown, 0, 0, this.#carried);
+      this.#carry = grown;
     }
-    bytes.copy(this.carry, this.carried);
-    this.carried += bytes.length;
+    bytes.copy(this.#carry, this.#carried);
+    this.#carried += bytes.length;
   }
 }

@@ -16,52 +16,52 @@ const STDERR_LINE_MAX = 2_000;
 /** One running vigil-ebpf process: spawned with pipes, stopped by closing stdin + SIGTERM, SIGKILL as a last resort. */
 export class EbpfHelperProcess {
   readonly startedAt = Date.now();
-  private readonly child: ChildProcess;
-  private readonly closed: Promise<void>;
-  private done = false;
+  readonly #child: ChildProcess;
+  readonly #closed: Promise<void>;
+  #done = false;
 
   constructor(path: string, args: readonly string[], handlers: EbpfHelperHandlers) {
-    this.child = spawn(path, [...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.#child = spawn(path, [...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderrCarry = '';
-    this.closed = new Promise((resolve) => {
+    this.#closed = new Promise((resolve) => {
       const finish = (code: number | null, signal: NodeJS.Signals | null, error?: Error): void => {
-        if (this.done) return;
-        this.done = true;
+        if (this.#done) return;
+        this.#done = true;
         if (stderrCarry !== '') handlers.onStderr(stderrCarry);
         handlers.onClose(code, signal, error);
         resolve();
       };
-      this.child.on('error', (error) => finish(null, null, error));
-      this.child.on('close', (code, signal) => finish(code, signal));
+      this.#child.on('error', (error) => finish(null, null, error));
+      this.#child.on('close', (code, signal) => finish(code, signal));
     });
-    this.child.stdout?.on('data', (chunk: Buffer) => handlers.onChunk(chunk));
-    this.child.stderr?.setEncoding('utf8');
-    this.child.stderr?.on('data', (text: string) => {
+    this.#child.stdout?.on('data', (chunk: Buffer) => handlers.onChunk(chunk));
+    this.#child.stderr?.setEncoding('utf8');
+    this.#child.stderr?.on('data', (text: string) => {
       const lines = (stderrCarry + text).split('\n');
       stderrCarry = (lines.pop() ?? '').slice(0, STDERR_LINE_MAX);
       for (const line of lines) if (line.trim() !== '') handlers.onStderr(line.slice(0, STDERR_LINE_MAX));
     });
     // The helper treats stdin EOF as "the agent is gone"; a write error here only means it already exited.
-    this.child.stdin?.on('error', () => undefined);
+    this.#child.stdin?.on('error', () => undefined);
   }
 
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.#child.pid;
   }
 
   /** Kills the helper without waiting (its close handler still runs). */
   kill(): void {
-    if (!this.done) this.child.kill('SIGKILL');
+    if (!this.#done) this.#child.kill('SIGKILL');
   }
 
   /** Asks the helper to detach and exit; resolves once it is gone and its output delivered. */
   async stop(): Promise<void> {
-    if (this.done) return this.closed;
-    this.child.stdin?.end();
-    this.child.kill('SIGTERM');
+    if (this.#done) return this.#closed;
+    this.#child.stdin?.end();
+    this.#child.kill('SIGTERM');
     const timer = setTimeout(() => this.kill(), STOP_GRACE_MS);
     try {
-      await this.closed;
+      await this.#closed;
     } finally {
       clearTimeout(timer);
     }

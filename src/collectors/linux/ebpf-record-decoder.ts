@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { RawAccept, RawConnect, RawDisconnect, RawEvent, RawExec, RawExit, RawFork, RawProcess } from '../raw-event.js';
-import { decodeIp } from './ebpf-ip.js';
+import { ipFromBytes } from '../ip-address.js';
 import type { EbpfHelperHello, EbpfHelperStats } from './ebpf-helper-info.js';
 import { AF_INET, AF_INET6, DISCONNECT_INBOUND, EXEC, EXIT, FRAME_KIND_CODES, HELLO, IPPROTO_UDP, NET, RECORD, STATS } from './ebpf-layout.js';
 import type { FrameKind } from './ebpf-layout.js';
@@ -143,8 +143,9 @@ export class EbpfRecordDecoder {
   private network(p: Buffer, kind: 'connect' | 'accept' | 'disconnect'): DecodedFrame {
     const familyCode = p.readUInt16LE(NET.family);
     if (familyCode !== AF_INET && familyCode !== AF_INET6) return { type: 'malformed', reason: `address family ${familyCode}` };
-    const localIp = decodeIp(familyCode, p, NET.saddr);
-    const remoteIp = decodeIp(familyCode, p, NET.daddr);
+    const width = familyCode === AF_INET ? 4 : 16;
+    const localIp = ipFromBytes(p.subarray(NET.saddr, NET.saddr + width));
+    const remoteIp = ipFromBytes(p.subarray(NET.daddr, NET.daddr + width));
     const local = { ip: localIp.ip, port: p.readUInt16LE(NET.sport) };
     const remote = { ip: remoteIp.ip, port: p.readUInt16LE(NET.dport) };
     const base = {

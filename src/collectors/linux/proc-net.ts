@@ -1,4 +1,5 @@
 import { endianness } from 'node:os';
+import { ipFromBytes } from '../ip-address.js';
 import { ProcParseError } from './proc-parse-error.js';
 import type { Transport } from '../raw-event.js';
 
@@ -33,29 +34,10 @@ function wordBytes(hex: string, out: number[]): void {
   out.push(...(LITTLE ? b.reverse() : b));
 }
 
-/** Formats 16 bytes as RFC 5952 text (IPv4-mapped addresses as ::ffff:a.b.c.d). */
-export function formatIpv6(bytes: readonly number[]): string {
-  const words: number[] = [];
-  for (let i = 0; i < 16; i += 2) words.push((bytes[i]! << 8) | bytes[i + 1]!);
-  if (words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff) {
-    return `::ffff:${bytes.slice(12).join('.')}`;
-  }
-  // Longest run (>= 2) of zero words, first one on ties.
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (words[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
-    i = j;
-  }
-  const hex = words.map((w) => w.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
-}
-
-/** Decodes `ADDR:PORT` from `/proc/net/{tcp,udp}` (8 hex digits) or `{tcp6,udp6}` (32 hex digits). */
+/**
+ * Decodes `ADDR:PORT` from `/proc/net/{tcp,udp}` (8 hex digits) or `{tcp6,udp6}` (32 hex digits). An IPv4-mapped
+ * address of a dual-stack socket (`::ffff:127.0.0.1` in tcp6) is IPv4, as the eBPF collector reports it.
+ */
 export function decodeProcNetAddress(text: string, offset = 0): { ip: string; port: number; family: 'ipv4' | 'ipv6' } {
   const m = /^([0-9A-Fa-f]{8}|[0-9A-Fa-f]{32}):([0-9A-Fa-f]{4})$/.exec(text);
   if (!m) throw new ProcParseError('PROC_NET_BAD_ADDRESS', `address ${JSON.stringify(text)}`, offset);
@@ -63,8 +45,7 @@ export function decodeProcNetAddress(text: string, offset = 0): { ip: string; po
   const port = parseInt(m[2]!, 16);
   const bytes: number[] = [];
   for (let i = 0; i < hex.length; i += 8) wordBytes(hex.slice(i, i + 8), bytes);
-  if (bytes.length === 4) return { ip: bytes.join('.'), port, family: 'ipv4' };
-  return { ip: formatIpv6(bytes), port, family: 'ipv6' };
+  return { ...ipFromBytes(bytes), port };
 }
 
 /** Parses one of `/proc/net/{tcp,tcp6,udp,udp6}`. The header line is checked; each row must have inode. */

@@ -43,7 +43,7 @@ export class ConnectionTracker {
   update(rows: readonly ProcNetRow[]): { opened: ConnectionVerdict[]; closed: ProcNetRow[] } {
     const listeners = new Set<string>();
     for (const r of rows) {
-      if (r.tcpState === 'listen') listeners.add(`${r.family}|${isWildcard(r.localIp) ? '*' : r.localIp}|${r.localPort}`);
+      if (r.tcpState === 'listen') listeners.add(`${isWildcard(r.localIp) ? '*' : r.localIp}|${r.localPort}`);
     }
     const opened: ConnectionVerdict[] = [];
     const present = new Set<number>();
@@ -55,10 +55,9 @@ export class ConnectionTracker {
       const entry = { row: r, reported: !this.#baseline };
       this.#remember(r.inode, entry);
       if (this.#baseline) continue;
-      // (an IPv4 peer of a dual-stack IPv6 listener shows up in tcp6 as ::ffff:a.b.c.d: same family, wildcard)
-      const accepted =
-        r.transport === 'tcp' &&
-        (listeners.has(`${r.family}|${r.localIp}|${r.localPort}`) || listeners.has(`${r.family}|*|${r.localPort}`));
+      // Keyed without the family: an IPv4 peer of a dual-stack listener on `::` is an IPv4 row (::ffff:a.b.c.d
+      // in tcp6 is decoded as IPv4), accepted by an IPv6 wildcard listener.
+      const accepted = r.transport === 'tcp' && (listeners.has(`${r.localIp}|${r.localPort}`) || listeners.has(`*|${r.localPort}`));
       if (accepted) opened.push({ kind: 'accept', row: r });
       else opened.push({ kind: 'connect', row: r, result: r.tcpState === 'syn_sent' ? -EINPROGRESS : 0 });
     }

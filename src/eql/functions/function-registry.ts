@@ -7,7 +7,7 @@ import { STRING_FUNCTIONS } from './string-functions.js';
 
 /** Function lookup by case-insensitive name. Registering a name twice throws. */
 export class FunctionRegistry {
-  private readonly byName = new Map<string, FunctionSpec>();
+  readonly #byName = new Map<string, FunctionSpec>();
 
   constructor(specs: readonly FunctionSpec[]) {
     for (const s of specs) this.register(s);
@@ -15,16 +15,16 @@ export class FunctionRegistry {
 
   register(spec: FunctionSpec): void {
     const key = spec.name.toLowerCase();
-    if (this.byName.has(key)) throw new Error(`EQL function registered twice: ${spec.name}`);
-    this.byName.set(key, spec);
+    if (this.#byName.has(key)) throw new Error(`EQL function registered twice: ${spec.name}`);
+    this.#byName.set(key, spec);
   }
 
   get(name: string): FunctionSpec | undefined {
-    return this.byName.get(name.toLowerCase());
+    return this.#byName.get(name.toLowerCase());
   }
 
   names(): string[] {
-    return [...this.byName.values()].map((s) => s.name);
+    return [...this.#byName.values()].map((s) => s.name);
   }
 }
 

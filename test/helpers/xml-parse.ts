@@ -1,5 +1,5 @@
 /**
- * A small, strict XML parser for the files Vigil generates (launchd plists, the Windows task XML): elements,
+ * A small, strict XML parser for the tests of the files Vigil generates (the Windows task XML): elements,
  * attributes, text, comments, the XML declaration and a DOCTYPE. Enough to prove a file well-formed and read
  * its structure; errors carry line and column. Not a general XML parser (no DTD internals, no CDATA).
  */
