@@ -29,6 +29,8 @@ const CPU_PROF = process.env['BENCH_CPU_PROF'];
 const nativeBuild = join(projectRoot, 'native', 'linux', 'build');
 const resultPath = join(projectRoot, 'bench', 'results', 'agent-vs-bpftrace.json');
 const program = join(nativeBuild, 'exec-nop');
+/** The agent's default [status] interval_s: the benchmark runs the shipped configuration. */
+const STATUS_INTERVAL_MS = 5000;
 
 /** The bare printer: what a one-line bpftrace exec monitor does, plus fork and exit as the agent sees them. */
 const BPFTRACE_SCRIPT = `
@@ -159,12 +161,10 @@ async function main(): Promise<void> {
   }
 
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-vs-bpftrace-'));
-  const configPath = join(dir, 'vigil.toml');
-  writeFileSync(configPath, '[status]\ninterval_s = 1\n');
   const scriptPath = join(dir, 'printer.bt');
   writeFileSync(scriptPath, BPFTRACE_SCRIPT);
-  const env = CPU_PROF !== undefined ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${CPU_PROF}` } : {};
-  const agent = await startAgent(['--config', configPath, '--db', join(dir, 'alerts.db'), '--state-dir', dir, '--backend', 'ebpf', '--log-format', 'json', '--no-notify'], { env });
+  const nodeArgs = CPU_PROF !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [];
+  const agent = await startAgent(['--db', join(dir, 'alerts.db'), '--state-dir', dir, '--backend', 'ebpf', '--log-format', 'json', '--no-notify'], { nodeArgs });
   let printer: BpftracePrinter | undefined;
   try {
     const agentPid = agent.child.pid!;
@@ -196,8 +196,8 @@ async function main(): Promise<void> {
       const seconds = (performance.now() - t0) / 1000;
       const agentRssMb = mb(statusKb(agentPid, 'VmRSS'));
       const bpftraceRssMb = mb(statusKb(btPid, 'VmRSS'));
-      // The tail: what the storm left in the reorder buffer is processed, status.json catches up.
-      await sleep(2500);
+      // The tail: what the storm left in the reorder buffer is processed, status.json (every 5 s) catches up.
+      await sleep(STATUS_INTERVAL_MS + 1000);
       const ticks2 = cpuTicks(agentPid);
       const status1 = readStatus(dir);
       const n = agentPids.length;

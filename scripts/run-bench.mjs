@@ -11,6 +11,7 @@ const BENCHES = [
   'rules-load',
   'alerts-insert',
   'normalize-loop',
+  'pipeline-loop',
   'eql-match',
   'sequence-seed',
   'exec-storm',

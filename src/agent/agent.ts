@@ -18,6 +18,7 @@ import { AlertNotifier } from '../notify/alert-notifier.js';
 import { NodeNotifierNotifier } from '../notify/node-notifier-notifier.js';
 import { RuleSet } from '../rules/rule-set.js';
 import type { AgentConfig } from './agent-config.js';
+import { DocumentDemand } from './document-demand.js';
 import { EventLog } from './event-log.js';
 import type { LogFn } from './logger.js';
 import { LostWindow } from './lost-window.js';
@@ -39,8 +40,20 @@ export interface AgentOptions {
 }
 
 const READ_TIMESTAMP = compileTimestampReader('@timestamp');
-/** Event time for the engine; an unreadable one becomes NaN, which the pipeline counts and skips. */
-export const eventTime = (event: EcsEvent): number => READ_TIMESTAMP(event) ?? Number.NaN;
+let lastEvent: EcsEvent | undefined;
+let lastTime = Number.NaN;
+/**
+ * Event time for the engine; an unreadable one becomes NaN, which the pipeline counts and skips. The reorder
+ * buffer and every sequence rule an event visits ask in turn: the answer for the last event is kept (the
+ * agent never changes a document's `@timestamp` once built).
+ */
+export const eventTime = (event: EcsEvent): number => {
+  if (event !== lastEvent) {
+    lastTime = READ_TIMESTAMP(event) ?? Number.NaN;
+    lastEvent = event;
+  }
+  return lastTime;
+};
 
 /**
  * The live clock. While the reorder buffer holds events the agent wakes when the earliest is due (at least
@@ -68,6 +81,7 @@ export class Agent {
   readonly #status: StatusFileWriter;
   readonly #started = new Date();
   readonly #normalizer: Normalizer;
+  readonly #demand: DocumentDemand;
   /** host.ip, host.mac, ...: read at start, then refreshed in the background (systeminformation). */
   readonly #hostFacts = new HostFactsSource();
   #collector: Collector | null = null;
@@ -107,6 +121,7 @@ export class Agent {
         : null;
     this.#alertLog = config.outputs.alerts_ndjson !== '' ? new NdjsonAlertLog(config.outputs.alerts_ndjson, { agentVersion: options.version }) : null;
     this.#eventLog = config.outputs.events_ndjson !== '' ? new EventLog(config.outputs.events_ndjson) : null;
+    this.#demand = new DocumentDemand(this.ruleSet, { logsEveryEvent: this.#eventLog !== null });
     const sinks: AlertSink[] = [];
     if (this.#alertLog !== null) {
       const alertLog = this.#alertLog;
@@ -174,6 +189,10 @@ export class Agent {
   #onRaw(raw: Parameters<Normalizer['normalize']>[0]): void {
     let doc: EcsEvent | null;
     try {
+      if (!this.#demand.wants(raw.platform, raw.kind)) {
+        this.#normalizer.track(raw);
+        return;
+      }
       doc = this.#normalizer.normalize(raw);
     } catch (err) {
       if (this.#normalizeErrors++ === 0) this.#o.log('error', 'normalization failed (further failures counted)', { kind: raw.kind, error: String(err) });

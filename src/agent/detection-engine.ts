@@ -74,6 +74,9 @@ export interface DetectionEngineStats {
   rulesDisabled: number;
 }
 
+/** What `process` returns when nothing matched (shared, frozen: the common case allocates nothing). */
+const NO_MATCHES: EngineMatch[] = Object.freeze([]) as unknown as EngineMatch[];
+
 /** One sequence rule's state, for status.json and the eviction health alert. */
 export interface SequenceRuleHealth {
   readonly rule: LoadedRule;
@@ -130,9 +133,9 @@ export class DetectionEngine {
   process(event: EcsEvent): EngineMatch[] {
     this.#stats.events++;
     const candidates = this.#ruleSet.candidates(event);
-    if (candidates.stages.length === 0) return [];
+    if (candidates.stages.length === 0) return NO_MATCHES;
     this.#stats.candidates += candidates.stages.length;
-    const out: EngineMatch[] = [];
+    let out: EngineMatch[] | undefined;
     // Budget: two wall-clock reads per event. After a slow event, the next ones time each rule (wall clock);
     // a rule over the budget becomes a suspect, and only a suspect's evaluations are measured in this thread's
     // CPU time, which alone counts as a strike (wall time would blame a rule for the agent being preempted on
@@ -147,10 +150,13 @@ export class DetectionEngine {
       try {
         const q = rule.query;
         if (q.kind === 'event') {
-          if (q.stage.filter(event)) out.push({ rule, events: [event], joinKeys: [] });
+          if (q.stage.filter(event)) (out ??= []).push({ rule, events: [event], joinKeys: [] });
         } else {
           const matcher = this.#matchers.get(rule);
-          if (matcher !== undefined) this.#collect(rule, matcher.push(event), out);
+          if (matcher !== undefined) {
+            const hits = matcher.push(event);
+            if (hits.length > 0) this.#collect(rule, hits, (out ??= []));
+          }
         }
       } catch (err) {
         this.#stats.ruleErrors++;
@@ -169,6 +175,7 @@ export class DetectionEngine {
       if (timed) this.#timedEvents--;
       else if (performance.now() - t0 > budget) this.#timedEvents = TIMED_EVENTS;
     }
+    if (out === undefined) return NO_MATCHES;
     this.#stats.matches += out.length;
     return out;
   }

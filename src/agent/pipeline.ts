@@ -78,6 +78,8 @@ export class Pipeline {
   readonly #evictions: EvictionWatch;
   readonly #reorder: ReorderBuffer<EcsEvent>;
   readonly #options: PipelineOptions;
+  /** Events the reorder buffer released, reused per push and tick (no array per event). */
+  readonly #due: EcsEvent[] = [];
   #collector = 'starting';
   readonly #stats: PipelineStats = { events: 0, badTimestamp: 0, matches: 0, alertsInserted: 0, alertsDuplicate: 0, alertsFailed: 0, lastAlert: null };
 
@@ -120,12 +122,14 @@ export class Pipeline {
       this.#stats.badTimestamp++;
       return;
     }
-    this.#run(this.#reorder.push(event, nowMs));
+    const due = this.#reorder.push(event, nowMs, this.#due);
+    if (due.length > 0) this.#runDue();
   }
 
   /** The clock moved: releases held events that are due and expires sequence state up to what was released. */
   tick(nowMs: number): void {
-    this.#run(this.#reorder.release(nowMs));
+    this.#reorder.release(nowMs, this.#due);
+    this.#runDue();
     this.#store(this.engine.advance(nowMs - this.#options.holdMs));
     this.#evictions.check(nowMs);
   }
@@ -138,6 +142,13 @@ export class Pipeline {
 
   #run(events: readonly EcsEvent[]): void {
     for (const event of events) this.#store(this.engine.process(event));
+  }
+
+  /** Runs the events released into #due, then empties it (one array for the pipeline's life). */
+  #runDue(): void {
+    const due = this.#due;
+    for (let i = 0; i < due.length; i++) this.#store(this.engine.process(due[i]!));
+    due.length = 0;
   }
 
   #store(matches: readonly EngineMatch[]): void {

@@ -42,10 +42,23 @@ export function parseTimestamp(value: unknown): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-/** A reader of one event's time (epoch ms, or null when the field is missing or unreadable). */
+/**
+ * A reader of one event's time (epoch ms, or null when the field is missing or unreadable). The last string
+ * parsed is remembered: consecutive events mostly carry the same millisecond, often the very same string.
+ */
 export function compileTimestampReader(field: string): (event: EcsEvent) => number | null {
   const get = compileFieldGetter(field);
-  return (event) => parseTimestamp(get(event));
+  let lastText = '';
+  let lastMs: number | null = null;
+  return (event) => {
+    const value = get(event);
+    if (typeof value !== 'string') return parseTimestamp(value);
+    if (value !== lastText) {
+      lastMs = parseTimestamp(value);
+      lastText = value;
+    }
+    return lastMs;
+  };
 }
 
 /** Orders tiebreaker values: numbers numerically, then strings; missing sorts first. */

@@ -49,6 +49,8 @@ export interface NormalizerStats {
   readonly out: number;
   /** Startup snapshots merged into an entity a live event had already introduced (no document emitted). */
   readonly snapshotsMerged: number;
+  /** Raw events that only updated the process cache: nothing downstream reads their document (`track`). */
+  readonly cacheOnly: number;
   readonly cache: ProcessCacheStats;
 }
 
@@ -91,6 +93,9 @@ export class Normalizer {
   #nowMs = 0;
   #lastExpireMs = -Infinity;
   #out = 0;
+  #cacheOnly = 0;
+  /** False inside `track`: the handlers update the cache and build no document. */
+  #build = true;
   readonly #in: Record<RawEventKind, number> = { exec: 0, fork: 0, exit: 0, snapshot: 0, connect: 0, accept: 0, disconnect: 0, file: 0 };
 
   constructor(options: NormalizerOptions) {
@@ -109,6 +114,22 @@ export class Normalizer {
 
   /** Normalizes one raw event; null when it produces no document (a snapshot merged into a live entity). */
   normalize(raw: RawEvent): EcsEvent | null {
+    this.#build = true;
+    return this.#handle(raw);
+  }
+
+  /**
+   * Keeps the process cache in step with `raw` without building its document, for events no consumer reads
+   * (no loaded rule can match their kind and no output logs every event). `event.sequence` still advances.
+   */
+  track(raw: RawEvent): void {
+    this.#build = false;
+    this.#cacheOnly++;
+    this.#handle(raw);
+    this.#build = true;
+  }
+
+  #handle(raw: RawEvent): EcsEvent | null {
     this.#in[raw.kind]++;
     const now = (this.#nowMs = this.#now());
     if (now - this.#lastExpireMs >= EXPIRE_EVERY_MS) {
@@ -134,7 +155,8 @@ export class Normalizer {
   }
 
   /** @internal used by the handlers */
-  processDoc(raw: RawEvent, e: ProcessEntry, end?: ProcessEnd): EcsEvent {
+  processDoc(raw: RawEvent, e: ProcessEntry, end?: ProcessEnd): EcsEvent | null {
+    if (!this.#build) return this.#skip();
     const doc = this.#base(raw, undefined);
     doc['process'] = processFields(e, this.cache, this.#users, end);
     assignUserFields(doc, e, this.#users);
@@ -142,8 +164,9 @@ export class Normalizer {
   }
 
   /** @internal used by the handlers */
-  networkDoc(raw: RawConnect | RawAccept | RawDisconnect, outcome: EventOutcome | undefined): EcsEvent {
+  networkDoc(raw: RawConnect | RawAccept | RawDisconnect, outcome: EventOutcome | undefined): EcsEvent | null {
     const e = this.tracker.network(raw.process, raw.platform);
+    if (!this.#build) return this.#skip();
     const doc = this.#base(raw, outcome);
     assignNetworkFields(doc, raw);
     doc['process'] = thinProcessFields(e, this.cache);
@@ -152,8 +175,9 @@ export class Normalizer {
   }
 
   /** @internal used by the handlers: file events carry the thin process set plus the leaders, as Defend's do. */
-  fileDoc(raw: RawFile): EcsEvent {
+  fileDoc(raw: RawFile): EcsEvent | null {
     const e = this.tracker.network(raw.process, raw.platform);
+    if (!this.#build) return this.#skip();
     const doc = this.#base(raw, fileOutcome(raw.result));
     assignFileFields(doc, raw, this.#users);
     const p = thinProcessFields(e, this.cache);
@@ -163,7 +187,13 @@ export class Normalizer {
     return doc;
   }
 
+  /** A document not built (inside `track`): its sequence number is used all the same. */
+  #skip(): null {
+    this.#sequence++;
+    return null;
+  }
+
   stats(): NormalizerStats {
-    return { in: { ...this.#in }, out: this.#out, snapshotsMerged: this.tracker.snapshotsMerged, cache: this.cache.stats() };
+    return { in: { ...this.#in }, out: this.#out, snapshotsMerged: this.tracker.snapshotsMerged, cacheOnly: this.#cacheOnly, cache: this.cache.stats() };
   }
 }

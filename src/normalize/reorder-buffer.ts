@@ -44,7 +44,15 @@ interface Held<T> {
 }
 
 export class ReorderBuffer<T> {
+  /**
+   * Events arrive mostly in order: those not older than the newest queued one join `queue` (a FIFO, hence
+   * sorted by (timestamp, arrival)); only the others go to the heap. The earliest held event is the earlier
+   * of the two heads.
+   */
   private readonly heap = new MinHeap<Held<T>>(before);
+  private queue: Array<Held<T> | undefined> = [];
+  private queueHead = 0;
+  private queueTailTs = -Infinity;
   private readonly holdMs: number;
   private readonly maxEvents: number;
   private readonly dropOnOverflow: boolean;
@@ -61,60 +69,91 @@ export class ReorderBuffer<T> {
     this.dropOnOverflow = options.overflow === 'drop';
   }
 
-  /** Adds an event; returns what is ready at `nowMs` (late events come back at once). */
-  push(event: T, nowMs: number): T[] {
+  /** Adds an event; returns what is ready at `nowMs` (late events come back at once), appended to `out`. */
+  push(event: T, nowMs: number, out: T[] = []): T[] {
     const c = this.counters;
     c.received++;
     const ts = this.timestampOf(event);
-    const out: T[] = [];
     if (ts < this.releasedUpTo) {
       c.late++;
       c.released++;
       out.push(event);
       return this.release(nowMs, out);
     }
-    if (this.heap.size >= this.maxEvents) {
+    if (this.size >= this.maxEvents) {
       if (this.dropOnOverflow) {
         c.dropped++;
         return this.release(nowMs, out);
       }
       // Overflow rule: the earliest held event leaves early (it is next in order anyway).
       c.overflowReleased++;
-      this.emit(this.heap.pop()!, out);
+      this.emit(this.popEarliest(), out);
     }
-    this.heap.push({ ts, seq: this.arrival++, event });
-    c.held = this.heap.size;
-    if (c.held > c.peakHeld) c.peakHeld = c.held;
+    const held: Held<T> = { ts, seq: this.arrival++, event };
+    if (ts >= this.queueTailTs) {
+      this.queue.push(held);
+      this.queueTailTs = ts;
+    } else {
+      this.heap.push(held);
+    }
+    const size = this.size;
+    c.held = size;
+    if (size > c.peakHeld) c.peakHeld = size;
     return this.release(nowMs, out);
   }
 
   /** Releases, in (timestamp, arrival) order, every event at least `holdMs` old at `nowMs`. */
   release(nowMs: number, out: T[] = []): T[] {
     const limit = nowMs - this.holdMs;
-    while (this.heap.size > 0 && this.heap.peek()!.ts <= limit) this.emit(this.heap.pop()!, out);
-    this.counters.held = this.heap.size;
+    for (let h = this.earliest(); h !== undefined && h.ts <= limit; h = this.earliest()) this.emit(this.popEarliest(), out);
+    this.counters.held = this.size;
     return out;
   }
 
   /** Releases everything held, in order (shutdown, end of a replay). */
   flush(): T[] {
     const out: T[] = [];
-    while (this.heap.size > 0) this.emit(this.heap.pop()!, out);
+    while (this.size > 0) this.emit(this.popEarliest(), out);
     this.counters.held = 0;
     return out;
   }
 
   /** When the earliest held event falls due (for a timer), or null when empty. */
   nextDueMs(): number | null {
-    return this.heap.size > 0 ? this.heap.peek()!.ts + this.holdMs : null;
+    const h = this.earliest();
+    return h !== undefined ? h.ts + this.holdMs : null;
   }
 
   get size(): number {
-    return this.heap.size;
+    return this.heap.size + this.queue.length - this.queueHead;
   }
 
   stats(): ReorderBufferStats {
     return { ...this.counters };
+  }
+
+  private earliest(): Held<T> | undefined {
+    const q = this.queue[this.queueHead];
+    const h = this.heap.peek();
+    if (q === undefined) return h;
+    return h !== undefined && before(h, q) ? h : q;
+  }
+
+  /** Removes the earliest held event (the caller knows there is one). */
+  private popEarliest(): Held<T> {
+    const q = this.queue[this.queueHead];
+    const h = this.heap.peek();
+    if (q === undefined || (h !== undefined && before(h, q))) return this.heap.pop()!;
+    this.queue[this.queueHead++] = undefined;
+    if (this.queueHead === this.queue.length) {
+      this.queue.length = 0;
+      this.queueHead = 0;
+      this.queueTailTs = -Infinity;
+    } else if (this.queueHead >= 4096 && this.queueHead * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.queueHead);
+      this.queueHead = 0;
+    }
+    return q;
   }
 
   private emit(h: Held<T>, out: T[]): void {

@@ -24,6 +24,13 @@ function push(map: Map<string, IndexedStage[]>, key: string, entry: IndexedStage
   else map.set(key, [entry]);
 }
 
+/** The one string of a string or a one-string array, else undefined. */
+function one(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && v.length === 1 && typeof v[0] === 'string') return v[0];
+  return undefined;
+}
+
 function strings(v: unknown): readonly string[] {
   if (typeof v === 'string') return [v];
   if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
@@ -65,6 +72,9 @@ export class RuleIndex {
   private readonly buckets = new Map<string, CategoryBucket>();
   private readonly order = new Map<IndexedStage, number>();
   private readonly cache = new Map<string, Candidates>();
+  /** category -> action -> type -> candidates, for events with one of each (bounded by cacheSize too). */
+  private readonly single = new Map<string, Map<string, Map<string, Candidates>>>();
+  private singleSize = 0;
   private readonly cacheSize: number;
   private readonly getCategory: FieldGetter;
   private readonly getAction = compileFieldGetter('event.action');
@@ -87,9 +97,38 @@ export class RuleIndex {
   /** The stages (and rules) an event may match. */
   candidates(event: EcsEvent): Candidates {
     this.stats.lookups++;
-    const categories = strings(this.getCategory(event));
-    const actions = strings(this.getAction(event));
-    const types = strings(this.getType(event));
+    const category = this.getCategory(event);
+    const action = this.getAction(event);
+    const type = this.getType(event);
+    // The usual shape (one category, one action, one type, as the normalizer writes them): nested maps keyed by
+    // the strings themselves, no key text built per event.
+    const c = one(category);
+    const t = one(type);
+    if (c !== undefined && t !== undefined && typeof action === 'string') {
+      const hit = this.single.get(c)?.get(action)?.get(t);
+      if (hit !== undefined) {
+        this.stats.cacheHits++;
+        return hit;
+      }
+    }
+    const found = this.lookup(strings(category), strings(action), strings(type));
+    if (c !== undefined && t !== undefined && typeof action === 'string') {
+      if (this.singleSize >= this.cacheSize) {
+        this.stats.cacheEvictions += this.singleSize;
+        this.single.clear();
+        this.singleSize = 0;
+      }
+      let byAction = this.single.get(c);
+      if (byAction === undefined) this.single.set(c, (byAction = new Map()));
+      let byType = byAction.get(action);
+      if (byType === undefined) byAction.set(action, (byType = new Map()));
+      byType.set(t, found);
+      this.singleSize++;
+    }
+    return found;
+  }
+
+  private lookup(categories: readonly string[], actions: readonly string[], types: readonly string[]): Candidates {
     const key = `${categories.join('\u0001')}\u0002${actions.join('\u0001')}\u0002${types.join('\u0001')}`;
     const hit = this.cache.get(key);
     if (hit) {

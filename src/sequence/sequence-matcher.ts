@@ -28,6 +28,9 @@ export interface CompletedSequence extends SequenceHit {
   readonly id: number;
 }
 
+/** What `take` returns when nothing completed (shared and frozen: most events complete nothing). */
+const NONE_COMPLETED: CompletedSequence[] = Object.freeze([]) as unknown as CompletedSequence[];
+
 /**
  * Elasticsearch's result order: by the ordinal of the last positive event; sequences that end on the same
  * event (a multi-valued key completes several) by ascending join key; then by creation.
@@ -168,6 +171,7 @@ export class SequenceMatcher {
   /** Takes the completed sequences gathered so far, in Elasticsearch's result order. */
   take(): CompletedSequence[] {
     const out = this.out;
+    if (out.length === 0) return NONE_COMPLETED;
     this.out = [];
     if (out.length > 1) out.sort(completionOrder);
     return out;

@@ -17,8 +17,8 @@ export interface RunningAgent {
 }
 
 /** Starts `vigil run ARGS` and resolves once it logs `ready` (rejects on exit or timeout). */
-export async function startAgent(args: readonly string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunningAgent> {
-  const child = spawn(process.execPath, [cliPath, 'run', ...args], {
+export async function startAgent(args: readonly string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[] } = {}): Promise<RunningAgent> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cliPath, 'run', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env },
   });

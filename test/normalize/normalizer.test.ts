@@ -240,3 +240,19 @@ for (const [raw, want] of mapped) {
     assert.equal(get(doc, 'network.type'), 'ipv6', 'the socket family is kept');
   });
 }
+
+test('track: the process cache follows events whose documents are not built; event.sequence still advances', (t) => {
+  const etc = fixtureEtc();
+  t.after(etc.dispose);
+  const n = makeNormalizer(etc.dir);
+  n.track({ ...base, kind: 'exec', timeMs: T0, process: proc(700, '7000', { ppid: 1, parentStartKey: '1', executable: '/usr/bin/python3', args: ['python3', 'x.py'] }) });
+  n.track({ ...base, kind: 'fork', timeMs: T0 + 1, process: proc(701, '7001', { ppid: 700, parentStartKey: '7000' }) });
+  const exec = n.normalize({ ...base, kind: 'exec', timeMs: T0 + 2, process: proc(701, '7001', { executable: '/bin/sh', args: ['sh'] }) });
+  assert.equal(get(exec, 'process.parent.executable'), '/usr/bin/python3');
+  assert.equal(get(exec, 'process.parent.command_line'), 'python3 x.py');
+  assert.equal(get(exec, 'event.sequence'), 3);
+  n.track({ ...base, kind: 'exit', timeMs: T0 + 3, process: proc(700, '7000'), exitCode: 0 });
+  assert.equal(n.cache.get(700, '7000')?.exitedAtMs, T0 + 3);
+  const s = n.stats();
+  assert.deepEqual([s.in.exec, s.in.fork, s.in.exit, s.out, s.cacheOnly], [2, 1, 1, 1, 3]);
+});
