@@ -155,6 +155,26 @@ export class SensitiveFilePolicy {
   }
 }
 
+/**
+ * Reads a sensitive-path list (config/sensitive-files.txt): `name|path|extension PATTERN` a line, `#`
+ * comments; patterns are case-insensitive wildcards. Returns the patterns and the lines it could not read.
+ */
+export function parseSensitiveList(text: string, source: string): { patterns: SensitivePattern[]; errors: string[] } {
+  const patterns: SensitivePattern[] = [];
+  const errors: string[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const m = /^(name|path|extension)\s+(.+)$/.exec(line);
+    if (m === null) {
+      errors.push(`${source}:${i + 1}: expected \`name|path|extension PATTERN\`, got ${JSON.stringify(line.slice(0, 80))}`);
+      return;
+    }
+    patterns.push({ field: m[1] as SensitiveField, value: m[2]!, wildcard: true, insensitive: true, source });
+  });
+  return { patterns, errors };
+}
+
 /** Access classes of an open, as Defend counts "once per (process, file, access class)". */
 export const ACCESS_CLASSES = ['read', 'write', 'read_write'] as const;
 export type AccessClass = (typeof ACCESS_CLASSES)[number];

@@ -1,5 +1,14 @@
 import type { BackendChoice } from '../collectors/select-collector.js';
 
+export interface FilesConfig {
+  /** Attach the file programs (default on; procfs cannot see files whatever this says). */
+  readonly enabled: boolean;
+  /** Extra sensitive-open patterns, as config/sensitive-files.txt writes them: `name|path|extension PATTERN`. */
+  readonly sensitive: readonly string[];
+  /** Directories whose subtrees produce no file events (checked in the kernel). */
+  readonly exclude_prefixes: readonly string[];
+}
+
 /**
  * The agent's configuration. Every key is optional in the TOML file (config/vigil.toml documents each);
  * absent keys take the defaults below.
@@ -11,6 +20,8 @@ export interface AgentConfig {
     readonly poll_interval_ms: number;
     /** eBPF ring buffer size. */
     readonly ring_buffer_bytes: number;
+    /** `[collector.files]`: file telemetry (eBPF only; docs/file-telemetry.md). */
+    readonly files: FilesConfig;
   };
   readonly engine: {
     /** How long the reorder buffer holds events before releasing them in time order. */
@@ -62,7 +73,12 @@ export interface AgentConfig {
 }
 
 export const DEFAULT_CONFIG: AgentConfig = {
-  collector: { backend: 'auto', poll_interval_ms: 100, ring_buffer_bytes: 8 * 1024 * 1024 },
+  collector: {
+    backend: 'auto',
+    poll_interval_ms: 100,
+    ring_buffer_bytes: 8 * 1024 * 1024,
+    files: { enabled: true, sensitive: [], exclude_prefixes: [] },
+  },
   engine: { reorder_hold_ms: 250, reorder_max_events: 100_000, max_sequences_per_rule: 10_000, default_sequence_lifetime_s: 300, rule_budget_ms: 50 },
   rules: { paths: [], allow_empty: false },
   storage: { db: '', retention_days: 90, retention_max_alerts: 100_000 },

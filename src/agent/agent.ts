@@ -9,6 +9,8 @@ import { HostFactsSource } from '../collectors/host-facts.js';
 import { currentPlatform, readHostIdentity, type HostIdentity } from '../collectors/host-identity.js';
 import type { Platform } from '../collectors/raw-event.js';
 import { describeCollector, openCollector, type BackendChoice as CollectorChoice } from '../collectors/select-collector.js';
+import type { EbpfFileOptions } from '../collectors/linux/ebpf-file-policy.js';
+import { buildFilePolicy } from './file-policy.js';
 import type { EcsEvent, OsType } from '../ecs/ecs-event.js';
 import { compileTimestampReader } from '../ecs/event-order.js';
 import { nestsDeeperThan } from '../ecs/event-depth.js';
@@ -157,6 +159,17 @@ export class Agent {
     this.#status = new StatusFileWriter(statusFilePath(options.stateDir));
   }
 
+  /** `[collector.files]` for the eBPF collector: the sensitive-open policy built from the bundled list, config and rules. */
+  #fileOptions(): { files?: EbpfFileOptions } {
+    const { log, config } = this.#o;
+    const files = config.collector.files;
+    if (!files.enabled) return {};
+    const built = buildFilePolicy(this.ruleSet.rules, files);
+    for (const e of built.errors) log('error', 'sensitive-path list', { error: e });
+    for (const p of built.partial) log('warn', `file opens for rule "${p.rule}" not fully covered: ${p.why}`);
+    return { files: { policy: built.policy, excludePrefixes: files.exclude_prefixes } };
+  }
+
   /** Attaches the collector (the configured backend or the fallback chain) and starts the clock. */
   async start(choice: CollectorChoice): Promise<void> {
     const { log, config } = this.#o;
@@ -164,7 +177,7 @@ export class Agent {
     void this.#hostFacts.refresh();
     const opened = await openCollector(choice, this.host.platform, (raw) => this.#onRaw(raw), {
       host: this.host,
-      ebpf: { ringBufferBytes: config.collector.ring_buffer_bytes },
+      ebpf: { ringBufferBytes: config.collector.ring_buffer_bytes, ...this.#fileOptions() },
       procfs: { intervalMs: config.collector.poll_interval_ms, host: this.host },
       log: (level, msg, data) => log(level, msg, data as Record<string, unknown> | undefined),
     });

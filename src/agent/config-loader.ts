@@ -27,6 +27,25 @@ const oneOf =
   (v) =>
     typeof v === 'string' && allowed.includes(v) ? null : `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}`;
 
+/** `[collector.files]`: a table of its own, merged over its defaults key by key. */
+const FILES_SCHEMA: Readonly<Record<string, Check>> = {
+  enabled: bool,
+  sensitive: (v) =>
+    strList(v) ?? ((v as string[]).every((x) => /^(name|path|extension)\s+\S/.test(x)) ? null : 'entries must read `name|path|extension PATTERN`'),
+  exclude_prefixes: (v) => strList(v) ?? ((v as string[]).every((x) => x.startsWith('/') && !x.includes('\n')) ? null : 'entries must be absolute paths'),
+};
+
+const filesTable: Check = (v) => {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'must be a table ([collector.files])';
+  for (const [key, x] of Object.entries(v as Record<string, unknown>)) {
+    const check = FILES_SCHEMA[key];
+    if (check === undefined) return `has an unknown key ${key} (known: ${Object.keys(FILES_SCHEMA).join(', ')})`;
+    const problem = check(x);
+    if (problem !== null) return `${key}: ${problem}`;
+  }
+  return null;
+};
+
 /** Every key the file may hold, with its check; the shape mirrors AgentConfig. */
 const SCHEMA: { readonly [S in keyof AgentConfig]: { readonly [K in keyof AgentConfig[S]]: Check } } = {
   collector: {
@@ -34,6 +53,7 @@ const SCHEMA: { readonly [S in keyof AgentConfig]: { readonly [K in keyof AgentC
     poll_interval_ms: positiveInt,
     ring_buffer_bytes: (v) =>
       Number.isInteger(v) && (v as number) >= 4096 && ((v as number) & ((v as number) - 1)) === 0 ? null : 'must be a power of two >= 4096',
+    files: filesTable,
   },
   engine: {
     reorder_hold_ms: nonNegativeInt,
@@ -70,7 +90,7 @@ export function configFromTable(table: Record<string, unknown>, file: string): A
       }
       const problem = check(v);
       if (problem !== null) throw new ConfigError(`${file}: ${path} ${problem} (got ${JSON.stringify(v)})`, file, path);
-      merged[section]![key] = v;
+      merged[section]![key] = section === 'collector' && key === 'files' ? { ...DEFAULT_CONFIG.collector.files, ...(v as object) } : v;
     }
   }
   return merged as unknown as AgentConfig;

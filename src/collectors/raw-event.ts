@@ -124,7 +124,7 @@ export interface RawDisconnect extends RawNetworkBase {
  *   symlink);
  * - modification: an existing regular file opened for writing (O_WRONLY/O_RDWR/O_TRUNC) or truncated;
  * - deletion: unlink/rmdir; rename: `path` is the new name, `originalPath` the old one;
- * - open: a read-only open of a sensitive path (the sensitive-path policy, src/policy/sensitive-files.ts,
+ * - open: a read-only open of a sensitive path (the sensitive-path policy, src/sensitive-file-policy.ts,
  *   decides which), reported once per (process, file, access class);
  * - attributes_modified: chmod/fchmod/fchmodat (the new mode in `mode`).
  */

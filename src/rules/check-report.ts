@@ -2,6 +2,8 @@ import type { OsType } from '../ecs/ecs-event.js';
 import type { RuleDiagnostic } from './rule-diagnostic.js';
 import type { RuleEntry, RuleStatus } from './rule-entry.js';
 import { ruleCoverage, type RuleCoverage } from './rule-coverage.js';
+import { ruleOpenNeeds } from './sensitive-open-patterns.js';
+import { kernelKeyOf } from '../sensitive-file-policy.js';
 import { loadRules, type LoadOptions } from './rule-loader.js';
 import { budgetDiagnostic } from './budget-probe.js';
 
@@ -34,6 +36,22 @@ export interface CoverageJson {
   readonly missing_types: readonly string[];
   readonly missing_fields: readonly string[];
   readonly unused_fields: readonly string[];
+  /**
+   * Linux, rules with stages that can match a file `open`: how the sensitive-open policy feeds them. Opens are
+   * reported only for patterns (src/sensitive-file-policy.ts): `kernel_keyed` of `patterns` are filtered in the
+   * kernel; `broad` ones cannot be and get no opens; `unbounded_stages` constrain no file path/name/extension,
+   * so only the bundled default list and configured patterns feed them. Null otherwise.
+   */
+  readonly open_filter?: OpenFilterJson | null;
+}
+
+export interface OpenFilterJson {
+  readonly patterns: number;
+  readonly kernel_keyed: number;
+  readonly broad: readonly string[];
+  readonly unbounded_stages: number;
+  /** Every open the rule can match is fed by the kernel filter. */
+  readonly fully_covered: boolean;
 }
 
 export interface CheckSummary {
@@ -55,7 +73,19 @@ export interface CheckSummary {
   readonly top_missing_categories: Array<{ category: string; rules: number }>;
 }
 
-function coverageJson(c: RuleCoverage): CoverageJson {
+function openFilterJson(rule: NonNullable<RuleEntry['rule']>): OpenFilterJson | null {
+  const n = ruleOpenNeeds(rule);
+  if (n.openStages === 0) return null;
+  return {
+    patterns: n.patterns.length,
+    kernel_keyed: n.patterns.filter((p) => kernelKeyOf(p) !== null).length,
+    broad: n.broad.map((p) => `file.${p.field} ${p.wildcard ? ':' : '=='} "${p.value}"`),
+    unbounded_stages: n.unboundedStages,
+    fully_covered: n.broad.length === 0 && n.unboundedStages === 0,
+  };
+}
+
+function coverageJson(c: RuleCoverage, openFilter: OpenFilterJson | null): CoverageJson {
   return {
     os: c.os,
     targets_os: c.targetsOs,
@@ -68,6 +98,7 @@ function coverageJson(c: RuleCoverage): CoverageJson {
     missing_types: c.missingTypes,
     missing_fields: c.missingFields,
     unused_fields: c.unusedFields,
+    ...(c.os === 'linux' ? { open_filter: openFilter } : {}),
   };
 }
 
@@ -81,7 +112,7 @@ function row(entry: RuleEntry, os: OsType): CheckRow {
     rule_id: entry.id,
     status: entry.status,
     diagnostics,
-    coverage: entry.rule ? coverageJson(ruleCoverage(entry.rule, os)) : null,
+    coverage: entry.rule ? coverageJson(ruleCoverage(entry.rule, os), os === 'linux' ? openFilterJson(entry.rule) : null) : null,
   };
 }
 

@@ -11,7 +11,15 @@ function coverageNote(r: CheckRow): string {
     ...c.missing_fields,
   ];
   const os = c.targets_os ? '' : `; declared for other systems only: vigil run on ${c.os} skips it`;
-  return (c.can_fire ? `can fire on ${c.os}` : `cannot fire on ${c.os}: no ${lacks.join(', ')}`) + os;
+  const f = c.open_filter;
+  const opens =
+    f === undefined || f === null || f.fully_covered
+      ? ''
+      : `; file opens not fully covered: ${[
+          ...(f.unbounded_stages > 0 ? [`${f.unbounded_stages} stage(s) name no file path/name/extension (fed by the default sensitive list only)`] : []),
+          ...(f.broad.length > 0 ? [`too broad for the kernel filter: ${f.broad.join(', ')}`] : []),
+        ].join('; ')}`;
+  return (c.can_fire ? `can fire on ${c.os}` : `cannot fire on ${c.os}: no ${lacks.join(', ')}`) + os + opens;
 }
 
 /** `vigil rules check --format text`: one line per rule, diagnostics under it, then the summary. */
@@ -33,6 +41,10 @@ export function formatCheckText(report: CheckReport): string {
   out.push('');
   out.push(`${s.rules} rule files: ${s.ok} ok, ${s.error} error, ${s.skipped} skipped`);
   out.push(`compiles: ${s.compiles}; on ${s.os}: can fire ${s.can_fire}, cannot fire ${s.cannot_fire}; declared for other systems only: ${s.other_os}`);
+  if (s.os === 'linux') {
+    const fileRules = report.rules.filter((r) => r.coverage?.can_fire === true && r.coverage.categories.includes('file')).length;
+    if (fileRules > 0) out.push(`file rules: ${fileRules} of those that can fire need file events: the eBPF collector only (procfs cannot see files)`);
+  }
   const skipped = Object.entries(s.skipped_by_reason).map(([k, n]) => `${k} ${n}`);
   if (skipped.length > 0) out.push(`skipped by reason: ${skipped.join(', ')}`);
   const errors = Object.entries(s.errors_by_code).map(([k, n]) => `${k} ${n}`);

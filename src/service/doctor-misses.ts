@@ -9,6 +9,7 @@ export function procfsMisses(pollIntervalMs: number): string[] {
     `processes that start and exit between two polls (every ${pollIntervalMs} ms) are never seen, nor their arguments and connections; counted as \`missed\` (forks in /proc/stat vs processes seen)`,
     'connections are seen only while the socket is in /proc/net: a connect() that fails at once (ENETUNREACH, refused) leaves no trace',
     'event times are poll times, not the kernel\'s; exit codes are unknown',
+    'files: no file events at all (creation, modification, deletion, rename, sensitive opens need the eBPF helper); rules on `file` events cannot fire',
   ];
 }
 

@@ -24,6 +24,9 @@ const bad: Array<[string, string, string | null, RegExp]> = [
   ['bad enum', '[collector]\nbackend = "kprobe"\n', 'collector.backend', /collector\.backend must be one of/],
   ['ring not power of two', '[collector]\nring_buffer_bytes = 5000\n', 'collector.ring_buffer_bytes', /power of two/],
   ['section not a table', 'engine = 3\n', 'engine', /must be a table/],
+  ['files: unknown key', '[collector.files]\nenable = true\n', 'collector.files', /collector\.files has an unknown key enable/],
+  ['files: bad sensitive entry', '[collector.files]\nsensitive = ["known_hosts"]\n', 'collector.files', /collector\.files sensitive: entries must read/],
+  ['files: relative exclude', '[collector.files]\nexclude_prefixes = ["tmp"]\n', 'collector.files', /entries must be absolute paths/],
   ['syntax error has position', '[engine]\nreorder_hold_ms = = 3\n', null, /:2:\d+: TOML syntax error/],
 ];
 
@@ -53,6 +56,8 @@ test('a partial config keeps the other defaults', () => {
     assert.equal(config.engine.max_sequences_per_rule, DEFAULT_CONFIG.engine.max_sequences_per_rule);
     assert.deepEqual(config.rules.paths, ['/x']);
     assert.equal(config.collector.backend, 'auto');
+    writeFileSync(file, '[collector.files]\nexclude_prefixes = ["/var/cache"]\n');
+    assert.deepEqual(loadConfig(file).collector.files, { enabled: true, sensitive: [], exclude_prefixes: ['/var/cache'] }, '[collector.files] keys merge over its defaults');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -84,7 +84,8 @@ test('as an unprivileged user, doctor says why eBPF cannot run and that the proc
     assert.equal(report.backend, 'procfs');
     assert.match(report.fallbackReason!, /not root/);
     assert.ok(report.collectorSummary.startsWith(`eBPF is not usable here (${report.fallbackReason}): \`vigil run\` falls back to procfs, which misses:`), report.collectorSummary);
-    assert.equal(report.misses.length, 3);
+    assert.equal(report.misses.length, 4);
+    assert.match(report.misses[3]!, /^files: no file events/);
     assert.ok(report.misses[0]!.startsWith(`processes that start and exit between two polls (every ${DEFAULT_CONFIG.collector.poll_interval_ms} ms)`), report.misses[0]);
     const priv = check(report, 'privileges');
     assert.equal(priv.status, 'warn');

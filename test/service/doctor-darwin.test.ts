@@ -148,7 +148,7 @@ test('negative: Linux facts never speak of eslogger or Full Disk Access, and kee
     assert.equal(r.fallbackReason, reason);
     assert.equal(c.status, status);
     assert.match(r.collectorSummary, summary);
-    assert.equal(r.misses.length, backend === 'procfs' ? 3 : 0);
+    assert.equal(r.misses.length, backend === 'procfs' ? 4 : 0);
     for (const check of r.checks) assert.doesNotMatch(`${check.detail} ${check.fix ?? ''}`, /eslogger|Full Disk Access|not applicable/, check.id);
   }
 });

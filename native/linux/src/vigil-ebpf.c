@@ -2,7 +2,10 @@
  * vigil-ebpf: loads the Vigil BPF program, attaches its tracepoints and streams fixed-layout frames
  * (vigil-record.h) on stdout until SIGTERM/SIGINT or stdin closes; then detaches everything.
  *
- *   vigil-ebpf [--ring-bytes N] [--drain-ms N] [--stats-ms N] [--ignore-stdin] [--verbose]
+ *   vigil-ebpf [--ring-bytes N] [--drain-ms N] [--stats-ms N] [--files [--file-policy FILE]] [--ignore-stdin]
+ *              [--verbose]
+ *   --files        also attach the file program (file-policy.h: sensitive-open keys, excluded directories;
+ *                  --file-policy - reads them from stdin, up to a line `end`)
  *   vigil-ebpf --probe      load + attach + detach; prints "ok <frame version>" and exits 0 when it works,
  *                           else prints the reason
  *
@@ -26,7 +29,11 @@
 #include "frame-out.h"
 #include "privileges.h"
 #include "tracefs.h"
+#include "file-policy.h"
 #include "vigil.skel.h"
+
+/* Slots of the per-CPU counters (VG_MAX_CPUS in vg-maps.bpf.h). */
+#define VG_MAX_CPUS_LOADER 1024
 
 /* How far the drain interval backs off while the ring stays empty (x drain_ms). */
 #define IDLE_DRAIN_FACTOR 5u
@@ -36,6 +43,8 @@ struct options {
 	unsigned drain_ms;
 	unsigned stats_ms;
 	int probe;
+	int files;
+	const char *file_policy;
 	int ignore_stdin;
 	int verbose;
 };
@@ -61,7 +70,7 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 static int usage(const char *msg)
 {
 	fprintf(stderr, "vigil-ebpf: %s\nusage: vigil-ebpf [--ring-bytes N] [--drain-ms N] [--stats-ms N] "
-			"[--ignore-stdin] [--verbose] | --probe\n", msg);
+			"[--files [--file-policy FILE]] [--ignore-stdin] [--verbose] | --probe\n", msg);
 	return 2;
 }
 
@@ -74,6 +83,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		const char *a = argv[i];
 		if (strcmp(a, "--probe") == 0) o->probe = 1;
 		else if (strcmp(a, "--ignore-stdin") == 0) o->ignore_stdin = 1;
+		else if (strcmp(a, "--files") == 0) o->files = 1;
+		else if (i + 1 < argc && strcmp(a, "--file-policy") == 0) o->file_policy = argv[++i];
 		else if (strcmp(a, "--verbose") == 0) o->verbose = 1;
 		else if (i + 1 < argc && strcmp(a, "--ring-bytes") == 0) o->ring_bytes = strtoull(argv[++i], NULL, 10);
 		else if (i + 1 < argc && strcmp(a, "--drain-ms") == 0) o->drain_ms = (unsigned)strtoul(argv[++i], NULL, 10);
@@ -127,19 +138,47 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static __u64 read_lost(struct vigil_bpf *skel)
+static __u64 sum_per_cpu(const __u64 *per_cpu)
 {
 	__u64 sum = 0;
-	for (int i = 0; i < (int)(sizeof(skel->bss->lost_per_cpu) / sizeof(skel->bss->lost_per_cpu[0])); i++)
-		sum += __atomic_load_n(&skel->bss->lost_per_cpu[i], __ATOMIC_RELAXED);
+	for (int i = 0; i < VG_MAX_CPUS_LOADER; i++)
+		sum += __atomic_load_n(&per_cpu[i], __ATOMIC_RELAXED);
 	return sum;
 }
 
 static int emit_stats(struct vigil_bpf *skel)
 {
-	struct vg_stats s = { read_lost(skel), records, frame_out_stats()->write_ns };
+	struct vg_stats s = {
+		sum_per_cpu(skel->bss->lost_per_cpu), records, frame_out_stats()->write_ns,
+		sum_per_cpu(skel->bss->file_lost_per_cpu), sum_per_cpu(skel->bss->open_filtered_per_cpu),
+		sum_per_cpu(skel->bss->open_deduped_per_cpu), sum_per_cpu(skel->bss->file_skipped_per_cpu),
+	};
 	return frame_out_put(VG_KIND_STATS, &s, sizeof(s));
 }
+
+/* Loads the file program (raw_tp/sys_exit, vg-file-progs.bpf.h) only when asked. */
+static int select_file_programs(struct vigil_bpf *skel, int files)
+{
+	bpf_program__set_autoload(skel->progs.vg_sys_exit, files != 0);
+	return files != 0;
+}
+
+static int fill_file_maps(struct vigil_bpf *skel, const struct file_policy *fp)
+{
+	__u8 one = 1;
+	for (unsigned i = 0; i < fp->nkeys; i++)
+		if (bpf_map__update_elem(skel->maps.file_keys, &fp->keys[i], sizeof(__u64), &one, 1, BPF_ANY) != 0)
+			return -errno;
+	for (unsigned i = 0; i < fp->nexcludes; i++) {
+		struct file_policy_exclude e = fp->excludes[i];
+		if (bpf_map__update_elem(skel->maps.excluded_dirs, &e, sizeof(e), &one, 1, BPF_ANY) != 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static struct file_policy policy;
+static __u32 features;
 
 static int open_and_attach(const struct options *o, struct vigil_bpf **out)
 {
@@ -151,6 +190,13 @@ static int open_and_attach(const struct options *o, struct vigil_bpf **out)
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
 		fprintf(stderr, "vigil-ebpf: no kernel BTF (/sys/kernel/btf/vmlinux): CO-RE cannot relocate\n");
 		return 4;
+	}
+	if (o->file_policy) {
+		char err[512];
+		if (file_policy_read(o->file_policy, &policy, err, sizeof(err)) != 0) {
+			fprintf(stderr, "vigil-ebpf: file policy: %s\n", err);
+			return 2;
+		}
 	}
 	int rc = tracefs_ensure();
 	if (rc != 0) {
@@ -167,9 +213,22 @@ static int open_and_attach(const struct options *o, struct vigil_bpf **out)
 	bpf_map__set_max_entries(skel->maps.events, (__u32)o->ring_bytes);
 	int ncpu = libbpf_num_possible_cpus();
 	bpf_map__set_max_entries(skel->maps.scratch, ncpu > 0 ? (__u32)ncpu : 1);
+	skel->rodata->own_pid_a = (__u32)getpid();
+	skel->rodata->own_pid_b = (__u32)getppid();
+	skel->rodata->prefix_lens = policy.prefix_lens;
+	skel->rodata->have_dir_keys = (__u32)policy.dir_keys;
+	skel->rodata->have_excludes = policy.nexcludes > 0;
+	if (select_file_programs(skel, o->files) > 0)
+		features |= VG_FEATURE_FILES;
 	rc = vigil_bpf__load(skel);
 	if (rc != 0) {
 		fprintf(stderr, "vigil-ebpf: load failed: %s\n", strerror(-rc));
+		vigil_bpf__destroy(skel);
+		return 5;
+	}
+	rc = fill_file_maps(skel, &policy);
+	if (rc != 0) {
+		fprintf(stderr, "vigil-ebpf: file policy maps: %s\n", strerror(-rc));
 		vigil_bpf__destroy(skel);
 		return 5;
 	}
@@ -205,7 +264,7 @@ static int run(const struct options *o, struct vigil_bpf *skel)
 	if (drc != 0)
 		fprintf(stderr, "vigil-ebpf: could not drop privileges after attaching: %s\n", strerror(-drc));
 	struct vg_hello hello = { boot_to_epoch_ns(), o->ring_bytes, o->drain_ms, (__u32)sysconf(_SC_CLK_TCK),
-				  (__u32)getpid(), 0 };
+				  (__u32)getpid(), features };
 	int rc = frame_out_put(VG_KIND_HELLO, &hello, sizeof(hello));
 	if (rc == 0)
 		rc = frame_out_flush();

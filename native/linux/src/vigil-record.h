@@ -12,7 +12,7 @@
 #define VIGIL_RECORD_H
 
 #define VG_FRAME_MAGIC 0x4c474956u /* "VIGL" read as little-endian bytes */
-#define VG_FRAME_VERSION 2 /* 2: exe path walked in the kernel (vg_exec.exe_len), vg_proc.tty_nr */
+#define VG_FRAME_VERSION 3 /* 2: exe path walked in the kernel, vg_proc.tty_nr; 3: file records, file counters in stats */
 
 #define VG_KIND_EXEC 1
 #define VG_KIND_FORK 2
@@ -20,6 +20,7 @@
 #define VG_KIND_CONNECT 4
 #define VG_KIND_ACCEPT 5
 #define VG_KIND_DISCONNECT 6
+#define VG_KIND_FILE 7
 #define VG_KIND_HELLO 16
 #define VG_KIND_STATS 17
 
@@ -28,6 +29,7 @@
 #define VG_PATH_MAX 4096      /* bytes of a walked path (cwd, executable): components, leaf first */
 #define VG_PATH_DEPTH 48      /* path components (and mount crossings) walked */
 #define VG_COMM_LEN 16
+#define VG_NAME_MAX 4096      /* bytes of a path argument read from the caller (PATH_MAX) */
 
 /* vg_exec.flags */
 #define VG_EXEC_ARGV_FAULT 1u   /* argv could not be read */
@@ -107,6 +109,47 @@ struct vg_net {
 	__u8 daddr[16];
 };
 
+/* vg_file.action */
+#define VG_FILE_CREATION 1
+#define VG_FILE_MODIFICATION 2
+#define VG_FILE_DELETION 3
+#define VG_FILE_RENAME 4
+#define VG_FILE_OPEN 5
+#define VG_FILE_ATTRIBUTES 6
+
+/* vg_file.flags */
+#define VG_FILE_TRUNC 1u        /* opened with O_TRUNC */
+#define VG_FILE_DIR_TRUNC 2u    /* the walked directory (or file) path was cut */
+#define VG_FILE_ODIR_TRUNC 4u   /* rename: the old directory's walk was cut */
+#define VG_FILE_STAT 8u         /* ino, size, mode, uid, gid read from the inode */
+#define VG_FILE_MODE 16u        /* mode holds chmod's mode argument */
+#define VG_FILE_NAME_FAULT 32u  /* a name argument could not be read */
+#define VG_FILE_REQUESTED 64u   /* a failed open: the path as the caller asked for it, not resolved */
+
+/*
+ * file: vg_hdr + vg_proc + this (48 bytes) + data[dir_len + name_len + odir_len + oname_len]:
+ *   dir   a walked path (NUL-terminated components, leaf first): the file itself when name_len is 0, else
+ *         the directory a relative name is looked up from (dirfd or cwd; empty for an absolute name);
+ *   name  the name argument as the caller passed it (no NUL), relative to dir;
+ *   odir, oname: the same for a rename's old name.
+ */
+struct vg_file {
+	__u8 action;      /* VG_FILE_* */
+	__u8 pad0;
+	__u16 flags;      /* VG_FILE_* flags */
+	__u16 dir_len;
+	__u16 name_len;
+	__u16 odir_len;
+	__u16 oname_len;
+	__s32 result;     /* the syscall's return: fd or 0, or -errno */
+	__u32 mode;       /* st_mode (VG_FILE_STAT) or chmod's mode (VG_FILE_MODE) */
+	__u32 uid;
+	__u32 gid;
+	__u32 open_flags; /* open flags as passed (opens) */
+	__u64 ino;
+	__u64 size;
+};
+
 /* Loader frames. */
 struct vg_hello {
 	__s64 boot_to_epoch_ns;  /* CLOCK_REALTIME - CLOCK_BOOTTIME, read once at start */
@@ -114,13 +157,19 @@ struct vg_hello {
 	__u32 drain_ms;
 	__u32 clk_tck;
 	__u32 helper_pid;
-	__u32 pad;
+	__u32 features;  /* VG_FEATURE_* attached */
 };
+
+#define VG_FEATURE_FILES 1u
 
 struct vg_stats {
 	__u64 lost;       /* records the kernel could not reserve (ring buffer full), cumulative */
 	__u64 records;    /* records drained, cumulative */
 	__u64 write_ns;   /* time spent blocked writing stdout, cumulative */
+	__u64 file_lost;      /* file records among `lost` */
+	__u64 open_filtered;  /* read-only opens that matched no sensitive key (never left the kernel) */
+	__u64 open_deduped;   /* sensitive opens already reported for (process, file, access class) */
+	__u64 file_skipped;   /* pseudo filesystems, non-regular or unlinked files, excluded directories */
 };
 
 _Static_assert(sizeof(struct vg_frame_header) == 12, "frame header layout");
@@ -130,6 +179,7 @@ _Static_assert(sizeof(struct vg_exec) == 16, "exec block layout");
 _Static_assert(sizeof(struct vg_exit) == 8, "exit block layout");
 _Static_assert(sizeof(struct vg_net) == 48, "network block layout");
 _Static_assert(sizeof(struct vg_hello) == 32, "hello layout");
-_Static_assert(sizeof(struct vg_stats) == 24, "stats layout");
+_Static_assert(sizeof(struct vg_file) == 48, "file block layout");
+_Static_assert(sizeof(struct vg_stats) == 56, "stats layout");
 
 #endif

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Vigil eBPF program: process (exec, fork, exit) and network (connect, accept, disconnect) telemetry from
- * tracepoints only (raw tracepoints for sched, syscall tracepoints for connect/accept, sock:inet_sock_set_state
- * for disconnects). Records are fixed-layout (vigil-record.h) and submitted without wakeup: the loader drains
+ * Vigil eBPF program: process (exec, fork, exit), network (connect, accept, disconnect) and file (open,
+ * create, write, delete, rename, chmod, truncate, link) telemetry from tracepoints only (raw tracepoints for
+ * sched, syscall tracepoints for connect/accept and the file syscalls, sock:inet_sock_set_state for
+ * disconnects). Records are fixed-layout (vigil-record.h) and submitted without wakeup: the loader drains
  * the ring buffer on a timer.
  */
 #include "vmlinux.h"
@@ -15,6 +16,8 @@
 #include "bpf/vg-record.bpf.h"
 #include "bpf/vg-path.bpf.h"
 #include "bpf/vg-socket.bpf.h"
+#include "bpf/vg-file.bpf.h"
+#include "bpf/vg-file-progs.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

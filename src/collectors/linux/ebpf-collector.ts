@@ -1,4 +1,6 @@
 import type { Collector, CollectorStats, RawEventSink } from '../collector.js';
+import type { RawEvent } from '../raw-event.js';
+import { ebpfFilePolicyText, type EbpfFileOptions } from './ebpf-file-policy.js';
 import { EbpfBackoff } from './ebpf-backoff.js';
 import { EbpfFrameError } from './ebpf-frame-error.js';
 import { EbpfFrameReader } from './ebpf-frame-reader.js';
@@ -20,6 +22,21 @@ export interface EbpfCollectorOptions {
   /** How often the helper drains the ring buffer (records are submitted without wakeup), default 10 ms. */
   drainIntervalMs?: number;
   log?: (level: EbpfLogLevel, msg: string, data?: object) => void;
+  /** File telemetry (absent: no file programs are attached). */
+  files?: EbpfFileOptions;
+}
+
+/** File-event counters of the collector (user space) and its helper (kernel). */
+export interface EbpfFileState {
+  readonly enabled: boolean;
+  /** The helper attached the file programs. */
+  readonly attached: boolean;
+  /** File events delivered. */
+  readonly events: number;
+  /** Opens the kernel keys let through that the exact patterns then refused (a key is a superset). */
+  readonly opensUnmatched: number;
+  /** Multi-component names whose directory could not be resolved (kept as the lexical join). */
+  readonly pathsUnresolved: number;
 }
 
 /** What the collector knows about its helper beyond CollectorStats (for `vigil doctor` and benchmarks). */
@@ -32,6 +49,7 @@ export interface EbpfHelperState {
   /** Times the stream could not be framed (bad magic/version): the helper was killed and restarted. */
   readonly streamErrors: number;
   readonly sinkErrors: number;
+  readonly files: EbpfFileState;
 }
 
 const DEFAULT_RING_BYTES = 8 * 1024 * 1024;
@@ -67,6 +85,10 @@ export class EbpfCollector implements Collector {
   private sinkErrors = 0;
   private hello: EbpfHelperHello | undefined;
   private helperStats: EbpfHelperStats | undefined;
+  private readonly files: EbpfFileOptions | undefined;
+  private fileEvents = 0;
+  private opensUnmatched = 0;
+  private pathsUnresolved = 0;
 
   constructor(options: EbpfCollectorOptions = {}) {
     const ring = options.ringBufferBytes ?? DEFAULT_RING_BYTES;
@@ -80,6 +102,7 @@ export class EbpfCollector implements Collector {
     this.helperPath = options.helperPath ?? defaultHelperPath();
     this.args = ['--ring-bytes', String(ring), '--drain-ms', String(drain)];
     this.log = options.log ?? (() => undefined);
+    this.files = options.files;
   }
 
   async start(sink: RawEventSink): Promise<void> {
@@ -121,7 +144,20 @@ export class EbpfCollector implements Collector {
       malformed: this.malformed,
       streamErrors: this.streamErrors,
       sinkErrors: this.sinkErrors,
+      files: {
+        enabled: this.files !== undefined,
+        attached: this.hello?.files ?? false,
+        events: this.fileEvents,
+        opensUnmatched: this.opensUnmatched,
+        pathsUnresolved: this.pathsUnresolved,
+      },
     };
+  }
+
+  /** The helper's arguments, and what it reads on stdin first (the file policy, up to a line `end`). */
+  private helperArgs(): { args: string[]; stdin?: string } {
+    if (this.files === undefined) return { args: [...this.args] };
+    return { args: [...this.args, '--files', '--file-policy', '-'], stdin: `${ebpfFilePolicyText(this.files)}end\n` };
   }
 
   /** Spawns one helper; resolves on its hello frame (attached), rejects with its reason if it dies first. */
@@ -130,16 +166,19 @@ export class EbpfCollector implements Collector {
     const reader = new EbpfFrameReader();
     const stderrTail: string[] = [];
     this.helperStats = undefined;
+    const { args, stdin } = this.helperArgs();
+    const unresolvedBefore = this.pathsUnresolved;
     return new Promise((resolve, reject) => {
       let attached = false;
       let fatal: string | undefined;
-      const helper: EbpfHelperProcess = new EbpfHelperProcess(this.helperPath, this.args, {
+      const helper: EbpfHelperProcess = new EbpfHelperProcess(this.helperPath, args, {
         onChunk: (chunk) => {
           try {
             reader.push(chunk, (frame) => {
               const decoded = decoder.decode(frame.kind, frame.payload);
               switch (decoded.type) {
                 case 'event':
+                  if (decoded.event.kind === 'file' && !this.keepFile(decoded.event)) break;
                   this.deliver(decoded.event);
                   break;
                 case 'stats':
@@ -173,6 +212,7 @@ export class EbpfCollector implements Collector {
           this.log('warn', `vigil-ebpf: ${line}`);
         },
         onClose: (code, signal, spawnError) => {
+          this.pathsUnresolved = unresolvedBefore + decoder.paths.unresolved;
           this.lostBefore += this.helperStats?.lost ?? 0;
           this.helperStats = undefined;
           if (this.helper === helper) this.helper = undefined;
@@ -189,6 +229,7 @@ export class EbpfCollector implements Collector {
           this.scheduleRestart(Date.now() - helper.startedAt);
         },
       });
+      if (stdin !== undefined) helper.write(stdin);
       this.helper = helper;
     });
   }
@@ -206,6 +247,16 @@ export class EbpfCollector implements Collector {
       });
     }, delay);
     this.restartTimer.unref?.();
+  }
+
+  /** An open is kept only when the exact patterns match (the kernel's keys are a superset). */
+  private keepFile(event: Extract<RawEvent, { kind: 'file' }>): boolean {
+    if (event.action === 'open' && this.files !== undefined && this.files.policy.match(event.path) === undefined) {
+      this.opensUnmatched++;
+      return false;
+    }
+    this.fileEvents++;
+    return true;
   }
 
   private deliver(event: Parameters<RawEventSink>[0]): void {

@@ -6,6 +6,8 @@ export interface EbpfHelperHello {
   readonly drainMs: number;
   readonly clkTck: number;
   readonly helperPid: number;
+  /** The file programs are attached (file telemetry on). */
+  readonly files: boolean;
 }
 
 /** The helper's periodic counters (cumulative since that helper process started). */
@@ -14,4 +16,12 @@ export interface EbpfHelperStats {
   readonly lost: number;
   readonly records: number;
   readonly writeNs: number;
+  /** File records among `lost` (creations, deletions, renames... the ring could not take). */
+  readonly fileLost: number;
+  /** Read-only opens that matched no sensitive key: dropped in the kernel, by design. */
+  readonly openFiltered: number;
+  /** Sensitive opens already reported for (process, file, access class). */
+  readonly openDeduped: number;
+  /** File events skipped in the kernel: pseudo filesystems, non-regular or unlinked files, excluded directories. */
+  readonly fileSkipped: number;
 }

@@ -45,6 +45,11 @@ export class EbpfHelperProcess {
     this.#child.stdin?.on('error', () => undefined);
   }
 
+  /** Writes to the helper's stdin (its start-up input; stdin is otherwise kept open only to signal EOF). */
+  write(text: string): void {
+    this.#child.stdin?.write(text);
+  }
+
   get pid(): number | undefined {
     return this.#child.pid;
   }

@@ -3,13 +3,16 @@
  * FRAME_VERSION there and here). All integers are little endian.
  */
 export const FRAME_MAGIC = 0x4c474956; // "VIGL"
-/** 2: the executable path walked in the kernel (EXEC.exeLen), the controlling terminal (RECORD.ttyNr). */
-export const FRAME_VERSION = 2;
+/**
+ * 2: the executable path walked in the kernel (EXEC.exeLen), the controlling terminal (RECORD.ttyNr).
+ * 3: file records (FILE), file counters in stats, hello.features.
+ */
+export const FRAME_VERSION = 3;
 export const FRAME_HEADER_BYTES = 12;
 /** Largest payload accepted: an exec record is at most 112 + 64 KiB. */
 export const FRAME_MAX_PAYLOAD = 128 * 1024;
 
-export const FRAME_KINDS = ['exec', 'fork', 'exit', 'connect', 'accept', 'disconnect', 'hello', 'stats'] as const;
+export const FRAME_KINDS = ['exec', 'fork', 'exit', 'connect', 'accept', 'disconnect', 'file', 'hello', 'stats'] as const;
 export type FrameKind = (typeof FRAME_KINDS)[number];
 export const FRAME_KIND_CODES: Readonly<Record<FrameKind, number>> = {
   exec: 1,
@@ -18,6 +21,7 @@ export const FRAME_KIND_CODES: Readonly<Record<FrameKind, number>> = {
   connect: 4,
   accept: 5,
   disconnect: 6,
+  file: 7,
   hello: 16,
   stats: 17,
 };
@@ -82,8 +86,41 @@ export const NET = {
   bytes: 144,
 } as const;
 
-export const HELLO = { bootToEpochNs: 0, ringBytes: 8, drainMs: 16, clkTck: 20, helperPid: 24, bytes: 32 } as const;
-export const STATS = { lost: 0, records: 8, writeNs: 16, bytes: 24 } as const;
+/**
+ * struct vg_file, at RECORD.body; data follows at dataStart: dir (a walked path, components leaf first), name
+ * (the caller's argument, relative to dir), then a rename's old dir and name.
+ */
+export const FILE = {
+  action: 96,
+  flags: 98,
+  dirLen: 100,
+  nameLen: 102,
+  odirLen: 104,
+  onameLen: 106,
+  result: 108,
+  mode: 112,
+  uid: 116,
+  gid: 120,
+  openFlags: 124,
+  ino: 128,
+  size: 136,
+  dataStart: 144,
+  flagTrunc: 1,
+  flagDirTruncated: 2,
+  flagOdirTruncated: 4,
+  flagStat: 8,
+  flagMode: 16,
+  flagNameFault: 32,
+  flagRequested: 64,
+} as const;
+
+/** vg_file.action codes. */
+export const FILE_ACTION_CODES = { 1: 'creation', 2: 'modification', 3: 'deletion', 4: 'rename', 5: 'open', 6: 'attributes_modified' } as const;
+
+export const HELLO = { bootToEpochNs: 0, ringBytes: 8, drainMs: 16, clkTck: 20, helperPid: 24, features: 28, bytes: 32 } as const;
+/** hello.features: the file programs are attached. */
+export const FEATURE_FILES = 1;
+export const STATS = { lost: 0, records: 8, writeNs: 16, fileLost: 24, openFiltered: 32, openDeduped: 40, fileSkipped: 48, bytes: 56 } as const;
 
 export const AF_INET = 2;
 export const AF_INET6 = 10;

@@ -1,8 +1,9 @@
 import { posix } from 'node:path';
-import type { RawAccept, RawConnect, RawDisconnect, RawEvent, RawExec, RawExit, RawFork, RawProcess } from '../raw-event.js';
+import type { RawAccept, RawConnect, RawDisconnect, RawEvent, RawExec, RawExit, RawFile, RawFork, RawProcess } from '../raw-event.js';
 import { ipFromBytes } from '../ip-address.js';
+import { FilePathResolver } from './ebpf-file-path.js';
 import type { EbpfHelperHello, EbpfHelperStats } from './ebpf-helper-info.js';
-import { AF_INET, AF_INET6, DISCONNECT_INBOUND, EXEC, EXIT, FRAME_KIND_CODES, HELLO, IPPROTO_UDP, NET, RECORD, STATS } from './ebpf-layout.js';
+import { AF_INET, AF_INET6, DISCONNECT_INBOUND, EXEC, EXIT, FEATURE_FILES, FILE, FILE_ACTION_CODES, FRAME_KIND_CODES, HELLO, IPPROTO_UDP, NET, RECORD, STATS } from './ebpf-layout.js';
 import type { FrameKind } from './ebpf-layout.js';
 
 export type DecodedFrame =
@@ -19,6 +20,7 @@ const MIN_BYTES: Readonly<Record<FrameKind, number>> = {
   connect: NET.bytes,
   accept: NET.bytes,
   disconnect: NET.bytes,
+  file: FILE.dataStart,
   hello: HELLO.bytes,
   stats: STATS.bytes,
 };
@@ -43,6 +45,8 @@ function cString(buf: Buffer, at: number, max: number): string {
  */
 export class EbpfRecordDecoder {
   private bootToEpochMs: number | undefined;
+  /** Joins file events' directories and names (resolving multi-component names). */
+  readonly paths = new FilePathResolver();
 
   decode(kindCode: number, p: Buffer): DecodedFrame {
     const kind = KIND_BY_CODE.get(kindCode);
@@ -59,13 +63,22 @@ export class EbpfRecordDecoder {
         drainMs: p.readUInt32LE(HELLO.drainMs),
         clkTck: p.readUInt32LE(HELLO.clkTck),
         helperPid: p.readUInt32LE(HELLO.helperPid),
+        files: (p.readUInt32LE(HELLO.features) & FEATURE_FILES) !== 0,
       };
       this.bootToEpochMs = hello.bootToEpochMs;
       return { type: 'hello', hello };
     },
     stats: (p) => ({
       type: 'stats',
-      stats: { lost: u64(p, STATS.lost), records: u64(p, STATS.records), writeNs: u64(p, STATS.writeNs) },
+      stats: {
+        lost: u64(p, STATS.lost),
+        records: u64(p, STATS.records),
+        writeNs: u64(p, STATS.writeNs),
+        fileLost: u64(p, STATS.fileLost),
+        openFiltered: u64(p, STATS.openFiltered),
+        openDeduped: u64(p, STATS.openDeduped),
+        fileSkipped: u64(p, STATS.fileSkipped),
+      },
     }),
     exec: (p) => this.exec(p),
     fork: (p) => this.event(p, (timeMs, process): RawFork => ({ kind: 'fork', timeMs, backend: 'ebpf', platform: 'linux', process })),
@@ -86,7 +99,17 @@ export class EbpfRecordDecoder {
     connect: (p) => this.network(p, 'connect'),
     accept: (p) => this.network(p, 'accept'),
     disconnect: (p) => this.network(p, 'disconnect'),
+    file: (p) => this.file(p),
   };
+
+  private file(p: Buffer): DecodedFrame {
+    return fileRecord(this, p);
+  }
+
+  /** @internal the event frame of a record (used by fileRecord). */
+  eventOf(p: Buffer, build: (timeMs: number, process: RawProcess) => RawEvent): DecodedFrame {
+    return this.event(p, build);
+  }
 
   private event(p: Buffer, build: (timeMs: number, process: RawProcess) => RawEvent, extra?: Partial<RawProcess>): DecodedFrame {
     if (this.bootToEpochMs === undefined) return { type: 'malformed', reason: 'event before hello' };
@@ -168,6 +191,39 @@ export class EbpfRecordDecoder {
         : { kind, timeMs, process, ...base, source: local, destination: remote };
     });
   }
+}
+
+/** A file record: the path joined from (dir, name), a rename's old one likewise, inode facts when read. */
+function fileRecord(this: void, decoder: EbpfRecordDecoder, p: Buffer): DecodedFrame {
+  const action = FILE_ACTION_CODES[p[FILE.action] as keyof typeof FILE_ACTION_CODES];
+  if (action === undefined) return { type: 'malformed', reason: `file action ${p[FILE.action]}` };
+  const flags = p.readUInt16LE(FILE.flags);
+  const dirLen = p.readUInt16LE(FILE.dirLen);
+  const nameLen = p.readUInt16LE(FILE.nameLen);
+  const odirLen = p.readUInt16LE(FILE.odirLen);
+  const onameLen = p.readUInt16LE(FILE.onameLen);
+  const nameAt = FILE.dataStart + dirLen;
+  const odirAt = nameAt + nameLen;
+  const onameAt = odirAt + odirLen;
+  if (onameAt + onameLen > p.length) return { type: 'malformed', reason: `file lengths exceed the ${p.length}-byte record` };
+  const requested = (flags & FILE.flagRequested) !== 0;
+  const path = decoder.paths.join(decodePath(p, FILE.dataStart, dirLen), p.toString('utf8', nameAt, odirAt), !requested);
+  const stat = (flags & FILE.flagStat) !== 0;
+  const extra: Partial<RawFile> = {
+    ...(action === 'rename'
+      ? { originalPath: decoder.paths.join(decodePath(p, odirAt, odirLen), p.toString('utf8', onameAt, onameAt + onameLen), true) }
+      : {}),
+    ...(stat
+      ? { inode: u64(p, FILE.ino), size: u64(p, FILE.size), mode: p.readUInt32LE(FILE.mode), uid: p.readUInt32LE(FILE.uid), gid: p.readUInt32LE(FILE.gid) }
+      : (flags & FILE.flagMode) !== 0 ? { mode: p.readUInt32LE(FILE.mode) } : {}),
+    ...((flags & FILE.flagTrunc) !== 0 ? { truncated: true } : {}),
+    ...((flags & (FILE.flagDirTruncated | FILE.flagOdirTruncated | FILE.flagNameFault)) !== 0 ? { pathTruncated: true } : {}),
+  };
+  const result = p.readInt32LE(FILE.result);
+  const threadId = p.readUInt32LE(RECORD.tid);
+  return decoder.eventOf(p, (timeMs, process): RawFile => ({
+    kind: 'file', action, timeMs, backend: 'ebpf', platform: 'linux', process, path, result, threadId, ...extra,
+  }));
 }
 
 /** The helper writes a walked path (cwd, executable) as components leaf first, each NUL-terminated; none is the root. */

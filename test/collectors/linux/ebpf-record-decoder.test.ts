@@ -4,7 +4,7 @@ import { EbpfRecordDecoder } from '../../../src/collectors/linux/ebpf-record-dec
 import type { DecodedFrame } from '../../../src/collectors/linux/ebpf-record-decoder.js';
 import { FRAME_KIND_CODES } from '../../../src/collectors/linux/ebpf-layout.js';
 import type { RawEvent } from '../../../src/collectors/raw-event.js';
-import { execBody, hello, leafFirst, netBody, PROC, record } from './ebpf-record-fixtures.js';
+import { execBody, fileBody, hello, leafFirst, netBody, PROC, record } from './ebpf-record-fixtures.js';
 
 const BOOT_TO_EPOCH_NS = 1_700_000_000_000_000_000n;
 
@@ -152,9 +152,45 @@ for (const [name, run, reason] of malformed) {
 }
 
 test('stats frame', () => {
-  const p = Buffer.alloc(24);
+  const p = Buffer.alloc(56);
   p.writeBigUInt64LE(3n, 0);
   p.writeBigUInt64LE(10_000_000_000n, 8);
-  assert.deepEqual(ready().decode(FRAME_KIND_CODES.stats, p), { type: 'stats', stats: { lost: 3, records: 10_000_000_000, writeNs: 0 } });
+  p.writeBigUInt64LE(1n, 24);
+  p.writeBigUInt64LE(500n, 32);
+  p.writeBigUInt64LE(7n, 40);
+  p.writeBigUInt64LE(9n, 48);
+  assert.deepEqual(ready().decode(FRAME_KIND_CODES.stats, p), {
+    type: 'stats',
+    stats: { lost: 3, records: 10_000_000_000, writeNs: 0, fileLost: 1, openFiltered: 500, openDeduped: 7, fileSkipped: 9 },
+  });
+  assert.equal(ready().decode(FRAME_KIND_CODES.stats, Buffer.alloc(24)).type, 'malformed', 'a version-2 stats frame is too short');
   assert.equal(PROC.pid, 1234);
+});
+
+test('file: a walked file (creation with inode facts), a name joined to its walked directory, a rename, a failed open as requested', () => {
+  const d = ready();
+  const created = event(d.decode(FRAME_KIND_CODES.file, record('file', fileBody({ action: 1, flags: 8, dir: 'a.txt\0tmp\0', result: 3, mode: 0o100644, ino: 42n, size: 5n, uid: 7, gid: 8 }))));
+  assert.deepEqual(
+    { ...created, process: undefined },
+    { kind: 'file', action: 'creation', timeMs: 1_700_000_005_000, backend: 'ebpf', platform: 'linux', process: undefined, path: '/tmp/a.txt', result: 3, threadId: 1234, inode: 42, size: 5, mode: 0o100644, uid: 7, gid: 8 },
+  );
+  const deleted = event(d.decode(FRAME_KIND_CODES.file, record('file', fileBody({ action: 3, dir: 'tmp\0', name: 'gone', result: -2 }))));
+  assert.equal(deleted.kind === 'file' && `${deleted.action} ${deleted.path} ${deleted.result}`, 'deletion /tmp/gone -2');
+  const absolute = event(d.decode(FRAME_KIND_CODES.file, record('file', fileBody({ action: 6, flags: 16, name: '/etc/x', mode: 0o600 }))));
+  assert.equal(absolute.kind === 'file' && `${absolute.action} ${absolute.path} ${absolute.mode}`, `attributes_modified /etc/x ${0o600}`);
+  const renamed = event(d.decode(FRAME_KIND_CODES.file, record('file', fileBody({ action: 4, dir: 'b\0', name: 'new', odir: 'a\0', oname: 'old' }))));
+  assert.equal(renamed.kind === 'file' && `${renamed.path} <- ${renamed.originalPath}`, '/b/new <- /a/old');
+  const failed = event(d.decode(FRAME_KIND_CODES.file, record('file', fileBody({ action: 5, flags: 64, dir: 'home\0', name: 'x/../.ssh/id_rsa', result: -13 }))));
+  assert.equal(failed.kind === 'file' && failed.path, '/home/.ssh/id_rsa', 'requested: joined lexically, not resolved');
+  const cut = event(d.decode(FRAME_KIND_CODES.file, record('file', fileBody({ action: 2, flags: 2 | 1, dir: 'leaf\0' }))));
+  assert.equal(cut.kind === 'file' && cut.pathTruncated && cut.truncated, true);
+});
+
+test('file: an unknown action or lengths past the record are malformed', () => {
+  const d = ready();
+  assert.equal(d.decode(FRAME_KIND_CODES.file, record('file', fileBody({ action: 9 }))).type, 'malformed');
+  const body = fileBody({ action: 1, dir: 'a\0' });
+  body.writeUInt16LE(999, 4);
+  assert.equal(d.decode(FRAME_KIND_CODES.file, record('file', body)).type, 'malformed');
+  assert.equal(d.decode(FRAME_KIND_CODES.file, record('file', Buffer.alloc(10))).type, 'malformed');
 });

@@ -97,3 +97,34 @@ export function netBody(family: number, protocol: number, saddr: number[], sport
   Buffer.from(daddr).copy(b, 32);
   return b;
 }
+
+export interface FileBodyFields {
+  action: number;
+  flags?: number;
+  dir?: string;
+  name?: string;
+  odir?: string;
+  oname?: string;
+  result?: number;
+  mode?: number;
+  ino?: bigint;
+  size?: bigint;
+  uid?: number;
+  gid?: number;
+}
+
+/** struct vg_file (48 bytes) + its four segments. */
+export function fileBody(f: FileBodyFields): Buffer {
+  const segs = [f.dir ?? '', f.name ?? '', f.odir ?? '', f.oname ?? ''].map((s) => Buffer.from(s, 'utf8'));
+  const b = Buffer.alloc(48);
+  b.writeUInt8(f.action, 0);
+  b.writeUInt16LE(f.flags ?? 0, 2);
+  segs.forEach((s, i) => b.writeUInt16LE(s.length, 4 + 2 * i));
+  b.writeInt32LE(f.result ?? 0, 12);
+  b.writeUInt32LE(f.mode ?? 0, 16);
+  b.writeUInt32LE(f.uid ?? 0, 20);
+  b.writeUInt32LE(f.gid ?? 0, 24);
+  b.writeBigUInt64LE(f.ino ?? 0n, 32);
+  b.writeBigUInt64LE(f.size ?? 0n, 40);
+  return Buffer.concat([b, ...segs]);
+}

@@ -1,6 +1,20 @@
-/* Paths walked in the kernel at exec: the cwd and the executable, from a (dentry, vfsmount) pair. */
+/* Paths walked in the kernel: the cwd and the executable at exec, files and directories of file events. */
 #ifndef VG_PATH_BPF_H
 #define VG_PATH_BPF_H
+
+/* Directories whose subtrees file events skip: (inode, kernel dev_t), filled by the loader. */
+struct dir_id {
+	__u64 ino;
+	__u32 dev;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct dir_id);
+	__type(value, __u8);
+} excluded_dirs SEC(".maps");
 
 /*
  * The walk, one path component per bpf_loop() step (a plain loop makes the verifier explore every offset).
@@ -17,6 +31,8 @@ struct path_walk {
 	__u32 off;
 	__u32 done;
 	__u32 trunc;
+	__u32 check_excluded;
+	__u32 excluded;
 };
 
 static long path_step(__u32 index, void *arg)
@@ -28,6 +44,13 @@ static long path_step(__u32 index, void *arg)
 	if (dentry == w->root_dentry && vfsmnt == w->root_mnt) {
 		w->done = 1;
 		return 1;
+	}
+	if (w->check_excluded) {
+		struct dir_id id = { .ino = BPF_CORE_READ(dentry, d_inode, i_ino), .dev = BPF_CORE_READ(dentry, d_sb, s_dev) };
+		if (bpf_map_lookup_elem(&excluded_dirs, &id)) {
+			w->excluded = 1;
+			return 1;
+		}
 	}
 	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
 	if (dentry == BPF_CORE_READ(vfsmnt, mnt_root) || dentry == parent) {
@@ -42,7 +65,9 @@ static long path_step(__u32 index, void *arg)
 		return 0;
 	}
 	__u32 off = w->off;
-	if (off + 256 > VG_PATH_MAX) {
+	/* exact room check (a component is at most 255 bytes): a path of up to PATH_MAX fits whole */
+	__u32 clen = BPF_CORE_READ(dentry, d_name.len);
+	if (off + clen + 1 > VG_PATH_MAX || clen > 255) {
 		w->trunc = 1;
 		return 1;
 	}
@@ -52,7 +77,7 @@ static long path_step(__u32 index, void *arg)
 		return 1;
 	const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
 	__u32 at = (w->base & 0x7fff) + (off & (VG_PATH_MAX - 1));
-	long n = bpf_probe_read_kernel_str(s->data + (at & 0xffff), 256, name);
+	long n = bpf_probe_read_kernel_str(s->data + (at & 0xffff), (clen + 1) & 0x1ff, name);
 	if (n <= 0) {
 		w->done = 1;
 		return 1;
@@ -66,8 +91,8 @@ static long path_step(__u32 index, void *arg)
  * Writes the path of (dentry, mnt) as seen from the task's root at scratch.data[base..]; returns its length
  * (at most VG_PATH_MAX); sets *trunc when the walk was cut (deeper than VG_PATH_DEPTH, longer than VG_PATH_MAX).
  */
-static __always_inline __u32 read_path(struct task_struct *task, struct dentry *dentry, struct vfsmount *mnt,
-				       __u32 base, int *trunc)
+static __always_inline __u32 read_path_checked(struct task_struct *task, struct dentry *dentry, struct vfsmount *mnt,
+					       __u32 base, int *trunc, int *excluded)
 {
 	struct fs_struct *fs = BPF_CORE_READ(task, fs);
 	struct path_walk w = {
@@ -77,10 +102,20 @@ static __always_inline __u32 read_path(struct task_struct *task, struct dentry *
 		.root_mnt = BPF_CORE_READ(fs, root.mnt),
 		.mnt_offset = bpf_core_field_offset(struct mount, mnt),
 		.base = base,
+		.check_excluded = excluded != 0,
 	};
 	bpf_loop(VG_PATH_DEPTH, path_step, &w, 0);
 	*trunc = w.trunc || !w.done;
+	if (excluded)
+		*excluded = w.excluded;
 	return w.off > VG_PATH_MAX ? VG_PATH_MAX : w.off;
+}
+
+/* read_path_checked without the excluded-directory check (exec: executable, cwd). */
+static __always_inline __u32 read_path(struct task_struct *task, struct dentry *dentry, struct vfsmount *mnt,
+				       __u32 base, int *trunc)
+{
+	return read_path_checked(task, dentry, mnt, base, trunc, 0);
 }
 
 #endif
