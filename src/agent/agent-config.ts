@@ -48,6 +48,12 @@ export interface AgentConfig {
     readonly retention_days: number;
     /** At most this many alerts are kept, oldest deleted first (0 = no cap). */
     readonly retention_max_alerts: number;
+    /** Per rule and user per minute, alerts beyond this many are folded into one aggregate alert (0: never). */
+    readonly aggregate_after: number;
+    /** Store failing this long (seconds): a `store-down` health alert. */
+    readonly down_alert_after_s: number;
+    /** Accept a database path that is a symbolic link (refused by default). */
+    readonly allow_db_symlink: boolean;
   };
   readonly notifications: {
     readonly enabled: boolean;
@@ -81,7 +87,7 @@ export const DEFAULT_CONFIG: AgentConfig = {
   },
   engine: { reorder_hold_ms: 250, reorder_max_events: 100_000, max_sequences_per_rule: 10_000, default_sequence_lifetime_s: 300, rule_budget_ms: 50 },
   rules: { paths: [], allow_empty: false },
-  storage: { db: '', retention_days: 90, retention_max_alerts: 100_000 },
+  storage: { db: '', retention_days: 90, retention_max_alerts: 100_000, aggregate_after: 100, down_alert_after_s: 30, allow_db_symlink: false },
   notifications: { enabled: true, per_rule_per_minute: 5 },
   outputs: { alerts_ndjson: '', events_ndjson: '' },
   health: { alert_interval_s: 300 },

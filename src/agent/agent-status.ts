@@ -5,6 +5,7 @@ import type { NormalizerStats } from '../normalize/normalizer.js';
 import type { RateLimiterStats } from '../notify/rule-rate-limiter.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import type { DetectionEngineStats, SequenceRuleHealth } from './detection-engine.js';
+import type { AlertWriterStats } from './alert-writer.js';
 import type { PipelineStats } from './pipeline.js';
 import { pidStartKey, STATUS_SCHEMA, type AgentMode, type AgentStatus, type StageCounters } from './status-file.js';
 
@@ -27,6 +28,9 @@ export interface StatusSources {
   readonly sequenceRules: readonly SequenceRuleHealth[];
   readonly pipeline: Readonly<PipelineStats>;
   readonly alertsTotal: number;
+  readonly writer: Readonly<AlertWriterStats>;
+  /** Alerts waiting for the store (memory + spool). */
+  readonly alertsWaiting: number;
   readonly notifier: RateLimiterStats | null;
   readonly db: string;
 }
@@ -69,11 +73,27 @@ export function agentStatus(s: StatusSources): AgentStatus {
         dropped: s.reorder.dropped + s.reorder.overflowReleased,
       }),
       engine: counters({ in: s.engine.events, out: s.engine.matches, malformed: s.pipeline.badTimestamp + s.engine.ruleErrors }),
-      alerts: counters({ in: s.pipeline.matches, out: s.pipeline.alertsInserted, dropped: s.pipeline.alertsDuplicate + s.pipeline.alertsFailed }),
+      // Duplicates are dropped on purpose; store failures are not drops (the alerts wait in the spool): see alertStore.
+      alerts: counters({ in: s.pipeline.matches, out: s.pipeline.alertsInserted, dropped: s.pipeline.alertsDuplicate, lost: s.pipeline.alertsLost }),
       notify: counters(s.notifier === null ? {} : notifierCounters(s.notifier)),
     },
     sequences: sequenceCounters(s),
     alerts: s.pipeline.lastAlert !== null ? { total: s.alertsTotal, last: s.pipeline.lastAlert } : { total: s.alertsTotal },
+    ...(collector?.restarts !== undefined
+      ? { collectorRestarts: { restarts: collector.restarts, blindMs: collector.blindMs ?? 0, lastBlindMs: collector.lastBlindMs ?? 0, reconciled: collector.reconciled ?? 0 } }
+      : {}),
+    alertStore: {
+      commits: s.writer.commits,
+      failures: s.writer.storeFailures,
+      spooled: s.writer.spooled,
+      replayed: s.writer.replayed,
+      waiting: s.alertsWaiting,
+      lost: s.writer.lost,
+      aggregated: s.writer.aggregated,
+      recoveries: s.writer.recoveries,
+      ...(s.writer.downSinceMs !== null ? { downSince: new Date(s.writer.downSinceMs).toISOString() } : {}),
+      ...(s.writer.lastError !== null ? { lastError: s.writer.lastError } : {}),
+    },
     db: s.db,
     memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
   };

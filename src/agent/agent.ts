@@ -1,8 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { AlertHost } from '../alerts/alert-match.js';
+import { AlertSpool } from '../alerts/alert-spool.js';
 import type { AlertStore } from '../alerts/alert-store.js';
+import { DEFAULT_FLOOD_POLICY } from '../alerts/flood-policy.js';
 import { NdjsonAlertLog } from '../alerts/ndjson-alert-log.js';
+import { ensurePrivateDir } from '../alerts/safe-files.js';
 import { SqliteAlertStore } from '../alerts/sqlite-alert-store.js';
 import type { Collector } from '../collectors/collector.js';
 import { HostFactsSource } from '../collectors/host-facts.js';
@@ -64,6 +66,10 @@ export const eventTime = (event: EcsEvent): number => {
  * sample per 250 ms at most, so busy periods, which tick often, are sampled finer).
  */
 const MIN_TICK_MS = 5;
+/** How long the agent's writes wait for another connection's lock before the batch goes to the spool. */
+const STORE_BUSY_TIMEOUT_MS = 10;
+/** Alerts waiting for the store (disk full, locked, deleted), in the state dir. */
+export const ALERT_SPOOL_FILE = 'alert-spool.ndjson';
 const IDLE_TICK_MS = 1000;
 
 /**
@@ -97,6 +103,7 @@ export class Agent {
   #tooDeep = 0;
   #eventLogFlushedMs = 0;
   #stopped = false;
+  #lastTotal = 0;
 
   constructor(options: AgentOptions, platform: Platform = currentPlatform() ?? 'linux') {
     this.#o = options;
@@ -106,11 +113,16 @@ export class Agent {
       os: platform as OsType,
       log: (line) => log('error', 'rule load error', { diagnostic: line }),
     });
-    mkdirSync(dirname(options.dbPath), { recursive: true, mode: 0o700 });
+    ensurePrivateDir(options.stateDir);
+    if (!config.storage.allow_db_symlink) ensurePrivateDir(dirname(options.dbPath));
     this.store = SqliteAlertStore.open(options.dbPath, {
       retention: { maxAgeDays: config.storage.retention_days, maxCount: config.storage.retention_max_alerts },
+      ...(config.storage.aggregate_after > 0 ? { flood: { ...DEFAULT_FLOOD_POLICY, perInterval: config.storage.aggregate_after } } : {}),
       // The service's database is readable by the `vigil` group (the installer sets the group); a user's is private.
       fileMode: options.mode === 'service' ? 0o640 : 0o600,
+      allowSymlink: config.storage.allow_db_symlink,
+      // A locked database never holds the event loop: a short wait, then the batch waits in the spool.
+      busyTimeoutMs: STORE_BUSY_TIMEOUT_MS,
     });
     this.#normalizer = new Normalizer({
       host: this.host,
@@ -152,10 +164,11 @@ export class Agent {
       lost: this.#lost,
       sinks,
       log,
+      spool: new AlertSpool(join(options.stateDir, ALERT_SPOOL_FILE)),
       healthIntervalMs: config.health.alert_interval_s * 1000,
       ruleBudgetMs: config.engine.rule_budget_ms,
+      storeDownAfterMs: config.storage.down_alert_after_s * 1000,
     });
-    mkdirSync(options.stateDir, { recursive: true, mode: 0o750 });
     this.#status = new StatusFileWriter(statusFilePath(options.stateDir));
   }
 
@@ -215,7 +228,9 @@ export class Agent {
     this.#eventLog?.write(doc);
     const now = Date.now();
     this.pipeline.ingest(doc, now);
-    const due = this.pipeline.nextDueMs();
+    const held = this.pipeline.nextDueMs();
+    // Matches waiting to be stored are committed at the next tick, a few ms away.
+    const due = this.pipeline.writer.queued > 0 ? now : held;
     if (due !== null && due < this.#timerAt) this.#schedule(Math.max(due, now + MIN_TICK_MS));
   }
 
@@ -239,6 +254,7 @@ export class Agent {
     }
     if (this.#collector !== null) this.#lost.record(now, this.#collector.stats().lost);
     this.pipeline.tick(now);
+    this.pipeline.flushAlerts();
     const due = this.pipeline.nextDueMs();
     this.#schedule(due === null ? now + IDLE_TICK_MS : Math.max(due, now + MIN_TICK_MS));
   }
@@ -294,11 +310,23 @@ export class Agent {
       inFlight: this.pipeline.engine.inFlight(),
       sequenceRules: this.pipeline.engine.sequenceRules(),
       pipeline: this.pipeline.stats(),
-      alertsTotal: this.store.count(),
+      alertsTotal: this.#alertsTotal(),
+      writer: this.pipeline.writer.stats(),
+      alertsWaiting: this.pipeline.writer.waiting(),
       notifier: this.#notifier?.stats() ?? null,
       db: this.#o.dbPath,
     };
     return agentStatus(sources);
+  }
+
+  /** Alerts in the database; while it cannot answer (locked, gone), the last count it gave. */
+  #alertsTotal(): number {
+    try {
+      this.#lastTotal = this.store.count();
+    } catch {
+      /* keep the last count */
+    }
+    return this.#lastTotal;
   }
 
   /** Stops collecting, drains the reorder buffer and the engine, flushes outputs, closes the database. */

@@ -17,8 +17,18 @@ export class ConfigError extends Error {
 
 type Check = (value: unknown) => string | null;
 
-const positiveInt: Check = (v) => (Number.isInteger(v) && (v as number) > 0 ? null : 'must be a positive integer');
-const nonNegativeInt: Check = (v) => (Number.isInteger(v) && (v as number) >= 0 ? null : 'must be an integer >= 0');
+/**
+ * An integer in min..max. Every number the agent turns into a timer stays within Node's timer limit
+ * (2^31-1 ms, about 24.8 days: beyond it setTimeout/setInterval fire after 1 ms and spin the CPU); counts
+ * stay within what memory and dates can hold.
+ */
+const intIn =
+  (min: number, max: number): Check =>
+  (v) =>
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? null : `must be an integer in ${min}..${max}`;
+/** Node's largest timer delay, in seconds (whole). */
+const TIMER_MAX_S = Math.floor(2 ** 31 / 1000) - 1;
+const MAX_COUNT = 10_000_000;
 const str: Check = (v) => (typeof v === 'string' ? null : 'must be a string');
 const bool: Check = (v) => (typeof v === 'boolean' ? null : 'must be true or false');
 const strList: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? null : 'must be an array of strings');
@@ -50,24 +60,24 @@ const filesTable: Check = (v) => {
 const SCHEMA: { readonly [S in keyof AgentConfig]: { readonly [K in keyof AgentConfig[S]]: Check } } = {
   collector: {
     backend: oneOf(...BACKEND_CHOICES),
-    poll_interval_ms: positiveInt,
+    poll_interval_ms: intIn(1, 60_000),
     ring_buffer_bytes: (v) =>
-      Number.isInteger(v) && (v as number) >= 4096 && ((v as number) & ((v as number) - 1)) === 0 ? null : 'must be a power of two >= 4096',
+      intIn(4096, 2 ** 30)(v) === null && Number.isInteger(Math.log2(v as number)) ? null : 'must be a power of two in 4096..1073741824',
     files: filesTable,
   },
   engine: {
-    reorder_hold_ms: nonNegativeInt,
-    reorder_max_events: positiveInt,
-    max_sequences_per_rule: positiveInt,
-    default_sequence_lifetime_s: positiveInt,
-    rule_budget_ms: nonNegativeInt,
+    reorder_hold_ms: intIn(0, 60_000),
+    reorder_max_events: intIn(1, MAX_COUNT),
+    max_sequences_per_rule: intIn(1, MAX_COUNT),
+    default_sequence_lifetime_s: intIn(1, TIMER_MAX_S),
+    rule_budget_ms: intIn(0, 60_000),
   },
   rules: { paths: strList, allow_empty: bool },
-  storage: { db: str, retention_days: nonNegativeInt, retention_max_alerts: nonNegativeInt },
-  notifications: { enabled: bool, per_rule_per_minute: positiveInt },
+  storage: { db: str, retention_days: intIn(0, 36_500), retention_max_alerts: intIn(0, 100_000_000), aggregate_after: intIn(0, 1_000_000), down_alert_after_s: intIn(1, 86_400), allow_db_symlink: bool },
+  notifications: { enabled: bool, per_rule_per_minute: intIn(1, 1_000_000) },
   outputs: { alerts_ndjson: str, events_ndjson: str },
-  health: { alert_interval_s: positiveInt },
-  status: { dir: str, interval_s: positiveInt },
+  health: { alert_interval_s: intIn(1, TIMER_MAX_S) },
+  status: { dir: str, interval_s: intIn(1, 86_400) },
 };
 
 /** Validates a parsed TOML table against the schema and merges it over the defaults. */

@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensurePrivateDir, openAppendNoFollow } from '../alerts/safe-files.js';
 import type { EcsEvent } from '../ecs/ecs-event.js';
 
 /**
@@ -20,8 +21,8 @@ export class EventLog {
 
   constructor(path: string, flushBytes = 256 * 1024) {
     this.path = path;
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.#fd = openSync(path, 'a', 0o600);
+    ensurePrivateDir(dirname(path));
+    this.#fd = openAppendNoFollow(path, 0o600);
     this.#flushBytes = flushBytes;
   }
 

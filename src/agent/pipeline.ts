@@ -1,11 +1,13 @@
 import type { EcsEvent } from '../ecs/ecs-event.js';
 import { compileFieldGetter } from '../ecs/field-getter.js';
 import type { AlertMatch, AlertHost } from '../alerts/alert-match.js';
-import type { AlertStore, InsertResult } from '../alerts/alert-store.js';
+import type { AlertSpool } from '../alerts/alert-spool.js';
+import type { AlertStore } from '../alerts/alert-store.js';
 import { ReorderBuffer, type ReorderBufferStats } from '../normalize/reorder-buffer.js';
+import { AlertWriter, type AlertSink, type StoreDown } from './alert-writer.js';
 import { DetectionEngine, type EngineMatch } from './detection-engine.js';
 import { EvictionWatch } from './eviction-watch.js';
-import { HealthAlerts } from './health-alert.js';
+import { HEALTH_RULE_PREFIX, HealthAlerts } from './health-alert.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import type { LogFn } from './logger.js';
 import type { LostWindow } from './lost-window.js';
@@ -32,8 +34,7 @@ function hostOf(events: ReadonlyArray<EcsEvent | null>, own: AlertHost): AlertHo
   };
 }
 
-/** Where a stored alert goes next (desktop notifier, NDJSON alert log); failures are counted by the sink. */
-export type AlertSink = (result: InsertResult) => void;
+export type { AlertSink } from './alert-writer.js';
 
 export interface PipelineOptions {
   readonly ruleSet: RuleSet;
@@ -49,8 +50,12 @@ export interface PipelineOptions {
   readonly lost: LostWindow;
   readonly sinks: readonly AlertSink[];
   readonly log: LogFn;
+  /** Where alerts wait while the store cannot take them (the agent's state dir); absent: memory only. */
+  readonly spool?: AlertSpool;
   /** At most one health alert per (check, subject) in this many ms (default 5 minutes). */
   readonly healthIntervalMs?: number;
+  /** The store failing this long raises a `store-down` health alert (default 30 s). */
+  readonly storeDownAfterMs?: number;
 }
 
 export interface PipelineStats {
@@ -61,8 +66,12 @@ export interface PipelineStats {
   matches: number;
   alertsInserted: number;
   alertsDuplicate: number;
-  /** Store failures (logged; the agent keeps running). */
+  /** Matches folded into a flood aggregate alert (flood-policy.ts): stored as a count, not notified again. */
+  alertsAggregated: number;
+  /** Failed store writes (logged, retried; the alerts wait in the spool): apart from duplicates. */
   alertsFailed: number;
+  /** Alerts lost for good (the store down and both the memory queue and the spool full). */
+  alertsLost: number;
   /** Time of the newest alert stored (ISO 8601), null before the first. */
   lastAlert: string | null;
 }
@@ -78,13 +87,24 @@ export class Pipeline {
   readonly #evictions: EvictionWatch;
   readonly #reorder: ReorderBuffer<EcsEvent>;
   readonly #options: PipelineOptions;
+  /** Batches matches per tick into one durable transaction; spools and retries when the store fails. */
+  readonly writer: AlertWriter;
   /** Events the reorder buffer released, reused per push and tick (no array per event). */
   readonly #due: EcsEvent[] = [];
   #collector = 'starting';
-  readonly #stats: PipelineStats = { events: 0, badTimestamp: 0, matches: 0, alertsInserted: 0, alertsDuplicate: 0, alertsFailed: 0, lastAlert: null };
+  readonly #stats = { events: 0, badTimestamp: 0, matches: 0 };
 
   constructor(options: PipelineOptions) {
     this.#options = options;
+    this.writer = new AlertWriter({
+      store: options.store,
+      spool: options.spool ?? null,
+      sinks: options.sinks,
+      log: options.log,
+      onDown: (down) => this.#storeDown(down),
+      ...(options.storeDownAfterMs !== undefined ? { downAfterMs: options.storeDownAfterMs } : {}),
+      urgent: (m) => m.rule.id.startsWith(HEALTH_RULE_PREFIX),
+    });
     this.#reorder = new ReorderBuffer<EcsEvent>({ timestamp: options.timestamp, holdMs: options.holdMs, maxEvents: options.maxHeld });
     this.engine = new DetectionEngine(
       options.ruleSet,
@@ -134,10 +154,16 @@ export class Pipeline {
     this.#evictions.check(nowMs);
   }
 
-  /** End of input: releases everything held, then lets the engine decide what it still can. */
+  /** Commits the alerts matched since the last call (one transaction), then notifies them. */
+  flushAlerts(): void {
+    this.writer.flush();
+  }
+
+  /** End of input: releases everything held, lets the engine decide what it still can, stores it all. */
   finish(): void {
     this.#run(this.#reorder.flush());
     this.#store(this.engine.flush());
+    this.writer.drain();
   }
 
   #run(events: readonly EcsEvent[]): void {
@@ -166,32 +192,24 @@ export class Pipeline {
         lostEvents: this.#options.lost.lostSince(first - this.#options.holdMs),
         timeMs: last,
       };
-      this.#insert(match);
+      this.writer.submit(match);
     }
   }
 
   /** Stores one alert and hands it to the sinks (engine matches and the agent's health alerts alike). */
   storeAlert(match: AlertMatch): void {
-    this.#insert(match);
+    this.writer.submit(match);
   }
 
-  #insert(match: AlertMatch): void {
-    let result: InsertResult;
-    try {
-      result = this.#options.store.insert(match);
-    } catch (err) {
-      this.#stats.alertsFailed++;
-      this.#options.log('error', 'alert store insert failed', { rule: match.rule.name, error: String(err) });
-      return;
-    }
-    if (!result.inserted) {
-      this.#stats.alertsDuplicate++;
-      return;
-    }
-    this.#stats.alertsInserted++;
-    this.#stats.lastAlert = result.alert.time;
-    this.#options.log('warn', `alert: ${match.rule.name}`, { alert_id: result.id, rule_id: match.rule.id, severity: match.rule.severity });
-    for (const sink of this.#options.sinks) sink(result);
+  /** The store has failed for a while: one health alert per interval (notified at once, stored when it recovers). */
+  #storeDown(down: StoreDown): void {
+    const seconds = Math.round((Date.now() - down.sinceMs) / 1000);
+    this.health.raise({
+      check: 'store-down',
+      subject: 'alert-store',
+      message: `alert store down for ${seconds} s: ${down.waiting} alerts waiting in the spool`,
+      details: { down_since: new Date(down.sinceMs).toISOString(), failures: down.failures, waiting: down.waiting, error: down.error },
+    });
   }
 
   reorderStats(): ReorderBufferStats {
@@ -204,6 +222,15 @@ export class Pipeline {
   }
 
   stats(): Readonly<PipelineStats> {
-    return this.#stats;
+    const w = this.writer.stats();
+    return {
+      ...this.#stats,
+      alertsInserted: w.inserted,
+      alertsDuplicate: w.duplicates,
+      alertsAggregated: w.aggregated,
+      alertsFailed: w.storeFailures,
+      alertsLost: w.lost,
+      lastAlert: w.lastAlert,
+    };
   }
 }

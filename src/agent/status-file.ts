@@ -9,9 +9,10 @@
  * then the per-user dir `$XDG_STATE_HOME/vigil` (default `~/.local/state/vigil`). The service units set the
  * state dir explicitly: /var/lib/vigil (Linux), /var/db/vigil (macOS), %ProgramData%\Vigil (Windows).
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../alerts/safe-files.js';
 import type { Backend } from '../collectors/raw-event.js';
 
 export const STATUS_SCHEMA = 1;
@@ -67,11 +68,41 @@ export interface AgentStatus {
     readonly evictedByRule?: Readonly<Record<string, number>>;
   };
   readonly alerts: { readonly total: number; readonly last?: string };
+  /**
+   * Restarts of the collector's source (the eBPF helper): how many, how long the agent was blind in total and
+   * the last time, processes born in the gaps reported as already running. Forks in the gaps are in
+   * `stages.collector.lost`.
+   */
+  readonly collectorRestarts?: { readonly restarts: number; readonly blindMs: number; readonly lastBlindMs: number; readonly reconciled: number };
+  /** The alert store's health: writes that failed (apart from duplicates), the spool, what was lost. */
+  readonly alertStore?: AlertStoreHealth;
   readonly db: string;
   /** The agent process's memory (resident set and V8 heap in use), bytes. */
   readonly memory?: { readonly rssBytes: number; readonly heapUsedBytes: number };
   /** Set in the last write of a clean shutdown. */
   readonly stopped?: string;
+}
+
+export interface AlertStoreHealth {
+  /** Transactions committed: alerts are written per tick, many to one commit under a flood. */
+  readonly commits: number;
+  /** Failed batch writes (disk full, locked beyond the busy timeout, I/O error); each was retried. */
+  readonly failures: number;
+  /** Alerts written to the spool file while the store could not take them. */
+  readonly spooled: number;
+  /** Spooled alerts committed since (same dedup keys). */
+  readonly replayed: number;
+  /** Alerts waiting now (memory + spool). */
+  readonly waiting: number;
+  /** Alerts lost for good (store down, memory queue and spool full). */
+  readonly lost: number;
+  /** Matches folded into flood aggregate alerts. */
+  readonly aggregated: number;
+  /** Times the database file was found deleted or replaced and reopened, its alerts kept. */
+  readonly recoveries: number;
+  /** Since when writes fail (ISO 8601), absent while the store works. */
+  readonly downSince?: string;
+  readonly lastError?: string;
 }
 
 export const ZERO_COUNTERS: StageCounters = Object.freeze({ in: 0, out: 0, lost: 0, late: 0, dropped: 0, malformed: 0 });
@@ -133,42 +164,27 @@ export function pidStartKey(pid: number): string | undefined {
 }
 
 /**
- * Writes the status file atomically: the document goes to `<path>.<pid>.tmp`, is fsynced, then renamed over
- * `path`. Mode 0640 (the service's group `vigil` may read it; umask can only narrow it). Counters: `writes`,
+ * Writes the status file atomically: the document goes to a temp file with a random name created
+ * exclusively without following links (safe-files.ts), is fsynced, then renamed over `path`. Mode 0640 (the service's group `vigil` may read it; umask can only narrow it). Counters: `writes`,
  * `failures`, and the last error, so the agent can report a status file it cannot write without crashing.
  */
 export class StatusFileWriter {
   writes = 0;
   failures = 0;
   lastError: string | null = null;
-  private readonly tmp: string;
 
-  constructor(readonly path: string) {
-    this.tmp = `${path}.${process.pid}.tmp`;
-  }
+  constructor(readonly path: string) {}
 
   /** Returns true when written; a failure is counted and remembered, never thrown. */
   write(status: AgentStatus): boolean {
     const text = JSON.stringify(status, null, 2) + '\n';
     try {
-      const fd = openSync(this.tmp, 'w', 0o640);
-      try {
-        writeSync(fd, text);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(this.tmp, this.path);
+      writeFileAtomic(this.path, text, 0o640);
       this.writes++;
       return true;
     } catch (err) {
       this.failures++;
       this.lastError = (err as Error).message;
-      try {
-        unlinkSync(this.tmp);
-      } catch {
-        /* the temp file was never created */
-      }
       return false;
     }
   }

@@ -54,6 +54,7 @@ export function alertDocument(alert: Alert, agentVersion?: string): EcsObject {
         collector: alert.collector,
         lost_events: alert.lostEvents,
         dedup_key: alert.dedupKey,
+        aggregate_count: alert.aggregateCount,
         join_keys: alert.joinKeys as EcsObject[],
         events: alert.events as EcsObject[],
       },

@@ -26,6 +26,8 @@ export interface AlertRow {
   readonly state_changed_ms: number | null;
   readonly events: string;
   readonly lost_events: number;
+  /** Matches this row stands for (1, or more for a flood aggregate); absent before schema version 3. */
+  readonly aggregate_count?: number;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -56,5 +58,6 @@ export function alertFromRow(row: AlertRow): Alert {
     events: JSON.parse(row.events) as Alert['events'],
     lostEvents: row.lost_events,
     dedupKey: row.dedup_key,
+    aggregateCount: row.aggregate_count ?? 1,
   };
 }

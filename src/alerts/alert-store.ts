@@ -9,6 +9,8 @@ export interface InsertResult {
   readonly id: number;
   /** False when an identical match (same dedup key) was already stored. */
   readonly inserted: boolean;
+  /** True when the match was folded into an existing flood aggregate row (counted there, not notified). */
+  readonly aggregated: boolean;
   /** The stored alert (the earlier one for a duplicate): what the NDJSON log and the notifier take. */
   readonly alert: Alert;
 }
@@ -16,7 +18,11 @@ export interface InsertResult {
 export interface AlertStoreStats {
   readonly inserted: number;
   readonly duplicates: number;
+  /** Matches folded into an existing flood aggregate row. */
+  readonly aggregated: number;
   readonly pruned: number;
+  /** Retention runs that failed (locked, disk full); retried at the next one. */
+  readonly pruneFailures: number;
   readonly failed: number;
 }
 

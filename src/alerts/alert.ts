@@ -36,4 +36,9 @@ export interface Alert {
   readonly lostEvents: number;
   /** The identity of the match (dedup-key.ts): identical matches share it and are stored once. */
   readonly dedupKey: string;
+  /**
+   * How many matches this alert stands for: 1, or more for a flood aggregate (flood-policy.ts), whose
+   * `events` are the events of its first few matches (samples).
+   */
+  readonly aggregateCount: number;
 }

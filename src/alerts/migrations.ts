@@ -55,6 +55,13 @@ export const MIGRATIONS: readonly Migration[] = [
         FROM alerts AS a, json_each(a.events) AS e;
     `,
   },
+  {
+    version: 3,
+    description: 'aggregate count (flood folding: one row stands for this many matches)',
+    sql: `
+      ALTER TABLE alerts ADD COLUMN aggregate_count INTEGER NOT NULL DEFAULT 1;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,7 +1,8 @@
-import { chmodSync, closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Alert } from './alert.js';
 import { alertDocument } from './alert-document.js';
+import { ensurePrivateDir, openAppendNoFollow } from './safe-files.js';
 
 /** When appended lines reach the disk: `always` fsyncs after every alert; `never` leaves it to the OS. */
 export const FSYNC_POLICIES = ['always', 'never'] as const;
@@ -50,11 +51,8 @@ export class NdjsonAlertLog {
   }
 
   #open(): number {
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    const created = !existsSync(this.path);
-    const fd = openSync(this.path, 'a', this.#mode);
-    if (created) chmodSync(this.path, this.#mode);
-    return fd;
+    ensurePrivateDir(dirname(this.path));
+    return openAppendNoFollow(this.path, this.#mode);
   }
 
   append(alert: Alert): void {

@@ -1,7 +1,8 @@
-import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
+import { createFileNoFollow, ensurePrivateDir, refuseSymlink } from './safe-files.js';
 
 export interface OpenDatabaseOptions {
   /** Open read-only (`readonly: true` + `PRAGMA query_only`); the file must exist. */
@@ -15,6 +16,8 @@ export interface OpenDatabaseOptions {
    * only (a commit survives a process crash, `kill -9`, but maybe not power loss). Default `full`.
    */
   readonly synchronous?: 'full' | 'normal';
+  /** Writable: accept a database path that is a symbolic link (`[storage] allow_db_symlink`); refused otherwise. */
+  readonly allowSymlink?: boolean;
 }
 
 /** Raised when a database cannot be opened; `code` is stable. */
@@ -30,9 +33,11 @@ export class AlertDatabaseError extends Error {
 }
 
 /**
- * Opens the alert database. Writable: creates the directory (0700) and the file with `fileMode` set
- * explicitly (chmod after create, so the umask does not matter; SQLite gives the -wal and -shm files the
- * same mode), then WAL, busy timeout and synchronous level. Read-only: the file must exist.
+ * Opens the alert database. Writable: refuses a path that is a symbolic link (unless `allowSymlink`),
+ * makes sure the directory is private (safe-files.ts: created 0700, or an existing one owned by the running
+ * user and not group/world-writable), creates the file exclusively without following links, with `fileMode`
+ * set exactly (SQLite gives the -wal and -shm files the same mode), then WAL, busy timeout and synchronous
+ * level. Read-only: the file must exist.
  */
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): BetterSqlite3.Database {
   const busy = options.busyTimeoutMs ?? 5000;
@@ -47,11 +52,14 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): B
     db.pragma('query_only = ON');
     return db;
   }
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const mode = options.fileMode ?? 0o600;
-    closeSync(openSync(path, 'a', mode));
-    chmodSync(path, mode);
+  if (options.allowSymlink !== true) {
+    refuseSymlink(path, 'the alert database path is a symbolic link (set [storage] allow_db_symlink = true to accept it)');
+  }
+  if (!existsSync(path) && !isSymlink(path)) {
+    // A new database goes only into a private directory (an existing one may be reopened by its owner's
+    // tools, e.g. `vigil alerts ack` as root on the service's file: the agent checks its own directory).
+    ensurePrivateDir(dirname(path));
+    createFileNoFollow(path, options.fileMode ?? 0o600);
   }
   let db: BetterSqlite3.Database;
   try {
@@ -68,6 +76,14 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): B
     throw new AlertDatabaseError('ALERTS_DB_OPEN', `cannot open ${path} for writing: ${(err as Error).message}`, path);
   }
   return db;
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /**

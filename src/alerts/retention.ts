@@ -6,11 +6,13 @@ export interface RetentionPolicy {
   readonly maxCount: number;
 }
 
+/** The agent's defaults (`[storage]` in config/vigil.toml). Only the agent applies retention. */
 export const DEFAULT_RETENTION: RetentionPolicy = { maxAgeDays: 90, maxCount: 100_000 };
 
 /**
- * Deletes alerts older than `maxAgeDays` (by alert time) and, beyond `maxCount`, the oldest by id, whatever
- * their state. One transaction. Returns how many were deleted.
+ * Deletes alerts older than `maxAgeDays` (by alert time) and, beyond `maxCount`, the excess: acknowledged
+ * and closed alerts first (oldest first), open alerts only when those are not enough (oldest first), so
+ * evidence nobody has looked at yet goes last. One transaction. Returns how many were deleted.
  */
 export function applyRetention(db: BetterSqlite3.Database, policy: RetentionPolicy, nowMs: number): number {
   let deleted = 0;
@@ -20,9 +22,13 @@ export function applyRetention(db: BetterSqlite3.Database, policy: RetentionPoli
       deleted += db.prepare('DELETE FROM alerts WHERE time_ms < ?').run(cutoff).changes;
     }
     if (policy.maxCount > 0) {
-      deleted += db
-        .prepare('DELETE FROM alerts WHERE id <= (SELECT id FROM alerts ORDER BY id DESC LIMIT 1 OFFSET ?)')
-        .run(policy.maxCount).changes;
+      let excess = (db.prepare('SELECT count(*) AS n FROM alerts').get() as { n: number }).n - policy.maxCount;
+      for (const which of ["state != 'open'", "state = 'open'"]) {
+        if (excess <= 0) break;
+        const n = db.prepare(`DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE ${which} ORDER BY id LIMIT ?)`).run(excess).changes;
+        deleted += n;
+        excess -= n;
+      }
     }
   }).immediate();
   return deleted;

@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import type { EcsEvent } from '../ecs/ecs-event.js';
 import { EventReader } from '../ecs/event-reader.js';
@@ -7,8 +8,11 @@ import { compileFieldGetter } from '../ecs/field-getter.js';
 import { MAX_EVENT_DEPTH, nestsDeeperThan } from '../ecs/event-depth.js';
 import { compileQuery, EqlError, type CompiledQuery } from '../eql/index.js';
 import { applyPipes } from '../eql/apply-pipes.js';
+import { compileLinePrefilter } from '../eql/line-prefilter.js';
 import { runSampleBatch, runSequenceBatch } from '../sequence/batch.js';
 import { HUNT_OUTPUTS, hitToJson, renderTable, type HuntHit, type HuntOutput } from './hunt-output.js';
+import { queryFilters } from './hunt-filters.js';
+import { ParsePool } from './hunt-parse-pool.js';
 import { HuntProgress, type ProgressSink } from './hunt-progress.js';
 import { choiceOption, integerArg } from './cli-options.js';
 import { terminalText } from './terminal-text.js';
@@ -25,6 +29,13 @@ export interface HuntOptions {
   readonly size?: number;
   readonly maxSamplesPerKey?: number;
   readonly output?: HuntOutput;
+  /** Skip lines that cannot match before parsing them (default on; off for the differential test). */
+  readonly prefilter?: boolean;
+  /**
+   * Worker threads that parse the lines the prefilter cannot narrow (0: none). Default: one per core (at
+   * most 4) when the input is a file of 64 MB or more, else none.
+   */
+  readonly parseWorkers?: number;
 }
 
 /** Where a hunt reads and writes: the process's streams, or captured ones in tests. */
@@ -40,6 +51,8 @@ export interface HuntSummary {
   readonly events: number;
   readonly malformed: number;
   readonly withoutTimestamp: number;
+  /** Lines the prefilter passed over without parsing. */
+  readonly skipped: number;
 }
 
 
@@ -50,13 +63,15 @@ export interface HuntSummary {
 export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSummary> {
   const fail = (code: number, message: string): HuntSummary => {
     io.stderr.write(terminalText(`vigil hunt: ${message}`) + '\n');
-    return { exitCode: code, hits: 0, events: 0, malformed: 0, withoutTimestamp: 0 };
+    return { exitCode: code, hits: 0, events: 0, malformed: 0, withoutTimestamp: 0, skipped: 0 };
   };
   const output = options.output ?? 'ndjson';
   if (!(HUNT_OUTPUTS as readonly string[]).includes(output)) return fail(2, `--output must be one of ${HUNT_OUTPUTS.join(', ')}`);
   if (options.size !== undefined && (!Number.isSafeInteger(options.size) || options.size < 0)) return fail(2, '--size must be a non-negative integer');
   const perKey = options.maxSamplesPerKey;
   if (perKey !== undefined && (!Number.isSafeInteger(perKey) || perKey < 1)) return fail(2, '--max-samples-per-key must be a positive integer');
+  const pw = options.parseWorkers;
+  if (pw !== undefined && (!Number.isSafeInteger(pw) || pw < 0 || pw > 64)) return fail(2, 'parseWorkers must be an integer from 0 to 64');
   const categoryField = options.categoryField ?? 'event.category';
   const timestampField = options.timestampField ?? '@timestamp';
   let query: CompiledQuery;
@@ -68,14 +83,19 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   }
 
   // Events that no stage can match never affect a result: keep only the candidates (bounded by the matches).
-  const stages = query.kind === 'event' ? [query.stage] : query.kind === 'sequence' ? [...query.stages, ...(query.until ? [query.until] : [])] : query.stages;
-  const filters = stages.map((s) => s.filter);
-  const candidate = filters.length === 1 ? filters[0]! : (e: EcsEvent) => filters.some((f) => f(e));
+  const candidate = queryFilters(query);
   const readTime = compileTimestampReader(timestampField);
   const readTiebreaker = options.tiebreakerField === undefined ? () => undefined : compileFieldGetter(options.tiebreakerField);
 
+  const prefilter = options.prefilter === false ? null : compileLinePrefilter(options.query, { categoryField, timestampField });
+  // Worker threads parse what the prefilter cannot narrow; started on first use.
+  const workers = parseWorkers(options);
+  let pool: ParsePool | null = null;
+  const startPool = (): ParsePool => (pool ??= new ParsePool(workers, { query: options.query, categoryField, timestampField }));
   const reader = new EventReader({
     onMalformed: (m) => io.stderr.write(terminalText(`vigil hunt: line ${m.line}: skipped malformed input: ${m.reason}`) + '\n'),
+    ...(prefilter === null ? {} : { select: (run, out) => prefilter.select(run, out) }),
+    ...(workers === 0 ? {} : { remote: { parse: (run, indices) => startPool().parse(run, indices), maxRunsInFlight: 2 * workers + 2 } }),
   });
   const progress = new HuntProgress(io.stderr);
   // Event queries keep only what their pipes / --size can print; sequences need every candidate.
@@ -108,11 +128,13 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
         }
         kept.push({ event, timestamp, tiebreaker: readTiebreaker(event), index });
       }
-      progress.tick(index);
+      progress.tick(reader.stats.events); // skipped lines included
     }
   } catch (err) {
     progress.done();
     return fail(1, `cannot read ${options.events ?? 'stdin'}: ${(err as Error).message}`);
+  } finally {
+    await (pool as ParsePool | null)?.close();
   }
   progress.done();
   const ordered = kept.sorted();
@@ -137,7 +159,21 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   if (stats.malformed > 0) io.stderr.write(`vigil hunt: skipped ${stats.malformed} malformed line(s)\n`);
   if (withoutTimestamp > 0) io.stderr.write(`vigil hunt: skipped ${withoutTimestamp} event(s) without a readable ${timestampField}\n`);
   if (tooDeep > 0) io.stderr.write(`vigil hunt: skipped ${tooDeep} event(s) nested deeper than ${MAX_EVENT_DEPTH} levels\n`);
-  return { exitCode: 0, hits: hits.length, events: stats.events, malformed: stats.malformed, withoutTimestamp };
+  return { exitCode: 0, hits: hits.length, events: stats.events, malformed: stats.malformed, withoutTimestamp, skipped: stats.skipped };
+}
+
+const AUTO_WORKERS_MIN_BYTES = 64 * 1024 * 1024;
+
+function parseWorkers(options: HuntOptions): number {
+  if (options.parseWorkers !== undefined) return options.parseWorkers;
+  if (options.events === undefined || options.events === '-') return 0;
+  let size = 0;
+  try {
+    size = statSync(options.events).size;
+  } catch {
+    return 0; // the read reports the problem
+  }
+  return size >= AUTO_WORKERS_MIN_BYTES ? Math.min(4, availableParallelism()) : 0;
 }
 
 const OUTPUT_CHUNK = 256 * 1024;
@@ -170,6 +206,7 @@ export function register(program: Command): void {
     .option('--size <n>', 'at most this many hits; 0 prints none (default: no cap)', integerArg(0))
     .option('--max-samples-per-key <n>', 'sample queries: at most this many samples per join key (default 1)', integerArg(1))
     .addOption(choiceOption('--output <format>', 'output format', HUNT_OUTPUTS, 'ndjson'))
+    .option('--no-prefilter', 'parse every line (by default lines that cannot match are skipped unparsed)')
     .action(async (query: string, opts: Record<string, unknown>) => {
       if ((opts.events === undefined || opts.events === '-') && process.stdin.isTTY === true) {
         process.stderr.write('vigil hunt: reading events from the terminal (end with Ctrl-D); give a file with --events PATH\n');
@@ -184,6 +221,7 @@ export function register(program: Command): void {
           size: opts.size as number | undefined,
           maxSamplesPerKey: opts.maxSamplesPerKey as number | undefined,
           output: opts.output as HuntOutput,
+          prefilter: opts.prefilter !== false,
         },
         { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
       );

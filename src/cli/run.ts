@@ -1,12 +1,13 @@
 import { createReadStream, existsSync, type ReadStream } from 'node:fs';
 import v8 from 'node:v8';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { Agent } from '../agent/agent.js';
 import { ConfigError, loadConfig } from '../agent/config-loader.js';
 import { acquireInstanceLock, describeHolder, InstanceLockedError, type InstanceLock } from '../agent/instance-lock.js';
 import { createLogger, LOG_FORMATS, type LogFn } from '../agent/logger.js';
 import { agentStateDir, type AgentMode } from '../agent/status-file.js';
+import { ensurePrivateDir, UnsafePathError } from '../alerts/safe-files.js';
 import { BACKEND_CHOICES, NoCollectorError, type BackendChoice } from '../collectors/select-collector.js';
 import { choiceOption, USAGE_EXIT } from './cli-options.js';
 import { terminalCell } from './terminal-text.js';
@@ -71,6 +72,18 @@ async function run(flags: RunFlags, log: LogFn): Promise<number> {
     }
   }
 
+  // Paths first: a state, database or log dir that is not safe to write through is a configuration problem
+  // (nothing is created in it, not even a lock file).
+  try {
+    ensurePrivateDir(stateDir);
+    if (!config.storage.allow_db_symlink) ensurePrivateDir(dirname(dbPath));
+  } catch (err) {
+    if (err instanceof UnsafePathError) {
+      log('error', err.message, { path: err.path });
+      return USAGE_EXIT;
+    }
+    throw err;
+  }
   // One agent per state dir and per database: a second one exits 2 naming the first.
   const locks: InstanceLock[] = [];
   try {
@@ -117,16 +130,26 @@ function openForReading(path: string): Promise<ReadStream> {
 
 async function runLocked(flags: RunFlags, log: LogFn, r: Resolved): Promise<number> {
   const { config, backend, mode, stateDir, dbPath, rulePaths, input } = r;
-  const agent = new Agent({
-    config,
-    dbPath,
-    rulePaths,
-    stateDir,
-    mode,
-    version: VERSION,
-    notify: flags.notify && mode === 'foreground' && inDesktopSession(process.env),
-    log,
-  });
+  let agent: Agent;
+  try {
+    agent = new Agent({
+      config,
+      dbPath,
+      rulePaths,
+      stateDir,
+      mode,
+      version: VERSION,
+      notify: flags.notify && mode === 'foreground' && inDesktopSession(process.env),
+      log,
+    });
+  } catch (err) {
+    // A database or log path that is not safe to write through (a symlink): a configuration problem.
+    if (err instanceof UnsafePathError) {
+      log('error', err.message, { path: err.path });
+      return USAGE_EXIT;
+    }
+    throw err;
+  }
   if (agent.ruleSet.rules.length === 0 && !config.rules.allow_empty) {
     log('error', `no rule loaded from ${rulePaths.join(', ')} (set [rules] allow_empty = true to run with none)`, { rule_errors: agent.ruleSet.errors.length });
     await agent.stop();

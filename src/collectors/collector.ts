@@ -11,6 +11,12 @@ export interface CollectorStats {
   readonly missed?: number;
   /** Times the source (helper process, session) was restarted. */
   readonly restarts?: number;
+  /** Total time the collector was blind between a source's death and its replacement attaching, ms. */
+  readonly blindMs?: number;
+  /** The last such gap, ms. */
+  readonly lastBlindMs?: number;
+  /** Processes born during those gaps and found in /proc afterwards (reported as already running). */
+  readonly reconciled?: number;
   /** Malformed records counted and skipped. */
   readonly malformed?: number;
 }

@@ -38,7 +38,13 @@ interface Candidate {
 const EBPF: Candidate = {
   backend: 'ebpf',
   probe: (o) => EbpfCollector.probe(o.ebpf?.helperPath),
-  create: (o) => new EbpfCollector({ ...o.ebpf, ...(o.log ? { log: o.log } : {}) }),
+  create: (o) =>
+    new EbpfCollector({
+      ...o.ebpf,
+      ...(o.log ? { log: o.log } : {}),
+      // After a helper restart: what started in the gap and still runs, from one /proc scan.
+      reconcile: (sinceTicks) => scanProcfsSnapshot(o.host).filter((e) => Number(e.process.startKey) >= sinceTicks),
+    }),
   snapshotAfterAttach: (o) => scanProcfsSnapshot(o.host),
 };
 

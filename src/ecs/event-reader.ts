@@ -1,4 +1,6 @@
+import { ByteLineSplitter, type LineRun } from '../line-splitter.js';
 import type { EcsEvent } from './ecs-event.js';
+import { JsonArraySplitter } from './json-array-splitter.js';
 
 /** A line (NDJSON) or element (JSON array) that was not a JSON object: reported, counted, skipped. */
 export interface MalformedInput {
@@ -7,11 +9,45 @@ export interface MalformedInput {
   readonly reason: string;
 }
 
+/**
+ * Picks the NDJSON lines of a run worth parsing (a byte-level prefilter): `out[i] = 1` for line i of the run.
+ * A line left at 0 is not parsed when it has the shape of an object (`{` ... `}`); it is counted as an event
+ * and in `skipped`. Any other line is parsed, so malformed lines are still reported with their numbers.
+ * Returns false to decline (every line of the run is parsed).
+ */
+export type LineSelector = (run: LineRun, out: Uint8Array) => boolean;
+
+/** What a remote parse (worker threads) found in the lines it was given. */
+export interface RemoteParseResult {
+  /** Indices (in the run) of the lines worth keeping, in order: the reader parses these again. */
+  readonly keep: readonly number[];
+  /** Events among the lines parsed (kept or not). */
+  readonly events: number;
+  readonly malformed: readonly MalformedInput[];
+}
+
+/**
+ * Parses lines of a run elsewhere (`vigil hunt`'s worker threads) and keeps only those worth keeping; the
+ * reader yields just those, in input order. Used where most lines are dropped after parsing.
+ */
+export interface RemoteParser {
+  parse(run: LineRun, indices: readonly number[]): Promise<RemoteParseResult>;
+  /** Lines in flight at most (memory bound): the reader waits for the oldest run past this. Default 8 runs. */
+  readonly maxRunsInFlight?: number;
+}
+
 export interface EventReaderOptions {
   /** Called for each malformed line, in order. */
   readonly onMalformed?: (m: MalformedInput) => void;
-  /** Lines longer than this are malformed (bounds memory on a file with no newlines). Default 64 MiB. */
+  /** Lines (and array elements) longer than this are malformed: memory stays bounded. Default 64 MiB. */
   readonly maxLineBytes?: number;
+  /** NDJSON only: parse only the lines this selects. */
+  readonly select?: LineSelector;
+  /**
+   * NDJSON only: parse on worker threads the runs the selector does not narrow (all runs without one); the
+   * reader then yields only the lines the parser keeps from those.
+   */
+  readonly remote?: RemoteParser;
 }
 
 export interface EventReaderStats {
@@ -19,6 +55,8 @@ export interface EventReaderStats {
   lines: number;
   events: number;
   malformed: number;
+  /** Object-shaped lines the selector passed over without parsing (included in `events`). */
+  skipped: number;
   /** Bytes consumed so far. */
   bytes: number;
   format: 'ndjson' | 'json-array' | 'empty';
@@ -27,13 +65,14 @@ export interface EventReaderStats {
 const DEFAULT_MAX_LINE = 64 * 1024 * 1024;
 
 /**
- * Reads ECS events from a byte stream: NDJSON (one object per line, streamed) or a JSON array (detected from
- * the first non-space character; read whole, then yielded). Blank lines are skipped; malformed lines are
- * counted with their line numbers and skipped. `stats` is live while iterating.
+ * Reads ECS events from a byte stream: NDJSON (one object per line) or a JSON array (detected from the
+ * first non-space character), both streamed in bounded memory. Blank lines are skipped; malformed lines
+ * are counted with their line numbers and skipped. `stats` is live while iterating.
  */
 export class EventReader {
-  readonly stats: EventReaderStats = { lines: 0, events: 0, malformed: 0, bytes: 0, format: 'empty' };
+  readonly stats: EventReaderStats = { lines: 0, events: 0, malformed: 0, skipped: 0, bytes: 0, format: 'empty' };
   private readonly maxLine: number;
+  private selected = new Uint8Array(1024);
 
   constructor(private readonly options: EventReaderOptions = {}) {
     this.maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
@@ -49,97 +88,153 @@ export class EventReader {
     for await (const batch of this.batches(input)) yield* batch;
   }
 
-  /**
-   * Events in batches, one per input chunk: the fast path (one await per chunk, not per event). Each batch
-   * holds the complete lines of the chunk; a partial line waits for the next chunk.
-   */
+  /** Events in batches, one per input chunk (maybe empty): the fast path (one await per chunk, not per event). */
   async *batches(input: AsyncIterable<Buffer | string>): AsyncGenerator<EcsEvent[]> {
-    // Lines are cut on raw bytes (a newline byte never occurs inside a UTF-8 sequence), so each chunk's
-    // complete lines decode in one call and only the partial last line is carried over.
-    let rest: Buffer | null = null;
+    let out: EcsEvent[] = [];
+    const lines = new ByteLineSplitter(this.maxLine);
+    // With a remote parser, runs wait in `pending` (in order, oversize reports included) for their answers.
+    const remote = this.options.remote;
+    const pending: Array<Promise<() => void>> = [];
+    const maxInFlight = remote?.maxRunsInFlight ?? 8;
+    const lineSink = {
+      line: (run: LineRun) => {
+        if (remote === undefined) this.run(run, out);
+        else {
+          const answer = this.remoteRun(remote, run, (e) => out.push(e));
+          answer.catch(() => undefined); // awaited in order below, where a failure is thrown
+          pending.push(answer);
+        }
+      },
+      oversize: (line: number) => {
+        const report = (): void => this.malformed(line, `line longer than ${this.maxLine} bytes`);
+        if (remote === undefined) report();
+        else pending.push(Promise.resolve(report));
+      },
+    };
+    let array: JsonArraySplitter | null = null;
+    const arraySink = {
+      element: (buf: Buffer, start: number, end: number, line: number, index: number) => this.element(buf, start, end, line, index, out),
+      error: (line: number, reason: string) => this.malformed(line, reason),
+      oversize: (line: number, index: number) => this.malformed(line, `array element ${index} longer than ${this.maxLine} bytes`),
+    };
     let mode: 'unknown' | 'ndjson' | 'array' = 'unknown';
-    const whole: Buffer[] = []; // JSON array mode: the file, read whole
-    let skipping = false; // inside an over-long line
     for await (const chunk of input) {
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      let bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       this.stats.bytes += bytes.length;
       if (mode === 'unknown') {
-        const first = firstNonSpace(bytes);
+        const first = firstNonSpace(bytes, lines.lines === 0);
         if (first < 0) {
-          whole.push(bytes);
+          // Only spaces so far: blank lines either way; the splitter counts them (and keeps a partial one).
+          lines.push(bytes, lineSink);
           continue;
         }
         mode = bytes[first] === 0x5b ? 'array' : 'ndjson';
         this.stats.format = mode === 'array' ? 'json-array' : 'ndjson';
-        if (mode === 'ndjson') {
-          rest = whole.length > 0 ? Buffer.concat(whole) : null;
-          whole.length = 0;
+        if (mode === 'array') {
+          const nl = bytes.lastIndexOf(10, first);
+          if (nl >= 0) lines.push(bytes.subarray(0, nl + 1), lineSink);
+          array = new JsonArraySplitter(this.maxLine, lines.lines + 1);
+          bytes = bytes.subarray(nl + 1);
         }
       }
-      if (mode === 'array') {
-        whole.push(bytes);
-        continue;
-      }
-      let data: Buffer = rest === null || rest.length === 0 ? bytes : Buffer.concat([rest, bytes]);
-      rest = null;
-      if (skipping) {
-        const nl = data.indexOf(10);
-        if (nl < 0) continue;
-        data = data.subarray(nl + 1);
-        skipping = false;
-      }
-      const lastNl = data.lastIndexOf(10);
-      const out: EcsEvent[] = [];
-      if (lastNl >= 0) {
-        const text = data.toString('utf8', 0, lastNl + 1);
-        this.lines(text, text.length - 1, out);
-      }
-      rest = lastNl >= 0 ? data.subarray(lastNl + 1) : data;
-      if (rest.length > this.maxLine) {
-        this.stats.lines++;
-        this.malformed(++this.lineNo, `line longer than ${this.maxLine} bytes`);
-        rest = null;
-        skipping = true;
-      }
-      if (out.length > 0) yield out;
+      if (array !== null) array.push(bytes, arraySink);
+      else lines.push(bytes, lineSink);
+      while (pending.length > maxInFlight) (await pending.shift()!)();
+      // One batch per chunk, empty when the prefilter skipped it all: the caller's progress still moves.
+      yield out;
+      out = [];
     }
-    if (mode !== 'ndjson') {
-      const text = Buffer.concat(whole).toString('utf8');
-      if (mode === 'array') {
-        const out = [...this.array(text)];
-        if (out.length > 0) yield out;
-      } else if (text.length > 0) this.lines(text + '\n', text.length, []);
+    if (array !== null) {
+      array.end(arraySink);
+      this.stats.lines = array.line;
+    } else lines.end(lineSink);
+    while (pending.length > 0) (await pending.shift()!)();
+    if (out.length > 0) yield out;
+  }
+
+  /** Sends the lines of a run worth parsing to the remote parser; resolves with what to do when its turn comes. */
+  private async remoteRun(remote: RemoteParser, run: LineRun, emit: (e: EcsEvent) => void): Promise<() => void> {
+    const { buf, starts, ends, firstLine } = run;
+    const n = starts.length;
+    const select = this.options.select;
+    this.stats.lines += n;
+    const sel = new Uint8Array(n);
+    if (select !== undefined && select(run, sel)) {
+      // The selector narrows this run: its few lines are parsed here, now.
+      const local: EcsEvent[] = [];
+      this.runSelected(run, sel, local);
+      return () => {
+        for (const e of local) emit(e);
+      };
+    }
+    const indices: number[] = [];
+    for (let i = 0; i < n; i++) indices.push(i);
+    const result = await remote.parse(run, indices);
+    return () => {
+      this.stats.events += result.events;
+      for (const m of result.malformed) this.malformed(m.line, m.reason);
+      const kept: EcsEvent[] = [];
+      const before = this.stats.events;
+      for (const i of result.keep) this.parse(buf.toString('utf8', starts[i], ends[i]), firstLine + i, kept);
+      this.stats.events = before; // counted by the remote parse
+      for (const e of kept) emit(e);
+    };
+  }
+
+  /** The lines of one run: selected (or all) parsed, the others counted. */
+  private run(run: LineRun, out: EcsEvent[]): void {
+    const n = run.starts.length;
+    this.stats.lines += n;
+    const select = this.options.select;
+    if (select === undefined) {
+      this.parseRun(run, out);
       return;
     }
-    if (!skipping && rest !== null && rest.length > 0) {
-      const text = rest.toString('utf8');
-      const out: EcsEvent[] = [];
-      this.lines(text + '\n', text.length, out);
-      if (out.length > 0) yield out;
+    if (this.selected.length < n) this.selected = new Uint8Array(Math.max(n, 2 * this.selected.length));
+    const sel = this.selected;
+    sel.fill(0, 0, n);
+    if (select(run, sel)) this.runSelected(run, sel, out);
+    else this.parseRun(run, out);
+  }
+
+  private runSelected(run: LineRun, sel: Uint8Array, out: EcsEvent[]): void {
+    const { buf, starts, ends, firstLine } = run;
+    for (let i = 0; i < starts.length; i++) {
+      const line = firstLine + i;
+      const s = starts[i]!;
+      const e = ends[i]!;
+      if (sel[i] === 0) {
+        const shape = lineShape(buf, s, e, line === 1);
+        if (shape === SHAPE_BLANK) continue;
+        if (shape === SHAPE_OBJECT) {
+          this.stats.events++;
+          this.stats.skipped++;
+          continue;
+        }
+      }
+      this.parse(buf.toString('utf8', s, e), line, out);
     }
   }
 
-  private lineNo = 0;
-
-  /** Parses the lines of buf[0, end) (end is a newline position) into out. */
-  private lines(buf: string, end: number, out: EcsEvent[]): void {
-    let start = 0;
-    while (start <= end) {
-      let nl = buf.indexOf('\n', start);
-      if (nl < 0 || nl > end) nl = end;
-      this.line(buf, start, nl, out);
-      start = nl + 1;
+  /** Every line of a run, decoded in one call and cut on the string (cheaper than one decode per line). */
+  private parseRun(run: LineRun, out: EcsEvent[]): void {
+    const { buf, starts, ends, firstLine } = run;
+    const n = starts.length;
+    const base = starts[0]!;
+    const text = buf.toString('utf8', base, ends[n - 1]);
+    let pos = 0;
+    for (let i = 0; i < n; i++) {
+      let nl = i + 1 < n ? text.indexOf('\n', pos) : text.length;
+      const next = nl + 1;
+      if (nl > pos && text.charCodeAt(nl - 1) === 13) nl--;
+      this.parse(text.slice(pos, nl), firstLine + i, out);
+      pos = next;
     }
   }
 
-  private line(buf: string, start: number, nl: number, out: EcsEvent[]): void {
-    this.stats.lines++;
-    const lineNo = ++this.lineNo;
-    let stop = nl;
-    if (stop > start && buf.charCodeAt(stop - 1) === 13) stop--;
-    if (stop === start) return;
-    let line = buf.slice(start, stop);
-    if (lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1); // a UTF-8 byte order mark
+  private parse(text: string, lineNo: number, out: EcsEvent[]): void {
+    if (text.length === 0) return;
+    const line = lineNo === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a UTF-8 byte order mark
     let v: unknown;
     try {
       v = JSON.parse(line);
@@ -156,49 +251,46 @@ export class EventReader {
     out.push(v as EcsEvent);
   }
 
-  private *array(raw: string): Generator<EcsEvent> {
-    const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-    this.stats.lines = countLines(text);
+  private element(buf: Buffer, start: number, end: number, line: number, index: number, out: EcsEvent[]): void {
     let v: unknown;
     try {
-      v = JSON.parse(text);
+      v = JSON.parse(buf.toString('utf8', start, end));
     } catch (err) {
-      const msg = (err as Error).message;
-      const pos = /position (\d+)/.exec(msg);
-      this.malformed(pos === null ? (/end of JSON/.test(msg) ? countLines(text.trimEnd()) : 1) : lineAt(text, Number(pos[1])), `invalid JSON array: ${msg}`);
+      this.malformed(line, `array element ${index}: ${(err as Error).message}`);
       return;
     }
-    if (!Array.isArray(v)) {
-      this.malformed(1, 'expected a JSON array of objects');
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+      this.malformed(line, `array element ${index} is not a JSON object`);
       return;
     }
-    v.forEach((item, i) => {
-      if (item === null || typeof item !== 'object' || Array.isArray(item)) this.malformed(1, `array element ${i} is not a JSON object`);
-    });
-    for (const item of v) {
-      if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
-      this.stats.events++;
-      yield item as EcsEvent;
-    }
+    this.stats.events++;
+    out.push(v as EcsEvent);
   }
 }
 
-function firstNonSpace(b: Buffer): number {
+const SHAPE_BLANK = 0;
+const SHAPE_OBJECT = 1;
+const SHAPE_OTHER = 2;
+
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+
+/** Blank, `{ ... }` (an object unless its inside is broken), or anything else. Line 1 may start with a BOM. */
+function lineShape(buf: Buffer, s: number, e: number, first: boolean): number {
+  if (first && e - s >= 3 && buf[s] === 0xef && buf[s + 1] === 0xbb && buf[s + 2] === 0xbf) s += 3;
+  while (s < e && isSpace(buf[s]!)) s++;
+  if (s === e) return SHAPE_BLANK;
+  while (e > s && isSpace(buf[e - 1]!)) e--;
+  return buf[s] === 0x7b && buf[e - 1] === 0x7d && e - s >= 2 ? SHAPE_OBJECT : SHAPE_OTHER;
+}
+
+function firstNonSpace(b: Buffer, atStart: boolean): number {
   for (let i = 0; i < b.length; i++) {
     const c = b[i]!;
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09 && c !== 0xef && c !== 0xbb && c !== 0xbf) return i;
+    if (isSpace(c)) continue;
+    if (atStart && i < 3 && (c === 0xef || c === 0xbb || c === 0xbf)) continue;
+    return i;
   }
   return -1;
-}
-
-function countLines(text: string): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-function lineAt(text: string, pos: number): number {
-  return countLines(text.slice(0, pos));
 }
 
 /** Convenience: reads every event of a stream into an array. */

@@ -64,7 +64,7 @@ test('identical matches are stored once; a different event or rule is a new aler
   const batch = store.insertMany([sampleMatch(3), sampleMatch(3), sampleMatch(1)]);
   assert.deepEqual(batch.map((r) => r.inserted), [true, false, false]);
   assert.equal(store.count(), 4);
-  assert.deepEqual(store.stats(), { inserted: 4, duplicates: 3, pruned: 0, failed: 0 });
+  assert.deepEqual(store.stats(), { inserted: 4, duplicates: 3, aggregated: 0, pruned: 0, pruneFailures: 0, failed: 0 });
   store.close();
 });
 

@@ -16,7 +16,10 @@ test('kill -9 during a burst of alerts loses no committed alert; a reader holdin
   const db = join(dir, 'alerts.db');
   const rules = join(dir, 'burst.eql');
   writeFileSync(rules, `// name: Burst marker\n// severity: low\nprocess where event.type == "start" and process.name == "true" and process.args == "${MARKER}"\n`);
-  const agent = await startAgent(['--db', db, '--state-dir', dir, '--rules', rules, '--backend', 'ebpf', '--log-format', 'json', '--no-notify']);
+  // Every alert its own row (no flood folding): this test counts committed rows.
+  const config = join(dir, 'vigil.toml');
+  writeFileSync(config, '[storage]\naggregate_after = 0\n');
+  const agent = await startAgent(['--config', config, '--db', db, '--state-dir', dir, '--rules', rules, '--backend', 'ebpf', '--log-format', 'json', '--no-notify']);
   // A reader that holds a read transaction open for the whole burst.
   const reader = new Database(db, { readonly: true });
   reader.prepare('BEGIN').run();

@@ -8,7 +8,7 @@ import { sampleMatch, SEED_RULE } from '../alerts/sample-match.js';
 function alertOf(n: number, overrides: Partial<Alert> = {}): Alert {
   const m = sampleMatch(n);
   return {
-    id: 12, uuid: 'u', time: '', createdAt: '', dedupKey: 'k', state: 'open', stateChangedAt: null,
+    id: 12, uuid: 'u', time: '', createdAt: '', dedupKey: 'k', aggregateCount: 1, state: 'open', stateChangedAt: null,
     rule: { ...SEED_RULE, description: null, file: null, version: null },
     host: m.host, collector: m.collector, joinKeys: m.joinKeys, events: m.events, lostEvents: 0,
     ...overrides,

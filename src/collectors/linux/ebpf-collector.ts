@@ -9,6 +9,7 @@ import { defaultHelperPath } from './ebpf-helper-path.js';
 import { EbpfHelperProcess } from './ebpf-helper-process.js';
 import { probeEbpf } from './ebpf-probe.js';
 import { EbpfRecordDecoder } from './ebpf-record-decoder.js';
+import { EbpfRestartGap } from './ebpf-restart-gap.js';
 
 export { defaultHelperPath } from './ebpf-helper-path.js';
 
@@ -22,6 +23,11 @@ export interface EbpfCollectorOptions {
   /** How often the helper drains the ring buffer (records are submitted without wakeup), default 10 ms. */
   drainIntervalMs?: number;
   log?: (level: EbpfLogLevel, msg: string, data?: object) => void;
+  /**
+   * After a helper restart: the processes started since `sinceTicks` (clock ticks since boot) that are still
+   * running, as already_running snapshot events (a /proc scan), so the gap does not hide them.
+   */
+  reconcile?: (sinceTicks: number) => RawEvent[];
   /** File telemetry (absent: no file programs are attached). */
   files?: EbpfFileOptions;
 }
@@ -81,6 +87,14 @@ export class EbpfCollector implements Collector {
   private lostBefore = 0;
   private malformed = 0;
   private restarts = 0;
+  private readonly gap = new EbpfRestartGap();
+  private readonly reconcile: ((sinceTicks: number) => RawEvent[]) | undefined;
+  private blindMs = 0;
+  private lastBlindMs = 0;
+  private gapForks = 0;
+  private reconciled = 0;
+  /** When the running helper last wrote to us (its stats frame comes every second even when idle). */
+  private lastHeardMs = Date.now();
   private streamErrors = 0;
   private sinkErrors = 0;
   private hello: EbpfHelperHello | undefined;
@@ -102,6 +116,7 @@ export class EbpfCollector implements Collector {
     this.helperPath = options.helperPath ?? defaultHelperPath();
     this.args = ['--ring-bytes', String(ring), '--drain-ms', String(drain)];
     this.log = options.log ?? (() => undefined);
+    this.reconcile = options.reconcile;
     this.files = options.files;
   }
 
@@ -130,8 +145,12 @@ export class EbpfCollector implements Collector {
     return {
       backend: 'ebpf',
       events: this.events,
-      lost: this.lostBefore + (this.helperStats?.lost ?? 0),
+      // Forks during a restart gap were never seen: lost, so alerts around the gap say so.
+      lost: this.lostBefore + (this.helperStats?.lost ?? 0) + this.gapForks,
       restarts: this.restarts,
+      blindMs: this.blindMs,
+      lastBlindMs: this.lastBlindMs,
+      reconciled: this.reconciled,
       malformed: this.malformed,
     };
   }
@@ -173,6 +192,7 @@ export class EbpfCollector implements Collector {
       let fatal: string | undefined;
       const helper: EbpfHelperProcess = new EbpfHelperProcess(this.helperPath, args, {
         onChunk: (chunk) => {
+          this.lastHeardMs = Date.now();
           try {
             reader.push(chunk, (frame) => {
               const decoded = decoder.decode(frame.kind, frame.payload);
@@ -189,6 +209,7 @@ export class EbpfCollector implements Collector {
                   if (!attached) {
                     attached = true;
                     this.log('info', 'eBPF helper attached', { pid: decoded.hello.helperPid, ringBytes: decoded.hello.ringBytes });
+                    this.closeGap();
                     resolve();
                   }
                   break;
@@ -225,6 +246,7 @@ export class EbpfCollector implements Collector {
             return;
           }
           if (this.stopping) return;
+          this.gap.open(this.hello?.clkTck ?? 100, this.lastHeardMs);
           this.log('warn', `eBPF helper died (${why}); restarting`, { detail });
           this.scheduleRestart(Date.now() - helper.startedAt);
         },
@@ -247,6 +269,28 @@ export class EbpfCollector implements Collector {
       });
     }, delay);
     this.restartTimer.unref?.();
+  }
+
+  /** A restarted helper attached: account for the blind gap and report the processes born in it. */
+  private closeGap(): void {
+    const cost = this.gap.close();
+    if (cost === null) return;
+    this.blindMs += cost.blindMs;
+    this.lastBlindMs = cost.blindMs;
+    this.gapForks += cost.forks;
+    let found: RawEvent[] = [];
+    try {
+      found = this.reconcile?.(cost.sinceTicks) ?? [];
+    } catch (error) {
+      this.log('warn', `process table not reconciled after the restart: ${(error as Error).message}`);
+    }
+    for (const event of found) this.deliver(event);
+    this.reconciled += found.length;
+    this.log('warn', `eBPF helper restarted: blind for ${cost.blindMs} ms, ${cost.forks} forks in the gap counted lost, ${found.length} processes born in it reported as already running`, {
+      blind_ms: cost.blindMs,
+      gap_forks: cost.forks,
+      reconciled: found.length,
+    });
   }
 
   /** An open is kept only when the exact patterns match (the kernel's keys are a superset). */

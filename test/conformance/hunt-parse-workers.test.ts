@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileQuery, EqlError } from '../../src/eql/index.js';
+import { seededRandom } from '../helpers/seeded-random.js';
+import { hunt, randomEvents, randomQuery } from './hunt-differential-corpus.js';
+
+test('differential: parsing on worker threads gives the same output (order, tiebreakers, malformed line numbers)', async () => {
+  const r = seededRandom(0xb0a7);
+  let queries = 0;
+  const events = randomEvents(r, 600);
+  while (queries < 10) {
+    const query = randomQuery(r);
+    try {
+      compileQuery(query);
+    } catch (err) {
+      if (err instanceof EqlError) continue;
+      throw err;
+    }
+    queries++;
+    const options = { query, events: '-', tiebreakerField: 'serial' };
+    const inline = await hunt({ ...options, parseWorkers: 0 }, events, false, 700);
+    const pooled = await hunt({ ...options, parseWorkers: 2 }, events, false, 700);
+    assert.equal(pooled.exitCode, inline.exitCode, query);
+    assert.equal(pooled.stderr, inline.stderr, query);
+    assert.equal(pooled.stdout, inline.stdout, query);
+    // The prefilter and the workers together.
+    const both = await hunt({ ...options, parseWorkers: 2 }, events, true, 700);
+    assert.equal(both.stdout, inline.stdout, query);
+  }
+  assert.match((await hunt({ query: 'any where true', events: '-', parseWorkers: 2 }, events, false, 700)).stderr, /line \d+: skipped malformed input/);
+});
