@@ -188,9 +188,12 @@ export class Agent {
     const { log, config } = this.#o;
     // Addresses are known from the start; the OS facts and the domain are read in the background.
     void this.#hostFacts.refresh();
+    const fileOptions = this.#fileOptions();
     const opened = await openCollector(choice, this.host.platform, (raw) => this.#onRaw(raw), {
       host: this.host,
-      ebpf: { ringBufferBytes: config.collector.ring_buffer_bytes, ...this.#fileOptions() },
+      ebpf: { ringBufferBytes: config.collector.ring_buffer_bytes, ...fileOptions },
+      // the same sensitive-path policy for macOS (eslogger) and Windows (the ETW addon's Kernel-File tracker)
+      ...(fileOptions.files !== undefined ? { eslogger: { files: { policy: fileOptions.files.policy } }, etw: { files: { policy: fileOptions.files.policy } } } : {}),
       procfs: { intervalMs: config.collector.poll_interval_ms, host: this.host },
       log: (level, msg, data) => log(level, msg, data as Record<string, unknown> | undefined),
     });

@@ -123,12 +123,13 @@ export interface RawDisconnect extends RawNetworkBase {
  * - creation: the file did not exist before this call (open with O_CREAT that created it, creat, mknod, link,
  *   symlink);
  * - modification: an existing regular file opened for writing (O_WRONLY/O_RDWR/O_TRUNC) or truncated;
+ * - overwrite (Windows): an existing file opened with FILE_SUPERSEDE / FILE_OVERWRITE / FILE_OVERWRITE_IF;
  * - deletion: unlink/rmdir; rename: `path` is the new name, `originalPath` the old one;
  * - open: a read-only open of a sensitive path (the sensitive-path policy, src/sensitive-file-policy.ts,
  *   decides which), reported once per (process, file, access class);
  * - attributes_modified: chmod/fchmod/fchmodat (the new mode in `mode`).
  */
-export const FILE_ACTIONS = ['creation', 'modification', 'deletion', 'rename', 'open', 'attributes_modified'] as const;
+export const FILE_ACTIONS = ['creation', 'modification', 'overwrite', 'deletion', 'rename', 'open', 'attributes_modified'] as const;
 export type FileAction = (typeof FILE_ACTIONS)[number];
 
 /** A file event. Paths are absolute and resolved by the collector (relative names joined to dirfd/cwd). */

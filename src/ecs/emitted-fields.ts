@@ -59,6 +59,10 @@ const FILE_FIELDS = [
 
 /** event.action values of file documents (Defend's names; attributes_modified is chmod, which Defend does not report on Linux). */
 const FILE_ACTIONS = ['creation', 'modification', 'deletion', 'rename', 'open', 'attributes_modified'] as const;
+/** Windows file actions (ETW Kernel-File through the addon's tracker): Defend's, with overwrite, without chmod. */
+const WINDOWS_FILE_ACTIONS = ['creation', 'modification', 'overwrite', 'deletion', 'rename', 'open'] as const;
+/** File documents on Windows carry no inode, mode or owner (the tracker reads none); the thread is the issuing one. */
+const WINDOWS_FILE_NEVER = ['file.inode', 'file.size', 'file.mode', 'file.uid', 'file.gid', 'file.owner', 'file.group'] as const;
 
 /**
  * Linux only: whether the process has a controlling terminal (procfs reads it; the eBPF helper does not send
@@ -90,6 +94,10 @@ interface CoverageOptions {
   readonly startActions?: readonly string[];
   /** The OS has file telemetry (Linux: the eBPF helper; procfs cannot see files). */
   readonly files?: boolean;
+  /** File event actions of this OS (default FILE_ACTIONS). */
+  readonly fileActions?: readonly string[];
+  /** Fields file documents of this OS never carry. */
+  readonly fileNever?: readonly string[];
 }
 
 function coverage(options: CoverageOptions = {}): TelemetryCoverage {
@@ -106,8 +114,9 @@ function coverage(options: CoverageOptions = {}): TelemetryCoverage {
   };
   const types: Record<string, string[]> = { process: ['start', 'end', 'info'], network: ['start', 'end'] };
   if (options.files === true) {
-    byCategory['file'] = keep([...COMMON_FIELDS, ...FILE_FIELDS, ...extra]);
-    actions['file'] = [...FILE_ACTIONS];
+    const fileNever = new Set<string>(options.fileNever ?? []);
+    byCategory['file'] = keep([...COMMON_FIELDS, ...FILE_FIELDS, ...extra]).filter((f) => !fileNever.has(f));
+    actions['file'] = [...(options.fileActions ?? FILE_ACTIONS)];
     types['file'] = ['creation', 'change', 'deletion', 'access'];
   }
   return {
@@ -127,6 +136,10 @@ function coverage(options: CoverageOptions = {}): TelemetryCoverage {
  */
 export const TELEMETRY_COVERAGE: Readonly<Record<OsType, TelemetryCoverage>> = {
   linux: coverage({ processExtra: LINUX_FIELDS, files: true }),
-  macos: coverage(),
-  windows: coverage({ extra: WINDOWS_FIELDS, never: WINDOWS_NEVER, startActions: ['start'] }),
+  // macOS files: eslogger (Endpoint Security); ps-lsof polling cannot see files (vigil doctor says so).
+  macos: coverage({ files: true }),
+  windows: coverage({
+    extra: WINDOWS_FIELDS, never: WINDOWS_NEVER, startActions: ['start'],
+    files: true, fileActions: WINDOWS_FILE_ACTIONS, fileNever: WINDOWS_FILE_NEVER,
+  }),
 };

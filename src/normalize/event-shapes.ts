@@ -24,6 +24,9 @@ const FILE = 'endpoint.events.file';
 export const FILE_SHAPES: Readonly<Record<FileAction, EventShape>> = {
   creation: { category: 'file', action: 'creation', type: 'creation', dataset: FILE },
   modification: { category: 'file', action: 'modification', type: 'change', dataset: FILE },
+  // Defend's Windows overwrite (an existing file replaced through its create disposition): its content is new,
+  // so it is typed as a creation (rules written for dropped files see it too).
+  overwrite: { category: 'file', action: 'overwrite', type: 'creation', dataset: FILE },
   deletion: { category: 'file', action: 'deletion', type: 'deletion', dataset: FILE },
   rename: { category: 'file', action: 'rename', type: 'change', dataset: FILE },
   open: { category: 'file', action: 'open', type: 'access', dataset: FILE },

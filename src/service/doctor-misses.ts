@@ -24,6 +24,7 @@ export function psLsofMisses(psIntervalMs: number, lsofIntervalMs: number): stri
     `short-lived processes: those that start and exit between two ps polls (every ${psIntervalMs} ms) are never seen, nor their arguments and connections; counted as \`missed\` (pids allocated between two ps runs that were never seen)`,
     lsofConnectionMiss(lsofIntervalMs),
     'exit codes are unknown (ps cannot know them); event times are poll times, not the kernel\'s',
+    'files: ps and lsof cannot see file activity (creations, modifications, deletions, renames, sensitive opens), so no file events and no file rule can fire; eslogger (Endpoint Security) reports them',
   ];
 }
 

@@ -90,7 +90,8 @@ function everyKind(): RawEvent[] {
     { ...b, kind: 'connect', timeMs: T0 + 4, ...net, result: -115, process: proc(101, '101') },
     { ...b, kind: 'accept', timeMs: T0 + 5, ...net, process: proc(100, '100') },
     { ...b, kind: 'disconnect', timeMs: T0 + 6, ...net, process: proc(100, '100') },
-    ...FILE_ACTIONS.map((action, i): RawEvent => ({
+    // overwrite is Windows' (a create disposition); Linux reports an O_TRUNC open as a modification
+    ...FILE_ACTIONS.filter((action) => action !== 'overwrite').map((action, i): RawEvent => ({
       ...b, kind: 'file', action, timeMs: T0 + 7 + i, process: proc(101, '101'), threadId: 101, result: action === 'deletion' ? -2 : 0,
       path: '/home/alice/.ssh/id_rsa.pub', inode: 4242, size: 10, mode: 0o100600, uid: 1000, gid: 1000,
       ...(action === 'rename' ? { originalPath: '/home/alice/.ssh/tmp.pub' } : {}),

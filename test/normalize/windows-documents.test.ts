@@ -56,6 +56,20 @@ function normalizeAll(): EcsEvent[] {
   return scenario().map((r) => n.normalize(r)).filter((d): d is EcsEvent => d !== null);
 }
 
+/** File documents as the ETW collector makes them (etw-record-to-raw.ts fileChange): path, thread, status, original path. */
+function fileDocs(): EcsEvent[] {
+  const n = windowsNormalizer();
+  const p = proc(5000, '91', { startTimeMs: T0 - 1000, executable: TOOL, comm: 'tool.exe' });
+  const file = (action: 'creation' | 'overwrite' | 'rename' | 'open', path: string, extra: object = {}): RawEvent =>
+    ({ ...WIN, kind: 'file', action, timeMs: T0 + 10, process: p, path, result: 0, threadId: 5004, ...extra }) as RawEvent;
+  return [
+    file('creation', 'C:\\Users\\dev\\out.txt'),
+    file('overwrite', 'C:\\Users\\dev\\out.txt'),
+    file('rename', 'C:\\Users\\dev\\b.txt', { originalPath: 'C:\\Users\\dev\\a.txt' }),
+    file('open', 'C:\\Users\\dev\\.aws\\credentials', { result: -1073741772 }),
+  ].map((r) => n.normalize(r)).filter((d): d is EcsEvent => d !== null);
+}
+
 
 test('windows: process.command_line is the platform command line verbatim, args its split', () => {
   const [, start, connect, , , , child] = normalizeAll();
@@ -111,7 +125,7 @@ test('windows: user.id is the SID and user.domain the account domain; no uid/gid
 test('windows: TELEMETRY_COVERAGE.windows lists exactly what the ETW-shaped documents carry', () => {
   const cov = TELEMETRY_COVERAGE.windows;
   const seen = new Set<string>();
-  for (const doc of normalizeAll()) {
+  for (const doc of [...normalizeAll(), ...fileDocs()]) {
     const category = (get(doc, 'event.category') as string[])[0]!;
     const paths = new Set<string>();
     leafPaths(doc, '', paths);

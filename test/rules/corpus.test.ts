@@ -47,3 +47,14 @@ test('detection-rules corpus: coverage for linux is computed for every compiled 
   assert.ok(!s.top_missing_fields.some((x) => x.field === 'file.path'), JSON.stringify(s.top_missing_fields));
   assert.ok(s.can_fire >= 350, `can_fire ${s.can_fire}`);
 });
+
+test('detection-rules corpus: file rules can fire on macOS (eslogger) and Windows (ETW Kernel-File)', (t) => {
+  if (missing) return t.skip(missing);
+  // Before file telemetry on these systems: macOS 272, Windows 196 rules could fire (101 lacked the file category).
+  for (const [os, atLeast] of [['macos', 350], ['windows', 270]] as const) {
+    const s = checkRules([corpus], os).summary;
+    assert.ok(!s.top_missing_categories.some((x) => x.category === 'file'), `${os}: ${JSON.stringify(s.top_missing_categories)}`);
+    assert.ok(!s.top_missing_fields.some((x) => x.field === 'file.path' || x.field === 'file.name'), `${os}: ${JSON.stringify(s.top_missing_fields)}`);
+    assert.ok(s.can_fire >= atLeast, `${os}: can_fire ${s.can_fire}`);
+  }
+});

@@ -55,13 +55,13 @@ interface Row {
 
 const ROWS: readonly Row[] = [
   { name: 'eslogger runs (trial start accepted)', facts: {}, status: 'ok', backend: 'eslogger', detail: /^eslogger will be used \(a trial start was accepted\): every exec, fork and exit.*lsof polling/, fix: null, fullDiskAccess: false, misses: 1 },
-  { name: 'Full Disk Access refused (probe sentence)', facts: { esloggerProbe: FDA }, status: 'warn', backend: 'ps-lsof', detail: /^ps-lsof fallback: eslogger lacks Full Disk Access \(ES_NEW_CLIENT_RESULT_ERR_NOT_PERMITTED\)/, fix: FULL_DISK_ACCESS_ADVICE, fullDiskAccess: true, misses: 3 },
-  { name: 'Full Disk Access refused (other words)', facts: { esloggerProbe: 'not permitted: Full Disk Access (TCC) not granted' }, status: 'warn', backend: 'ps-lsof', detail: /^ps-lsof fallback: not permitted: Full Disk Access \(TCC\) not granted\. Polling misses: short-lived processes/, fix: FULL_DISK_ACCESS_ADVICE, fullDiskAccess: true, misses: 3 },
-  { name: 'not root', facts: { uid: 501, esloggerProbe: NOT_ROOT }, status: 'warn', backend: 'ps-lsof', detail: /^ps-lsof fallback: eslogger must run as root/, fix: /^run Vigil as root \(sudo, or the LaunchDaemon/, fullDiskAccess: false, misses: 3 },
-  { name: 'eslogger missing (macOS < 13)', facts: { esloggerProbe: MISSING }, status: 'warn', backend: 'ps-lsof', detail: /^ps-lsof fallback: eslogger not found .*: \/usr\/bin\/eslogger\./, fix: /macOS 13 \(Ventura\) or later/, fullDiskAccess: false, misses: 3 },
-  { name: 'too many ES clients', facts: { esloggerProbe: esloggerFailureMessage('too-many-clients', 'ES_NEW_CLIENT_RESULT_ERR_TOO_MANY_CLIENTS') }, status: 'warn', backend: 'ps-lsof', detail: /^ps-lsof fallback: too many Endpoint Security clients/, fix: /stop another Endpoint Security client/, fullDiskAccess: false, misses: 3 },
-  { name: 'negative: an unexplained failure gets no Full Disk Access advice', facts: { esloggerProbe: esloggerFailureMessage('failed', 'spawn /usr/bin/eslogger EACCES') }, status: 'warn', backend: 'ps-lsof', detail: /^ps-lsof fallback: eslogger failed to start: spawn/, fix: /sudo eslogger exec/, fullDiskAccess: false, misses: 3 },
-  { name: 'negative: not entitled is not a TCC refusal', facts: { esloggerProbe: esloggerFailureMessage('not-entitled', 'ES_NEW_CLIENT_RESULT_ERR_NOT_ENTITLED') }, status: 'warn', backend: 'ps-lsof', detail: /^ps-lsof fallback: eslogger is not entitled/, fix: /sudo eslogger exec/, fullDiskAccess: false, misses: 3 },
+  { name: 'Full Disk Access refused (probe sentence)', facts: { esloggerProbe: FDA }, status: 'warn', backend: 'ps-lsof', detail: /^ps-lsof fallback: eslogger lacks Full Disk Access \(ES_NEW_CLIENT_RESULT_ERR_NOT_PERMITTED\)/, fix: FULL_DISK_ACCESS_ADVICE, fullDiskAccess: true, misses: 4 },
+  { name: 'Full Disk Access refused (other words)', facts: { esloggerProbe: 'not permitted: Full Disk Access (TCC) not granted' }, status: 'warn', backend: 'ps-lsof', detail: /^ps-lsof fallback: not permitted: Full Disk Access \(TCC\) not granted\. Polling misses: short-lived processes/, fix: FULL_DISK_ACCESS_ADVICE, fullDiskAccess: true, misses: 4 },
+  { name: 'not root', facts: { uid: 501, esloggerProbe: NOT_ROOT }, status: 'warn', backend: 'ps-lsof', detail: /^ps-lsof fallback: eslogger must run as root/, fix: /^run Vigil as root \(sudo, or the LaunchDaemon/, fullDiskAccess: false, misses: 4 },
+  { name: 'eslogger missing (macOS < 13)', facts: { esloggerProbe: MISSING }, status: 'warn', backend: 'ps-lsof', detail: /^ps-lsof fallback: eslogger not found .*: \/usr\/bin\/eslogger\./, fix: /macOS 13 \(Ventura\) or later/, fullDiskAccess: false, misses: 4 },
+  { name: 'too many ES clients', facts: { esloggerProbe: esloggerFailureMessage('too-many-clients', 'ES_NEW_CLIENT_RESULT_ERR_TOO_MANY_CLIENTS') }, status: 'warn', backend: 'ps-lsof', detail: /^ps-lsof fallback: too many Endpoint Security clients/, fix: /stop another Endpoint Security client/, fullDiskAccess: false, misses: 4 },
+  { name: 'negative: an unexplained failure gets no Full Disk Access advice', facts: { esloggerProbe: esloggerFailureMessage('failed', 'spawn /usr/bin/eslogger EACCES') }, status: 'warn', backend: 'ps-lsof', detail: /^ps-lsof fallback: eslogger failed to start: spawn/, fix: /sudo eslogger exec/, fullDiskAccess: false, misses: 4 },
+  { name: 'negative: not entitled is not a TCC refusal', facts: { esloggerProbe: esloggerFailureMessage('not-entitled', 'ES_NEW_CLIENT_RESULT_ERR_NOT_ENTITLED') }, status: 'warn', backend: 'ps-lsof', detail: /^ps-lsof fallback: eslogger is not entitled/, fix: /sudo eslogger exec/, fullDiskAccess: false, misses: 4 },
   { name: 'nothing runs: Full Disk Access refused and no lsof', facts: { esloggerProbe: FDA, psLsofProbe: 'lsof cannot run: spawn lsof ENOENT' }, status: 'fail', backend: null, detail: /^no collector can run: eslogger: eslogger lacks Full Disk Access.*; ps-lsof: lsof cannot run/, fix: /Full Disk Access.*on PATH$/, fullDiskAccess: true, misses: 0 },
 ];
 
@@ -91,10 +91,11 @@ test('darwin collector check: eslogger, else the ps-lsof fallback with its reaso
 
 test('darwin ps-lsof misses: short-lived processes, connections between polls, exit codes, with the poll periods', () => {
   const r = doctorReport(facts({ esloggerProbe: FDA, psIntervalMs: 300, lsofIntervalMs: 900 }));
-  assert.equal(r.misses.length, 3);
+  assert.equal(r.misses.length, 4);
   assert.match(r.misses[0]!, /^short-lived processes: .*between two ps polls \(every 300 ms\)/);
   assert.match(r.misses[1]!, /^connections are seen only while lsof lists the socket \(polled every 900 ms\): one opened and closed between two polls/);
   assert.match(r.misses[2]!, /^exit codes are unknown/);
+  assert.match(r.misses[3]!, /^files: ps and lsof cannot see file activity .* no file rule can fire/);
   assert.equal(r.collectorSummary, `eslogger is not usable here (${FDA}): \`vigil run\` falls back to ps-lsof polling, which misses:`);
   const es = doctorReport(facts({ lsofIntervalMs: 900 }));
   assert.deepEqual(es.misses, [r.misses[1]], 'eslogger sees every process; only connections are polled');

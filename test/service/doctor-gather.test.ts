@@ -36,8 +36,9 @@ test('doctor on macOS: eslogger refused by TCC -> ps-lsof fallback with the Full
   assert.equal(r.backend, 'ps-lsof', 'ps and lsof run on this machine');
   assert.equal(r.ebpfUsable, false);
   assert.match(r.fallbackReason!, /^eslogger lacks Full Disk Access \(ES_NEW_CLIENT_RESULT_ERR_NOT_PERMITTED\).*: eslogger: failed to create ES client/);
-  assert.equal(r.misses.length, 3);
+  assert.equal(r.misses.length, 4);
   assert.match(r.misses.join('\n'), /short-lived processes.*every 250 ms/);
+  assert.match(r.misses.join('\n'), /files: ps and lsof cannot see file activity/);
   const c = r.checks.find((x) => x.id === 'collector')!;
   assert.equal(c.status, 'warn');
   assert.ok(c.detail.startsWith(`ps-lsof fallback: ${r.fallbackReason}`), c.detail);

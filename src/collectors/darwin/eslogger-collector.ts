@@ -1,6 +1,9 @@
 import type { Collector, CollectorStats, RawEventSink } from '../collector.js';
 import type { RawEvent, RawProcess } from '../raw-event.js';
+import type { SensitiveFilePolicy } from '../../sensitive-file-policy.js';
 import { DarwinUserNames } from './darwin-user-names.js';
+import { ES_FILE_EVENT_KINDS } from './eslogger-file.js';
+import { EsloggerFileFilter, type EsloggerFileFilterStats } from './eslogger-file-filter.js';
 import { parseEsloggerLine } from './eslogger-parser.js';
 import { probeEslogger, type EsloggerProbeOptions } from './eslogger-probe.js';
 import { EsloggerProcess } from './eslogger-process.js';
@@ -11,8 +14,13 @@ import { LSOF_INTERVAL_MS } from './ps-lsof-collector.js';
 
 export interface EsloggerCollectorOptions {
   readonly esloggerPath?: string;
-  /** eslogger's arguments (default `exec fork exit`). */
+  /** eslogger's arguments (default `exec fork exit`, plus the file events when `files` is given). */
   readonly esloggerArgs?: readonly string[];
+  /**
+   * File telemetry: eslogger also subscribes to create, rename, unlink, write, close, truncate, open, setmode
+   * and setowner; opens are kept when `policy` names the path (eslogger-file-filter.ts). Absent: no file events.
+   */
+  readonly files?: { readonly policy: SensitiveFilePolicy };
   /** eslogger counts as attached once it has run this long without exiting (default 1000 ms). */
   readonly attachMs?: number;
   /** After attaching, one ps read reports the processes already running as `snapshot` (default true). */
@@ -52,11 +60,18 @@ export interface EsloggerStats extends CollectorStats {
   readonly evicted: number;
   readonly snapshotEvents: number;
   readonly network: LsofPollerStats | null;
+  /** File events: what the sensitive-path filter kept and dropped (null without file telemetry). */
+  readonly files: EsloggerFileFilterStats | null;
+}
+
+/** eslogger's event names for the process events, and for the file events when file telemetry is on. */
+export function esloggerEventArgs(files: boolean): string[] {
+  return files ? ['exec', 'fork', 'exit', ...ES_FILE_EVENT_KINDS] : ['exec', 'fork', 'exit'];
 }
 
 /**
  * macOS's preferred backend: streams `eslogger exec fork exit` (Endpoint Security, macOS 13+, root + Full
- * Disk Access) and parses each JSON line (eslogger-parser.ts). Endpoint Security reports every exec, fork
+ * Disk Access), plus its file events when file telemetry is on, and parses each JSON line (eslogger-parser.ts). Endpoint Security reports every exec, fork
  * and exit, however short-lived; connections come from lsof polling (lsof-network-poller.ts), attributed
  * through the pid table this collector keeps from the event stream. start() rejects with the reason when
  * eslogger exits before attaching (Full Disk Access, not root, ...), so `auto` falls back to ps-lsof.
@@ -72,6 +87,7 @@ export class EsloggerCollector implements Collector {
   readonly #poller: LsofNetworkPoller | null;
   readonly #names: DarwinUserNames;
   readonly #process: EsloggerProcess;
+  readonly #files: EsloggerFileFilter | null;
   #sink: RawEventSink | null = null;
   #stopping = false;
   #netTimer: NodeJS.Timeout | null = null;
@@ -91,8 +107,10 @@ export class EsloggerCollector implements Collector {
     this.#now = options.nowMs ?? Date.now;
     this.#log = options.log ?? (() => {});
     this.#maxProcesses = options.maxProcesses ?? 32768;
+    this.#files = options.files === undefined ? null : new EsloggerFileFilter(options.files.policy);
     this.#process = new EsloggerProcess({
       ...options,
+      esloggerArgs: options.esloggerArgs ?? esloggerEventArgs(options.files !== undefined),
       onLine: (line) => this.#line(line),
       onRun: () => (this.#lastSeq = undefined),
       log: this.#log,
@@ -169,6 +187,14 @@ export class EsloggerCollector implements Collector {
     if (this.#isOwn(r.event.process)) {
       this.#own++;
       return;
+    }
+    if (r.event.kind === 'file') {
+      // Filtered before normalization: eslogger has no kernel-side path filter.
+      if (this.#files === null) {
+        this.#ignored++;
+        return;
+      }
+      if (!this.#files.keep(r.event, r.access)) return;
     }
     const e = { ...r.event, process: this.#names.name(r.event.process) } as RawEvent;
     this.#track(e);
@@ -253,6 +279,7 @@ export class EsloggerCollector implements Collector {
       evicted: this.#evicted,
       snapshotEvents: this.#snapshotEvents,
       network: this.#poller?.stats() ?? null,
+      files: this.#files?.stats() ?? null,
     };
   }
 }

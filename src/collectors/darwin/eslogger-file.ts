@@ -96,7 +96,9 @@ function change(action: EsFileAction, file: FileFacts, extra: Partial<EsFileChan
   const st = file.stat;
   const out: { -readonly [K in keyof EsFileChange]?: EsFileChange[K] } = { action, path: file.path, ...extra };
   if (st !== undefined) {
-    const inode = int(st['st_ino']);
+    // An inode past 2^53 cannot survive JSON.parse exactly: left out rather than reported wrong.
+    const ino = int(st['st_ino']);
+    const inode = ino !== undefined && Number.isSafeInteger(ino) ? ino : undefined;
     const size = int(st['st_size']);
     const mode = int(st['st_mode']);
     const uid = int(st['st_uid']);

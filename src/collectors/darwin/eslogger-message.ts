@@ -63,7 +63,10 @@ export interface EsMessage {
   readonly seq_num?: number;
   readonly event_type?: number;
   readonly process?: EsProcess;
-  readonly event?: { readonly exec?: EsExec; readonly fork?: EsFork; readonly exit?: EsExit };
+  /** The calling thread (message version 4+). */
+  readonly thread?: { readonly thread_id?: number };
+  /** exec / fork / exit, or one of the file events (eslogger-file.ts reads those). */
+  readonly event?: { readonly exec?: EsExec; readonly fork?: EsFork; readonly exit?: EsExit } & Readonly<Record<string, unknown>>;
 }
 
 /** The event kinds Vigil subscribes to, with their `es_event_type_t` numbers (ESTypes.h). */

@@ -1,5 +1,6 @@
-import type { RawEvent, RawProcess } from '../raw-event.js';
+import type { RawEvent, RawFile, RawProcess } from '../raw-event.js';
 import { darwinStartKey } from './darwin-start-key.js';
+import { ES_FILE_EVENT_KINDS, ES_FILE_EVENT_TYPE, esFileChange, type EsFileEventKind, type EsOpenAccess } from './eslogger-file.js';
 import { ES_EVENT_KINDS, ES_EVENT_TYPE, type EsEventKind, type EsMessage, type EsProcess } from './eslogger-message.js';
 import { parseIsoTime } from './iso-time.js';
 
@@ -7,8 +8,11 @@ export const ESLOGGER_PARSE_ERRORS = ['ESLOGGER_BAD_JSON', 'ESLOGGER_NOT_EVENT',
 export type EsloggerParseErrorCode = (typeof ESLOGGER_PARSE_ERRORS)[number];
 
 export type EsloggerParseResult =
-  /** `globalSeqNum`: the message's `global_seq_num` (per client; a gap means Endpoint Security dropped messages). */
-  | { readonly ok: true; readonly event: RawEvent; readonly globalSeqNum?: number }
+  /**
+   * `globalSeqNum`: the message's `global_seq_num` (per client; a gap means Endpoint Security dropped messages).
+   * `access`: for an `open`, how the file was opened (the collector reports each (process, file, access) once).
+   */
+  | { readonly ok: true; readonly event: RawEvent; readonly globalSeqNum?: number; readonly access?: EsOpenAccess }
   /** A well-formed message Vigil does not use (another event type). */
   | { readonly ok: true; readonly event: null; readonly ignored: string; readonly globalSeqNum?: number }
   | { readonly ok: false; readonly code: EsloggerParseErrorCode; readonly message: string };
@@ -80,16 +84,41 @@ function cutArgs(args: readonly unknown[], max: number): { args: string[]; trunc
   return { args: kept, truncated, bytes };
 }
 
+type AnyKind = EsEventKind | EsFileEventKind;
+const ALL_KINDS: readonly AnyKind[] = [...ES_EVENT_KINDS, ...ES_FILE_EVENT_KINDS];
+const TYPE_OF: Readonly<Record<AnyKind, number>> = { ...ES_EVENT_TYPE, ...ES_FILE_EVENT_TYPE };
+
 /** Which event a message carries: the `event` object's key, checked against `event_type` when present. */
-function kindOf(m: EsMessage): EsEventKind | string {
+function kindOf(m: EsMessage): AnyKind | string {
   const ev = isObject(m.event) ? m.event : undefined;
   if (ev === undefined) return 'no event object';
-  for (const k of ES_EVENT_KINDS) {
+  for (const k of ALL_KINDS) {
     if (!isObject(ev[k])) continue;
-    if (m.event_type !== undefined && m.event_type !== ES_EVENT_TYPE[k]) return `event_type ${String(m.event_type)} does not match event.${k}`;
+    if (m.event_type !== undefined && m.event_type !== TYPE_OF[k]) return `event_type ${String(m.event_type)} does not match event.${k}`;
     return k;
   }
   return `event ${Object.keys(ev).join(',') || '(empty)'} not subscribed`;
+}
+
+/**
+ * A file message -> RawFile: the acting `process` (its thread from `thread.thread_id`), what eslogger-file.ts
+ * read from `event.<kind>`; notifications report what happened, so the result is success (0). A close of an
+ * unmodified file reports nothing.
+ */
+function fileEvent(kind: EsFileEventKind, m: EsMessage, timeMs: number, o: EsloggerParseOptions): { event: RawFile; access?: EsOpenAccess } | null | Fail {
+  const change = esFileChange(kind, m.event![kind]);
+  if (change === null) return null;
+  if (typeof change === 'string') return fail('ESLOGGER_MISSING_FIELD', change);
+  const proc = toProcess(m.process, 'process', o);
+  if (typeof proc === 'string') return fail('ESLOGGER_MISSING_FIELD', proc);
+  const { access, ...fields } = change;
+  const thread = isObject(m.thread) ? int(m.thread.thread_id) : undefined;
+  const event: RawFile = {
+    kind: 'file', timeMs, backend: 'eslogger', platform: 'macos', process: proc.process, result: 0,
+    ...fields,
+    ...(thread !== undefined ? { threadId: thread } : {}),
+  };
+  return access !== undefined ? { event, access } : { event };
 }
 
 type Handler = (m: EsMessage, timeMs: number, o: EsloggerParseOptions) => RawEvent | Fail;
@@ -138,7 +167,9 @@ const HANDLERS: Readonly<Record<EsEventKind, Handler>> = {
  * One eslogger JSON line -> a RawEvent (platform `macos`, backend `eslogger`).
  * - exec: the new image (`event.exec.target`) with `args`, `cwd`; the start key is unchanged by exec;
  * - fork: the child (`event.fork.child`); the forking `process` gives the parent's start key;
- * - exit: `process`, with `exitCode` from the wait status `stat` (exit status, or 128 + signal).
+ * - exit: `process`, with `exitCode` from the wait status `stat` (exit status, or 128 + signal);
+ * - file events (create, rename, unlink, write, close, truncate, open, setmode, setowner): a RawFile
+ *   (eslogger-file.ts); the collector decides which opens are kept (the sensitive-path policy).
  * Strings are taken as eslogger wrote them: JSON escapes are decoded by JSON.parse, and bytes that were not
  * UTF-8 reach here as U+FFFD (the collector decodes stdout as UTF-8, replacing invalid sequences).
  */
@@ -154,11 +185,16 @@ export function parseEsloggerLine(line: string, options: EsloggerParseOptions = 
   const kind = kindOf(msg);
   const seq = int(msg.global_seq_num);
   const seqField = seq !== undefined ? { globalSeqNum: seq } : {};
-  if (!(ES_EVENT_KINDS as readonly string[]).includes(kind)) {
+  if (!(ALL_KINDS as readonly string[]).includes(kind)) {
     return kind.startsWith('event ') && kind.endsWith('not subscribed') ? { ok: true, event: null, ignored: kind, ...seqField } : fail('ESLOGGER_NOT_EVENT', kind);
   }
   const t = typeof msg.time === 'string' ? parseIsoTime(msg.time) : undefined;
   const timeMs = t !== undefined ? t.ms : (options.nowMs ?? Date.now)();
+  if ((ES_FILE_EVENT_KINDS as readonly string[]).includes(kind)) {
+    const f = fileEvent(kind as EsFileEventKind, msg, timeMs, options);
+    if (f === null) return { ok: true, event: null, ignored: `${kind} of an unmodified file`, ...seqField };
+    return 'ok' in f ? f : { ok: true, event: f.event, ...seqField, ...(f.access !== undefined ? { access: f.access } : {}) };
+  }
   const r = HANDLERS[kind as EsEventKind](msg, timeMs, options);
   return 'ok' in r ? r : { ok: true, event: r, ...seqField };
 }

@@ -1,4 +1,5 @@
 import type { Collector, CollectorStats, RawEventSink } from '../collector.js';
+import type { SensitiveFilePolicy } from '../../sensitive-file-policy.js';
 import { loadEtwAddon } from './etw-addon.js';
 import { EtwAddonError } from './etw-addon-error.js';
 import type { EtwAddon, EtwRecord, EtwStartOptions } from './etw-record.js';
@@ -9,6 +10,11 @@ export interface EtwCollectorOptions {
   readonly addonPath?: string;
   /** Passed to the addon's start() (session name, queue capacity, batch size, ...). */
   readonly session?: EtwStartOptions;
+  /**
+   * File telemetry: the session adds Microsoft-Windows-Kernel-File and hands the policy's patterns to the addon,
+   * which reports only file changes and the opens they name (filtered in C++); JS re-checks each open exactly.
+   */
+  readonly files?: { readonly policy: SensitiveFilePolicy };
   readonly log?: (level: 'info' | 'warn' | 'error', msg: string, data?: object) => void;
 }
 
@@ -17,13 +23,15 @@ export interface EtwCollectorStats extends CollectorStats {
   readonly skipped: Readonly<Record<EtwSkipReason, number>>;
   /** Exceptions thrown by the sink (counted, logged, never allowed into the addon's thread-safe callback). */
   readonly sinkErrors: number;
+  /** Opens the addon passed (ASCII case folding only) that the exact policy then refused. */
+  readonly opensUnmatched: number;
   /** The addon's own counters (queue, decoder, enrichment, ETW's lost events) while it runs. */
   readonly addon?: ReturnType<EtwAddon['stats']>;
 }
 
 /**
  * The Windows collector: a real-time ETW session (Microsoft-Windows-Kernel-Process, Microsoft-Windows-Kernel-
- * Network) run by the native addon, whose records etw-record-to-raw.ts turns into RawEvents. The addon scans
+ * Network, and Microsoft-Windows-Kernel-File when `files` is given) run by the native addon, whose records etw-record-to-raw.ts turns into RawEvents. The addon scans
  * the processes already running right after its session is live and emits them as snapshots, so this backend
  * needs no separate snapshot pass (select-collector: `snapshotAfterAttach: null`).
  * `lost` adds the addon's queue drops to what ETW itself reports lost (events and real-time buffers);
@@ -36,6 +44,7 @@ export class EtwCollector implements Collector {
   #sink: RawEventSink | null = null;
   #events = 0;
   #sinkErrors = 0;
+  #opensUnmatched = 0;
   readonly #skipped: Record<EtwSkipReason, number> = Object.fromEntries(ETW_SKIP_REASONS.map((r) => [r, 0])) as Record<EtwSkipReason, number>;
   #final: ReturnType<EtwAddon['stats']> | undefined;
 
@@ -59,13 +68,20 @@ export class EtwCollector implements Collector {
     this.#sink = sink;
     try {
       // throws with code ETW_START_FAILED (and the Win32 error and step) when Windows refuses the session
-      addon.start(this.#options.session ?? {}, (records) => this.#onRecords(records));
+      addon.start(this.#sessionOptions(), (records) => this.#onRecords(records));
     } catch (err) {
       this.#sink = null;
       throw err;
     }
     this.#addon = addon;
     this.#options.log?.('info', 'etw: session started', { session: this.#options.session?.sessionName ?? 'Vigil-ETW' });
+  }
+
+  #sessionOptions(): EtwStartOptions {
+    const files = this.#options.files;
+    if (files === undefined) return this.#options.session ?? {};
+    const sensitive = files.policy.patterns.map((p) => ({ field: p.field, value: p.value, wildcard: p.wildcard, insensitive: p.insensitive }));
+    return { ...this.#options.session, files: true, sensitive };
   }
 
   #onRecords(records: readonly EtwRecord[]): void {
@@ -75,6 +91,11 @@ export class EtwCollector implements Collector {
       const mapped = etwRecordToRaw(record);
       if (!mapped.ok) {
         this.#skipped[mapped.reason]++;
+        continue;
+      }
+      const e = mapped.event;
+      if (e.kind === 'file' && e.action === 'open' && this.#options.files?.policy.match(e.path) === undefined) {
+        this.#opensUnmatched++;
         continue;
       }
       this.#events++;
@@ -110,6 +131,7 @@ export class EtwCollector implements Collector {
       restarts: 0,
       skipped: { ...this.#skipped },
       sinkErrors: this.#sinkErrors,
+      opensUnmatched: this.#opensUnmatched,
       ...(addon !== undefined ? { addon } : {}),
     };
   }

@@ -3,6 +3,7 @@ import type { EtwProvider } from './etw-record.js';
 /** What an (provider, event id) pair means to Vigil. */
 export const ETW_EVENT_KINDS = [
   'process_start', 'process_stop', 'process_snapshot', 'tcp_connect', 'tcp_accept', 'tcp_disconnect', 'udp_send', 'udp_recv',
+  'file_change',
 ] as const;
 export type EtwEventKind = (typeof ETW_EVENT_KINDS)[number];
 
@@ -33,8 +34,17 @@ export const ETW_EVENT_TABLE: Readonly<Record<EtwProvider, Readonly<Record<numbe
     58: { kind: 'udp_send', family: 'ipv6' },
     59: { kind: 'udp_recv', family: 'ipv6' },
   },
-  // Mapped once RawEvent has a file kind; until then its records are counted as unknown_event.
-  'kernel-file': {},
+  // Kernel-File as the addon's file tracker reports it: one record per change, under the id of the event that
+  // completed it (Create for a sensitive open, Cleanup/Close for modifications, overwrites and delete-on-close,
+  // DeletePath, RenamePath, CreateNewFile); `enrich.fileAction` says which change.
+  'kernel-file': {
+    12: { kind: 'file_change' },
+    13: { kind: 'file_change' },
+    14: { kind: 'file_change' },
+    26: { kind: 'file_change' },
+    27: { kind: 'file_change' },
+    30: { kind: 'file_change' },
+  },
   snapshot: {
     0: { kind: 'process_snapshot' },
   },

@@ -1,12 +1,12 @@
-import type { RawEndpoint, RawEvent, RawProcess } from '../raw-event.js';
+import type { RawEndpoint, RawEvent, RawFile, RawProcess } from '../raw-event.js';
 import { etwEventInfo, type EtwEventInfo, type EtwEventKind } from './etw-event-table.js';
-import type { EtwRecord, EtwValue } from './etw-record.js';
+import { ETW_FILE_ACTIONS, type EtwFileAction, type EtwRecord, type EtwValue } from './etw-record.js';
 import { filetimeToEpochMs } from './filetime.js';
 import { splitWindowsCommandLine } from './windows-command-line.js';
 import { win32PathFromNt, windowsBaseName } from './windows-path.js';
 
 /** Why a record gave no RawEvent (counted as `malformed` by the collector, by reason). */
-export const ETW_SKIP_REASONS = ['unknown_event', 'bad_timestamp', 'missing_pid', 'missing_identity', 'bad_address'] as const;
+export const ETW_SKIP_REASONS = ['unknown_event', 'bad_timestamp', 'missing_pid', 'missing_identity', 'bad_address', 'bad_file'] as const;
 export type EtwSkipReason = (typeof ETW_SKIP_REASONS)[number];
 
 export type EtwMapResult = { readonly ok: true; readonly event: RawEvent } | { readonly ok: false; readonly reason: EtwSkipReason };
@@ -74,7 +74,11 @@ function describedProcess(r: EtwRecord): RawProcess | EtwSkipReason {
 
 /** The process behind a Kernel-Network event: its PID plus the identity the addon's pid table knew. */
 function networkProcess(r: EtwRecord): RawProcess | EtwSkipReason {
-  const pid = num(r.props['PID']);
+  return identifiedProcess(r, num(r.props['PID']));
+}
+
+/** A process known only by its pid, with the identity the addon's pid table knew (network and file events). */
+function identifiedProcess(r: EtwRecord, pid: number | undefined): RawProcess | EtwSkipReason {
   if (pid === undefined) return 'missing_pid';
   const createTime = decimal(r.enrich.createTime);
   // Unknown to the addon (it could not open the process): an empty key, which normalize does not cache.
@@ -133,7 +137,31 @@ function networkHandler(kind: 'connect' | 'accept' | 'disconnect', transport: 't
   };
 }
 
+/**
+ * A file change the addon's tracker reported: the process that opened the file (the header pid of the record),
+ * the Win32 path, the old path of a rename, the issuing thread, and the operation's NTSTATUS as the result
+ * (0 success, negative failure: only sensitive opens carry a real status, from OperationEnd; the other changes
+ * are reported from events that follow a completed operation).
+ */
+function fileChange(r: EtwRecord, timeMs: number): RawFile | EtwSkipReason {
+  const action = r.enrich.fileAction;
+  const path = text(r.enrich.filePath);
+  if (action === undefined || !(ETW_FILE_ACTIONS as readonly string[]).includes(action) || path === undefined) return 'bad_file';
+  const process = identifiedProcess(r, r.headerPid > 0 ? r.headerPid : undefined);
+  if (typeof process === 'string') return process;
+  const original = text(r.enrich.originalFilePath);
+  const status = num(r.enrich.status);
+  const thread = num(r.props['IssuingThreadId']) ?? (r.headerTid > 0 ? r.headerTid : undefined);
+  return {
+    ...BASE, kind: 'file', timeMs, action: action as EtwFileAction, process, path,
+    ...(original !== undefined ? { originalPath: original } : {}),
+    result: status === undefined ? 0 : status | 0,
+    ...(thread !== undefined ? { threadId: thread } : {}),
+  };
+}
+
 const HANDLERS: Readonly<Record<EtwEventKind, Handler>> = {
+  file_change: (r, _info, timeMs) => fileChange(r, timeMs),
   process_start: processHandler('exec'),
   process_snapshot: processHandler('snapshot'),
   process_stop: (r, _info, timeMs) => {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EsloggerCollector } from '../../../src/collectors/darwin/eslogger-collector.js';
+import { EsloggerCollector, esloggerEventArgs } from '../../../src/collectors/darwin/eslogger-collector.js';
+import { SensitiveFilePolicy } from '../../../src/sensitive-file-policy.js';
 import { classifyEsloggerStderr, esloggerFix, FULL_DISK_ACCESS_ADVICE } from '../../../src/collectors/darwin/eslogger-failure.js';
 import { probeEslogger, trialRun } from '../../../src/collectors/darwin/eslogger-probe.js';
 import type { RawEvent } from '../../../src/collectors/raw-event.js';
@@ -40,6 +41,26 @@ test('eslogger collector: streams recorded lines into RawEvents; sequence gaps a
   assert.equal(odd.events.length, 4);
   assert.equal(odd.c.stats().malformed, 4, 'unknown pid without start_time, truncated JSON, an array, a mismatched event_type');
   assert.equal(odd.events[2]!.process.startKey, odd.events[1]!.process.startKey, 'a message without start_time takes the key of the pid seen before');
+});
+
+test('eslogger collector with file telemetry: subscribes the file events, keeps sensitive opens only, counts what it drops', async (t) => {
+  assert.deepEqual(esloggerEventArgs(false), ['exec', 'fork', 'exit']);
+  assert.deepEqual(esloggerEventArgs(true), ['exec', 'fork', 'exit', 'create', 'rename', 'unlink', 'write', 'close', 'truncate', 'open', 'setmode', 'setowner']);
+  const policy = new SensitiveFilePolicy([{ field: 'name', value: 'credentials', wildcard: true, insensitive: true, source: 'test' }]);
+  const { c, events } = await collect(['replay', join(FIXTURES, 'eslogger-files.jsonl')], { files: { policy } });
+  t.after(() => c.stop());
+  const files = events.filter((e): e is Extract<RawEvent, { kind: 'file' }> => e.kind === 'file');
+  assert.equal(files.filter((e) => e.action === 'open').map((e) => e.path).join(), '/Users/dev/.aws/credentials');
+  const s = c.stats();
+  assert.deepEqual(s.files, { kept: files.length, opensUnmatched: 2, opensRepeated: 0, modificationsRepeated: 2, forgotten: 0 });
+  assert.equal(s.malformed, 1, 'the unlink without a target');
+  assert.equal(s.ignored, 1, 'the close of an unmodified file');
+  // Without file telemetry the same lines are ignored, counted.
+  const off = await collect(['replay', join(FIXTURES, 'eslogger-files.jsonl')]);
+  t.after(() => off.c.stop());
+  assert.equal(off.events.length, 0);
+  assert.equal(off.c.stats().ignored, 15);
+  assert.equal(off.c.stats().files, null);
 });
 
 test('eslogger collector: an oversize line is skipped and counted, the next line still parses', async (t) => {

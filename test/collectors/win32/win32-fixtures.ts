@@ -19,6 +19,7 @@ export const FIXTURE_NAMES = [
   'network-accept',
   'process-stop',
   'genai-encoding-scenario',
+  'file-changes',
 ] as const;
 export type FixtureName = (typeof FIXTURE_NAMES)[number];
 
