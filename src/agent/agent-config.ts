@@ -32,6 +32,8 @@ export interface AgentConfig {
     readonly max_sequences_per_rule: number;
     /** Lifetime of a partial sequence whose rule has no maxspan. */
     readonly default_sequence_lifetime_s: number;
+    /** CPU time one rule may take on one event (ms, 0: no budget); a rule over it 3 times within a minute is disabled (health alert). */
+    readonly rule_budget_ms: number;
   };
   readonly rules: {
     /** Rule files or directories; empty means the bundled config/rules. */
@@ -103,7 +105,7 @@ export const DEFAULT_CONFIG: AgentConfig = {
     ring_buffer_bytes: 8 * 1024 * 1024,
     files: { enabled: true, sensitive: [], exclude_prefixes: [] },
   },
-  engine: { reorder_hold_ms: 250, reorder_max_events: 100_000, max_sequences_per_rule: 10_000, default_sequence_lifetime_s: 300 },
+  engine: { reorder_hold_ms: 250, reorder_max_events: 100_000, max_sequences_per_rule: 10_000, default_sequence_lifetime_s: 300, rule_budget_ms: 50 },
   rules: { paths: [], allow_empty: false },
   storage: { db: '', retention_days: 90, retention_max_alerts: 100_000, aggregate_after: 100, down_alert_after_s: 30, allow_db_symlink: false },
   notifications: { enabled: true, per_rule_per_minute: 5 },

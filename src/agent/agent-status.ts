@@ -57,7 +57,7 @@ export function agentStatus(s: StatusSources): AgentStatus {
     hostname: s.hostname,
     backend: s.backend === 'starting' ? null : (s.backend as Backend),
     fallbackReason: s.fallbackReason,
-    rules: { loaded: s.ruleSet.rules.length, errors: s.ruleSet.errors.length, skipped: s.ruleSet.skipped.length },
+    rules: { loaded: s.ruleSet.rules.length, errors: s.ruleSet.errors.length, skipped: s.ruleSet.skipped.length, disabled: s.engine.rulesDisabled },
     stages: {
       collector: counters({
         in: collector?.events ?? 0,

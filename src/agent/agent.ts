@@ -15,6 +15,7 @@ import type { EbpfFileOptions } from '../collectors/linux/ebpf-file-policy.js';
 import { buildFilePolicy } from './file-policy.js';
 import type { EcsEvent, OsType } from '../ecs/ecs-event.js';
 import { compileTimestampReader } from '../ecs/event-order.js';
+import { nestsDeeperThan } from '../ecs/event-depth.js';
 import { deriveAgentId } from '../normalize/agent-fields.js';
 import { Normalizer } from '../normalize/normalizer.js';
 import { AiAgentTable } from '../normalize/ai-agent-table.js';
@@ -107,6 +108,8 @@ export class Agent {
   /** When the pending timer fires (epoch ms), Infinity when none is pending. */
   #timerAt = Infinity;
   #normalizeErrors = 0;
+  /** Replayed events nested too deep to handle (counted as malformed, skipped). */
+  #tooDeep = 0;
   #eventLogFlushedMs = 0;
   #stopped = false;
   #lastTotal = 0;
@@ -197,6 +200,7 @@ export class Agent {
       log,
       spool: new AlertSpool(join(options.stateDir, ALERT_SPOOL_FILE)),
       healthIntervalMs: config.health.alert_interval_s * 1000,
+      ruleBudgetMs: config.engine.rule_budget_ms,
       storeDownAfterMs: config.storage.down_alert_after_s * 1000,
     });
     this.#status = new StatusFileWriter(statusFilePath(options.stateDir));
@@ -315,6 +319,10 @@ export class Agent {
       db: this.#o.dbPath,
     });
     for await (const event of events) {
+      if (nestsDeeperThan(event)) {
+        this.#tooDeep++;
+        continue;
+      }
       const ts = eventTime(event);
       this.#eventLog?.write(event);
       this.journal?.ingest(event, ts);
@@ -341,7 +349,7 @@ export class Agent {
       ruleSet: this.ruleSet,
       collector: this.#collector?.stats() ?? null,
       normalizer: this.#normalizer.stats(),
-      normalizeErrors: this.#normalizeErrors,
+      normalizeErrors: this.#normalizeErrors + this.#tooDeep,
       reorder: this.pipeline.reorderStats(),
       engine: this.pipeline.engine.stats(),
       inFlight: this.pipeline.engine.inFlight(),

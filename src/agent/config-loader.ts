@@ -70,6 +70,7 @@ const SCHEMA: { readonly [S in keyof AgentConfig]: { readonly [K in keyof AgentC
     reorder_max_events: intIn(1, MAX_COUNT),
     max_sequences_per_rule: intIn(1, MAX_COUNT),
     default_sequence_lifetime_s: intIn(1, TIMER_MAX_S),
+    rule_budget_ms: intIn(0, 60_000),
   },
   rules: { paths: strList, allow_empty: bool },
   storage: { db: str, retention_days: intIn(0, 36_500), retention_max_alerts: intIn(0, 100_000_000), aggregate_after: intIn(0, 1_000_000), down_alert_after_s: intIn(1, 86_400), allow_db_symlink: bool },

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { EcsEvent } from '../ecs/ecs-event.js';
 import type { CompiledSequenceQuery } from '../eql/compiled-query.js';
 import type { LoadedRule } from '../rules/loaded-rule.js';
@@ -19,6 +20,42 @@ export interface DetectionEngineOptions {
   readonly maxSequencesPerRule: number;
   /** Lifetime of partial sequences of rules without maxspan. */
   readonly defaultLifetimeMs: number;
+  /**
+   * Per-rule evaluation budget for one event, ms of CPU time (0: none). A rule over it BUDGET_STRIKES times
+   * within BUDGET_WINDOW_MS is disabled and `onRuleDisabled` is called.
+   */
+  readonly ruleBudgetMs?: number;
+  readonly onRuleDisabled?: (rule: LoadedRule, overrun: BudgetOverrun) => void;
+}
+
+/** Why a rule was disabled: its last evaluations over the budget. */
+export interface BudgetOverrun {
+  readonly budgetMs: number;
+  readonly strikes: number;
+  /** The slowest of them, ms. */
+  readonly worstMs: number;
+}
+
+export const BUDGET_STRIKES = 3;
+export const BUDGET_WINDOW_MS = 60_000;
+/** After an event over the budget (wall clock), this many events time each rule apart. */
+const TIMED_EVENTS = 1000;
+
+/**
+ * CPU time of the calling thread, ms: Linux reads /proc/thread-self/schedstat (about 10 µs, read only around
+ * suspect rules); elsewhere the process's CPU time (which also counts other threads: a looser bound).
+ */
+function threadCpuMs(): number {
+  if (process.platform === 'linux') {
+    try {
+      const s = readFileSync('/proc/thread-self/schedstat', 'latin1');
+      return Number(s.slice(0, s.indexOf(' '))) / 1e6;
+    } catch {
+      // fall through
+    }
+  }
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 export interface DetectionEngineStats {
@@ -32,6 +69,9 @@ export interface DetectionEngineStats {
   ruleErrors: number;
   /** Sample rules do not run live (hunt only); counted at construction. */
   samplesSkipped: number;
+  /** Rule evaluations over the per-rule budget, and rules disabled for it. */
+  budgetOverruns: number;
+  rulesDisabled: number;
 }
 
 /** What `process` returns when nothing matched (shared, frozen: the common case allocates nothing). */
@@ -56,12 +96,23 @@ export interface SequenceRuleHealth {
 export class DetectionEngine {
   readonly #ruleSet: RuleSet;
   readonly #matchers = new Map<LoadedRule, SequenceMatcher>();
-  readonly #stats: DetectionEngineStats = { events: 0, candidates: 0, matches: 0, ruleErrors: 0, samplesSkipped: 0 };
+  readonly #stats: DetectionEngineStats = { events: 0, candidates: 0, matches: 0, ruleErrors: 0, samplesSkipped: 0, budgetOverruns: 0, rulesDisabled: 0 };
   readonly #onError: (rule: LoadedRule, err: unknown) => void;
+  readonly #budgetMs: number;
+  readonly #onRuleDisabled: (rule: LoadedRule, overrun: BudgetOverrun) => void;
+  /** Events left to time rule by rule (after a slow event whose culprit was ambiguous). */
+  #timedEvents = 0;
+  /** Per rule over budget: recent overrun times (ms, monotonic) and the worst. */
+  readonly #strikes = new Map<LoadedRule, { at: number[]; worstMs: number }>();
+  readonly #disabled = new Set<LoadedRule>();
+  /** Rules seen over the budget in wall time: their evaluations are measured in CPU time. */
+  readonly #suspects = new Set<LoadedRule>();
 
   constructor(ruleSet: RuleSet, options: DetectionEngineOptions, onError: (rule: LoadedRule, err: unknown) => void = () => {}) {
     this.#ruleSet = ruleSet;
     this.#onError = onError;
+    this.#budgetMs = options.ruleBudgetMs ?? 0;
+    this.#onRuleDisabled = options.onRuleDisabled ?? (() => {});
     for (const rule of ruleSet.rules) {
       if (rule.query.kind === 'sequence') {
         this.#matchers.set(
@@ -85,7 +136,17 @@ export class DetectionEngine {
     if (candidates.stages.length === 0) return NO_MATCHES;
     this.#stats.candidates += candidates.stages.length;
     let out: EngineMatch[] | undefined;
+    // Budget: two wall-clock reads per event. After a slow event, the next ones time each rule (wall clock);
+    // a rule over the budget becomes a suspect, and only a suspect's evaluations are measured in this thread's
+    // CPU time, which alone counts as a strike (wall time would blame a rule for the agent being preempted on
+    // a busy machine, process CPU time for the GC threads).
+    const budget = this.#budgetMs;
+    const timed = this.#timedEvents > 0;
+    const t0 = budget > 0 ? performance.now() : 0;
+    let tRule = t0;
     for (const rule of candidates.rules) {
+      if (this.#disabled.size > 0 && this.#disabled.has(rule)) continue;
+      const cpu0 = timed && this.#suspects.has(rule) ? threadCpuMs() : -1;
       try {
         const q = rule.query;
         if (q.kind === 'event') {
@@ -101,10 +162,41 @@ export class DetectionEngine {
         this.#stats.ruleErrors++;
         this.#onError(rule, err);
       }
+      if (timed) {
+        const now = performance.now();
+        if (cpu0 >= 0) {
+          const ms = threadCpuMs() - cpu0;
+          if (ms > budget) this.#overBudget(rule, ms, now);
+        } else if (now - tRule > budget) this.#suspects.add(rule);
+        tRule = performance.now();
+      }
+    }
+    if (budget > 0) {
+      if (timed) this.#timedEvents--;
+      else if (performance.now() - t0 > budget) this.#timedEvents = TIMED_EVENTS;
     }
     if (out === undefined) return NO_MATCHES;
     this.#stats.matches += out.length;
     return out;
+  }
+
+  /** A rule's evaluation of one event took `ms` (over the budget): a strike; too many in the window disable it. */
+  #overBudget(rule: LoadedRule, ms: number, now: number): void {
+    this.#stats.budgetOverruns++;
+    let s = this.#strikes.get(rule);
+    if (s === undefined) this.#strikes.set(rule, (s = { at: [], worstMs: 0 }));
+    s.at = s.at.filter((t) => now - t < BUDGET_WINDOW_MS);
+    s.at.push(now);
+    s.worstMs = Math.max(s.worstMs, ms);
+    if (s.at.length < BUDGET_STRIKES || this.#disabled.has(rule)) return;
+    this.#disabled.add(rule);
+    this.#stats.rulesDisabled++;
+    this.#onRuleDisabled(rule, { budgetMs: this.#budgetMs, strikes: s.at.length, worstMs: Math.round(s.worstMs) });
+  }
+
+  /** Rules disabled for exceeding the evaluation budget. */
+  disabledRules(): LoadedRule[] {
+    return [...this.#disabled];
   }
 
   /** The clock moved to `nowMs` (event time): expires state and reports trailing missing-event verdicts due. */

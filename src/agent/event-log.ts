@@ -27,7 +27,15 @@ export class EventLog {
   }
 
   write(event: EcsEvent): void {
-    const line = JSON.stringify(event) + '\n';
+    let line: string;
+    try {
+      line = JSON.stringify(event) + '\n';
+    } catch (err) {
+      // Not representable (nested too deep for the stack): counted, never fatal.
+      this.dropped++;
+      this.lastError = (err as Error).message;
+      return;
+    }
     this.#batch.push(line);
     this.#batchBytes += line.length;
     if (this.#batchBytes >= this.#flushBytes) this.flush();

@@ -44,6 +44,8 @@ export interface PipelineOptions {
   readonly maxHeld: number;
   readonly maxSequencesPerRule: number;
   readonly defaultLifetimeMs: number;
+  /** Per-rule evaluation budget per event, ms (0: none); a rule repeatedly over it is disabled (health alert). */
+  readonly ruleBudgetMs?: number;
   readonly timestamp: (event: EcsEvent) => number;
   readonly lost: LostWindow;
   readonly sinks: readonly AlertSink[];
@@ -106,7 +108,17 @@ export class Pipeline {
     this.#reorder = new ReorderBuffer<EcsEvent>({ timestamp: options.timestamp, holdMs: options.holdMs, maxEvents: options.maxHeld });
     this.engine = new DetectionEngine(
       options.ruleSet,
-      { timestamp: options.timestamp, maxSequencesPerRule: options.maxSequencesPerRule, defaultLifetimeMs: options.defaultLifetimeMs },
+      {
+        timestamp: options.timestamp,
+        maxSequencesPerRule: options.maxSequencesPerRule,
+        defaultLifetimeMs: options.defaultLifetimeMs,
+        ruleBudgetMs: options.ruleBudgetMs ?? 0,
+        onRuleDisabled: (rule, o) => {
+          const message = `detection degraded: rule ${rule.meta.name} disabled: evaluating one event took over ${o.budgetMs} ms ${o.strikes} times (worst ${o.worstMs} ms)`;
+          options.log('error', message, { rule_id: rule.meta.id, file: rule.source.file });
+          this.health.raise({ check: 'rule-disabled', subject: rule.meta.id, message, details: { rule: { id: rule.meta.id, name: rule.meta.name, file: rule.source.file }, budget_ms: o.budgetMs, strikes: o.strikes, worst_ms: o.worstMs } });
+        },
+      },
       (rule, err) => options.log('error', 'rule evaluation failed', { rule: rule.meta.name, file: rule.source.file, error: String(err) }),
     );
     this.health = new HealthAlerts({

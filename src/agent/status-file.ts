@@ -58,7 +58,8 @@ export interface AgentStatus {
   readonly backend: Backend | null;
   /** Why the preferred collector is not in use (null when it is), e.g. "eBPF: not root (CAP_BPF missing)". */
   readonly fallbackReason: string | null;
-  readonly rules: { readonly loaded: number; readonly errors: number; readonly skipped: number };
+  /** `disabled`: rules switched off at run time for exceeding their evaluation budget. */
+  readonly rules: { readonly loaded: number; readonly errors: number; readonly skipped: number; readonly disabled?: number };
   readonly stages: Readonly<Record<StatusStage, StageCounters>>;
   readonly sequences: {
     readonly inFlight: number;

@@ -5,6 +5,7 @@ import type { EcsEvent } from '../ecs/ecs-event.js';
 import { EventReader } from '../ecs/event-reader.js';
 import { compileTimestampReader } from '../ecs/event-order.js';
 import { compileFieldGetter } from '../ecs/field-getter.js';
+import { MAX_EVENT_DEPTH, nestsDeeperThan } from '../ecs/event-depth.js';
 import { compileQuery, EqlError, type CompiledQuery } from '../eql/index.js';
 import { applyPipes } from '../eql/apply-pipes.js';
 import { compileLinePrefilter } from '../eql/line-prefilter.js';
@@ -100,6 +101,7 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   // Event queries keep only what their pipes / --size can print; sequences need every candidate.
   const kept = new TimedEventWindow(query.kind === 'event' ? huntWindow(query.pipes, options.size) : null);
   let withoutTimestamp = 0;
+  let tooDeep = 0;
   let index = 0;
   let input: AsyncIterable<Buffer | string>;
   if (options.events === undefined || options.events === '-') input = io.stdin;
@@ -109,6 +111,11 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
       for (const event of batch) {
         index++;
         if (!candidate(event)) continue;
+        // A hostile nesting depth would overflow whatever prints or hashes the event: counted, skipped.
+        if (nestsDeeperThan(event)) {
+          tooDeep++;
+          continue;
+        }
         let timestamp = readTime(event);
         if (timestamp === null) {
           // Samples are not ordered by time (as in Elasticsearch): an event without one is sampled, after
@@ -151,6 +158,7 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   const stats = reader.stats;
   if (stats.malformed > 0) io.stderr.write(`vigil hunt: skipped ${stats.malformed} malformed line(s)\n`);
   if (withoutTimestamp > 0) io.stderr.write(`vigil hunt: skipped ${withoutTimestamp} event(s) without a readable ${timestampField}\n`);
+  if (tooDeep > 0) io.stderr.write(`vigil hunt: skipped ${tooDeep} event(s) nested deeper than ${MAX_EVENT_DEPTH} levels\n`);
   return { exitCode: 0, hits: hits.length, events: stats.events, malformed: stats.malformed, withoutTimestamp, skipped: stats.skipped };
 }
 

@@ -70,7 +70,7 @@ export function formatStatusText(report: StatusReport, now = Date.now()): string
   lines.push(`           pid ${st.pid} (${st.mode}), version ${st.version}, up ${up}, updated ${formatDuration(agent.ageMs ?? 0)} ago`);
   lines.push(`           status file ${agent.path}`);
   lines.push(`collector  ${st.backend ?? '(starting)'}${st.fallbackReason !== null ? ` — fallback: ${st.fallbackReason}` : ''}`);
-  lines.push(`rules      ${st.rules.loaded} loaded, ${st.rules.errors} with errors, ${st.rules.skipped} skipped`);
+  lines.push(`rules      ${st.rules.loaded} loaded, ${st.rules.errors} with errors, ${st.rules.skipped} skipped${(st.rules.disabled ?? 0) > 0 ? `, ${st.rules.disabled} DISABLED (over their evaluation budget)` : ''}`);
   lines.push(`alerts     ${st.alerts.total} total${st.alerts.last !== undefined ? `, last ${st.alerts.last}` : ''}; database ${st.db}`);
   const evicted = st.sequences.evicted ?? 0;
   lines.push(`sequences  ${st.sequences.inFlight} in flight${evicted > 0 ? `, ${evicted} evicted by floods (${Object.entries(st.sequences.evictedByRule ?? {}).map(([r, n]) => `${r}: ${n}`).join('; ')})` : ''}`);

@@ -4,13 +4,20 @@ import { compileFieldGetter } from './field-getter.js';
 const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?))?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 const NUMERIC = /^-?\d+(?:\.\d+)?$/;
 
+/** The range a JS Date can represent (±100 000 000 days around 1970): times beyond it are unreadable. */
+export const MAX_TIME_MS = 8.64e15;
+
+const inRange = (ms: number): number | null => (ms >= -MAX_TIME_MS && ms <= MAX_TIME_MS ? ms : null);
+
 /**
  * Event time in epoch milliseconds, as Elasticsearch reads a `date` field: a number is epoch millis; a
  * numeric string is epoch millis; an ISO-8601 string (date, date-time, fraction of any length, `Z` or an
- * offset; no zone means UTC) is parsed. Anything else gives null. Fractions below a millisecond are dropped.
+ * offset; no zone means UTC) is parsed. Anything else gives null, and so does a time outside what a Date can
+ * hold (±MAX_TIME_MS: `@timestamp: 1e16` is counted and skipped, never formatted). Fractions below a
+ * millisecond are dropped.
  */
 export function parseTimestamp(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : null;
+  if (typeof value === 'number') return Number.isFinite(value) ? inRange(Math.trunc(value)) : null;
   if (Array.isArray(value)) return value.length === 1 ? parseTimestamp(value[0]) : null;
   if (typeof value !== 'string') return null;
   // Fast path: the exact shape Defend and Date#toISOString write (YYYY-MM-DDTHH:MM:SS.sssZ).
@@ -19,7 +26,7 @@ export function parseTimestamp(value: unknown): number | null {
     if (!Number.isNaN(ms)) return ms;
   }
   const s = value.trim();
-  if (NUMERIC.test(s)) return Math.trunc(Number(s));
+  if (NUMERIC.test(s)) return inRange(Math.trunc(Number(s)));
   const m = ISO.exec(s);
   if (m === null) return null;
   const [, date, time, zone] = m;

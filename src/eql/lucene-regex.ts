@@ -27,6 +27,16 @@ export class LuceneRegexError extends Error {
 
 const MAX_PATTERN = 10_000;
 const MAX_INTERVAL_SPAN = 1000;
+/**
+ * Compile-time bounds on backtracking (a pattern V8's linear engine cannot run is matched by backtracking):
+ * the pattern's expansion (how many ways it can match one input, counting every repeat count and
+ * alternative: `[a-z]{1,1000}[a-z]{1,1000}` is 10^6) and its group nesting depth.
+ */
+export const MAX_REGEX_EXPANSION = 100_000;
+export const MAX_REGEX_NESTING = 32;
+/** Expansions saturate here (far above the bound, far below float trouble). */
+const SATURATED = 1e15;
+const sat = (n: number): number => (n > SATURATED || Number.isNaN(n) ? SATURATED : n);
 const JS_SPECIAL = new Set('^$\\.*+?()[]{}|/'.split(''));
 const SHORTHAND: Readonly<Record<string, string>> = {
   d: '0-9', s: ' \\t\\n\\r', w: 'a-zA-Z0-9_',
@@ -50,8 +60,18 @@ export function compileLuceneRegex(pattern: string, insensitive: boolean): (s: s
 export function safeRegExp(pattern: string, insensitive: boolean): RegExp {
   const t = translateLucene(pattern, insensitive);
   const source = `^(?:${t.source})$`;
-  if (linearCompatible(source) || (!t.unbounded && !t.nested)) return new RegExp(source);
-  throw new LuceneRegexError('regex cannot be matched in bounded time (repeat counts above 16 combined with nested or unbounded repeats)', 0);
+  if (linearCompatible(source)) return new RegExp(source);
+  if (t.unbounded || t.nested) {
+    throw new LuceneRegexError('regex cannot be matched in bounded time (repeat counts above 16 combined with nested or unbounded repeats)', 0);
+  }
+  if (t.expansion > MAX_REGEX_EXPANSION) {
+    const n = t.expansion >= SATURATED ? `over ${SATURATED.toExponential(0)}` : String(t.expansion);
+    throw new LuceneRegexError(
+      `regex cannot be matched in bounded time: its repeats and alternatives combine into ${n} ways to match (limit ${MAX_REGEX_EXPANSION}); lower the repeat counts (at most 16 each runs in linear time)`,
+      0,
+    );
+  }
+  return new RegExp(source);
 }
 
 function linearCompatible(source: string): boolean {
@@ -70,27 +90,48 @@ export interface LuceneTranslation {
   readonly unbounded: boolean;
   /** A repeat applies to something that already repeats (`(a*)*`, `a**`). */
   readonly nested: boolean;
+  /** Ways the pattern can match one input (repeat counts x alternatives), saturated; see MAX_REGEX_EXPANSION. */
+  readonly expansion: number;
 }
 
 export function translateLucene(pattern: string, insensitive: boolean): LuceneTranslation {
   if (pattern.length > MAX_PATTERN) throw new LuceneRegexError(`regex longer than ${MAX_PATTERN} characters`, 0);
   const t = new Translator(pattern, insensitive);
-  const source = t.run();
-  return { source, unbounded: t.unbounded, nested: t.nested };
+  const { s: source, w: expansion } = t.run();
+  return { source, unbounded: t.unbounded, nested: t.nested, expansion };
 }
 
 export function luceneToJsSource(pattern: string, insensitive: boolean): string {
   return translateLucene(pattern, insensitive).source;
 }
 
+/** A translated piece: its JS source and how many ways it can match at one position (its expansion). */
+interface Piece {
+  readonly s: string;
+  readonly w: number;
+}
+
+/** Expansion of `{min,max}` of a piece with `w` ways: the sum of w^k for k in min..max (saturated). */
+function repeatWays(w: number, min: number, max: number): number {
+  if (w <= 1) return sat(max - min + 1);
+  let total = 0;
+  let pow = sat(w ** min);
+  for (let k = min; k <= max && total < SATURATED; k++) {
+    total = sat(total + pow);
+    pow = sat(pow * w);
+  }
+  return total;
+}
+
 class Translator {
   private i = 0;
+  private depth = 0;
   private quantifiers = 0;
   unbounded = false;
   nested = false;
   constructor(private readonly p: string, private readonly lower: boolean) {}
 
-  run(): string {
+  run(): Piece {
     const out = this.union();
     if (this.i < this.p.length) throw new LuceneRegexError(`unexpected '${this.p[this.i]}' in regex`, this.i);
     return out;
@@ -100,27 +141,32 @@ class Translator {
     return this.lower ? c.toLowerCase() : c;
   }
 
-  private union(): string {
+  private union(): Piece {
     const parts = [this.concat()];
     while (this.p[this.i] === '|') {
       this.i++;
       parts.push(this.concat());
     }
-    return parts.join('|');
+    return { s: parts.map((x) => x.s).join('|'), w: sat(parts.reduce((n, x) => n + x.w, 0)) };
   }
 
-  private concat(): string {
+  private concat(): Piece {
     let out = '';
+    let w = 1;
     while (this.i < this.p.length && this.p[this.i] !== '|' && this.p[this.i] !== ')') {
       if (this.p[this.i] === '&') throw new LuceneRegexError('regex intersection (&) is not supported', this.i);
-      out += this.repeat();
+      const r = this.repeat();
+      out += r.s;
+      w = sat(w * r.w);
     }
-    return out;
+    return { s: out, w };
   }
 
-  private repeat(): string {
+  private repeat(): Piece {
     const before = this.quantifiers;
-    let atom = this.simple();
+    const first = this.simple();
+    let atom = first.s;
+    let ways = first.w;
     const inner = this.quantifiers > before;
     let quantified = false;
     for (;;) {
@@ -137,17 +183,50 @@ class Translator {
         q = m[0];
         this.i += m[0].length;
       }
-      if (q === null) return atom;
+      if (q === null) return { s: atom, w: ways };
       if (inner || quantified) this.nested = true;
-      if (q === '*' || q === '+' || q.endsWith(',}')) this.unbounded = true;
+      if (q === '*' || q === '+' || q.endsWith(',}')) {
+        this.unbounded = true;
+        ways = SATURATED;
+      } else if (q === '?') {
+        ways = repeatWays(ways, 0, 1);
+      } else {
+        const m = /^\{(\d+)(,(\d*))?\}$/.exec(q)!;
+        ways = repeatWays(ways, Number(m[1]), m[2] === undefined ? Number(m[1]) : Number(m[3]));
+      }
       this.quantifiers++;
       atom = quantified ? `(?:${atom})${q}` : `${atom}${q}`;
       quantified = true;
     }
   }
 
-  private simple(): string {
+  private simple(): Piece {
     const start = this.i;
+    if (this.p[start] === '(' || this.p[start] === '<') return this.nonUnit(start);
+    return { s: this.unit(start), w: 1 };
+  }
+
+  /** Groups and numeric intervals: pieces with several ways to match. */
+  private nonUnit(start: number): Piece {
+    this.i++;
+    if (this.p[start] === '<') {
+      const s = this.interval(start);
+      return { s, w: s.split('|').length };
+    }
+    if (this.p[this.i] === ')') {
+      this.i++;
+      return { s: '(?:)', w: 1 };
+    }
+    if (++this.depth > MAX_REGEX_NESTING) throw new LuceneRegexError(`regex groups nested deeper than ${MAX_REGEX_NESTING}`, start);
+    const inner = this.union();
+    this.depth--;
+    if (this.p[this.i] !== ')') throw new LuceneRegexError("missing ')' in regex", start);
+    this.i++;
+    return { s: `(?:${inner.s})`, w: inner.w };
+  }
+
+  /** One character's worth of pattern (a char, class, escape, literal string, `.`, `@`, `#`). */
+  private unit(start: number): string {
     const c = this.p[this.i];
     if (c === undefined) throw new LuceneRegexError('unexpected end of regex', start);
     this.i++;
@@ -169,20 +248,8 @@ class Translator {
         this.i = close + 1;
         return `(?:${lit.split('').map((x) => escChar(this.fold(x))).join('')})`;
       }
-      case '(': {
-        if (this.p[this.i] === ')') {
-          this.i++;
-          return '(?:)';
-        }
-        const inner = this.union();
-        if (this.p[this.i] !== ')') throw new LuceneRegexError("missing ')' in regex", start);
-        this.i++;
-        return `(?:${inner})`;
-      }
       case '[':
         return this.charClass(start);
-      case '<':
-        return this.interval(start);
       case '\\': {
         const e = this.p[this.i];
         if (e === undefined) throw new LuceneRegexError('regex ends with a backslash', start);

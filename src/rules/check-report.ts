@@ -5,6 +5,7 @@ import { ruleCoverage, type RuleCoverage } from './rule-coverage.js';
 import { ruleOpenNeeds } from './sensitive-open-patterns.js';
 import { kernelKeyOf } from '../sensitive-file-policy.js';
 import { loadRules, type LoadOptions } from './rule-loader.js';
+import { budgetDiagnostic } from './budget-probe.js';
 
 /** `vigil rules check --format json` (contract): one row per rule file, then a summary. */
 export interface CheckReport {
@@ -17,7 +18,7 @@ export interface CheckRow {
   readonly name: string;
   readonly rule_id: string;
   readonly status: RuleStatus;
-  /** Errors for `error`; the reason (code SKIP_*) for `skipped`; empty for `ok`. */
+  /** Errors for `error`; the reason (code SKIP_*) for `skipped`; for `ok`, empty or a RULE_OVER_BUDGET warning. */
   readonly diagnostics: RuleDiagnostic[];
   /** For compiled rules; null otherwise. */
   readonly coverage: CoverageJson | null;
@@ -166,6 +167,12 @@ export function summarize(rows: readonly CheckRow[], os: OsType): CheckSummary {
 /** Loads every rule under `paths` (no OS filtering: every rule is compiled) and reports coverage for `os`. */
 export function checkRules(paths: readonly string[], os: OsType, options: Omit<LoadOptions, 'os' | 'skipOtherOs'> = {}): CheckReport {
   const result = loadRules(paths, { ...options, os, skipOtherOs: false });
-  const rows = result.entries.map((e) => row(e, os));
+  // A rule the agent could disable at run time (over its evaluation budget on a hostile event) is warned
+  // about: it still loads (status ok, exit code unchanged), with a RULE_OVER_BUDGET diagnostic.
+  const rows = result.entries.map((e) => {
+    const r = row(e, os);
+    const over = e.rule !== undefined ? budgetDiagnostic(e.rule) : null;
+    return over === null ? r : { ...r, diagnostics: [over] };
+  });
   return { rules: rows, summary: summarize(rows, os) };
 }

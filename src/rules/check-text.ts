@@ -27,7 +27,10 @@ export function formatCheckText(report: CheckReport): string {
   const out: string[] = [];
   for (const r of report.rules) {
     const label = r.name !== '' ? r.name : '(unnamed)';
-    if (r.status === 'ok') out.push(`ok      ${r.file}  ${label}  [${coverageNote(r)}]`);
+    if (r.status === 'ok') {
+      out.push(`ok      ${r.file}  ${label}  [${coverageNote(r)}]`);
+      for (const d of r.diagnostics) out.push(`  warning: ${formatDiagnostic(d)}`);
+    }
     else if (r.status === 'skipped') out.push(`skipped ${r.file}  ${label}  (${r.diagnostics[0]?.message ?? ''})`);
     else {
       out.push(`error   ${r.file}  ${label}`);

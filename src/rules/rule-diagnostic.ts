@@ -23,6 +23,8 @@ export const RULE_DIAGNOSTIC_CODES = [
   'RULE_UNKNOWN_FORMAT',
   /** Two rules with the same id were loaded; the later one is refused. */
   'RULE_DUPLICATE_ID',
+  /** `rules check` only: the rule's evaluation of a hostile probe event exceeds the agent's per-rule budget. */
+  'RULE_OVER_BUDGET',
 ] as const;
 
 /** Renders `file:line:column: CODE message`, the shape editors and CI logs understand. */

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { OsType } from '../ecs/ecs-event.js';
 import type { CompileOptions } from '../eql/compiled-query.js';
@@ -8,7 +7,7 @@ import type { LoadedRule } from './loaded-rule.js';
 import type { ReadResult } from './read-result.js';
 import { formatDiagnostic } from './rule-diagnostic.js';
 import type { RuleEntry } from './rule-entry.js';
-import { isDeprecatedPath, listRuleFiles } from './rule-files.js';
+import { isDeprecatedPath, listRuleFiles, readRuleFile } from './rule-files.js';
 import { targetsOs } from './os-list.js';
 import { readTomlRule } from './toml-rule-reader.js';
 
@@ -50,7 +49,7 @@ export function loadRuleFile(file: string, options: LoadOptions = {}): RuleEntry
   if (reader === undefined) return error('RULE_UNKNOWN_FORMAT', `unsupported rule file extension "${extname(file)}" (expected .toml or .eql)`);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRuleFile(file);
   } catch (err) {
     return error('RULE_READ_ERROR', err instanceof Error ? err.message : String(err));
   }
@@ -83,6 +82,10 @@ export function loadRules(paths: readonly string[], options: LoadOptions = {}): 
     status: 'error' as const,
     diagnostics: [{ code: 'RULE_READ_ERROR', message: u.message, file: u.path, line: 1, column: 1 }],
   }));
+  for (const s of listing.skipped) {
+    entries.push({ file: s.path, format: null, name: '', id: '', status: 'skipped', diagnostics: [], reason: s.reason });
+    options.log?.(`${s.path}: ${s.reason.code} ${s.reason.message}`);
+  }
   const seen = new Map<string, string>();
   for (const file of listing.files) {
     let entry = loadRuleFile(file, options);

@@ -8,6 +8,12 @@ export const SKIP_CODES = [
   'SKIP_DEPRECATED',
   /** The rule declares operating systems and the requested one is not among them. */
   'SKIP_OTHER_OS',
+  /** Not a regular file (a FIFO, socket or device named like a rule file): never opened for reading. */
+  'SKIP_NOT_REGULAR',
+  /** A directory already walked under its real path (a symlink loop, or a path given twice). */
+  'SKIP_DIR_LOOP',
+  /** A directory deeper than the walk's depth bound. */
+  'SKIP_TOO_DEEP',
 ] as const;
 export type SkipCode = (typeof SKIP_CODES)[number];
 

@@ -8,6 +8,7 @@ import { runCommand, type CommandRunner } from './command-runner.js';
 import { ServiceError } from './service-error.js';
 import { resolve } from 'node:path';
 import { launchdJobProblems, parsePlist } from './plist-validate.js';
+import { formatTrustProblems, untrustedPaths } from './install-trust.js';
 
 export interface ServiceCommandOptions {
   readonly dryRun?: boolean;
@@ -94,11 +95,20 @@ export function installCommand(options: ServiceCommandOptions, env: ServiceComma
   }
   const plists = plistProblems(plan);
   if (plists.length > 0) throw new ServiceError('SVC_VERIFY_FAILED', `generated plists are invalid: ${plists.join('; ')}`);
+  const uid = env.uid ?? process.getuid?.() ?? null;
+  // The service runs the package and node as root: refuse what a non-root user could change (a dry run, or
+  // a staging run by a non-root user, only warns).
+  const untrusted = ctx.platform !== 'windows' && ctx.platform === hostPlatform() ? untrustedPaths(ctx) : [];
+  if (untrusted.length > 0) {
+    const what = `the service would run as root code that a non-root user can change:\n${formatTrustProblems(untrusted)}\n(install Vigil and node where only root can write, e.g. a root-owned copy under /usr/local or /opt)`;
+    if (options.dryRun === true || uid !== 0) env.out(`warning: ${options.dryRun === true ? 'install would refuse: ' : ''}${what}\n`);
+    else throw new ServiceError('SVC_UNSAFE_PATH', what);
+  }
   if (options.dryRun === true) {
     env.out(formatInstallPlan(plan, root));
     return 0;
   }
-  if (root === null) checkLive(ctx.platform, env.uid ?? process.getuid?.() ?? null);
+  if (root === null) checkLive(ctx.platform, uid);
   executeInstall(plan, { root, version: env.version, run: env.run ?? runCommand, out: (l) => env.out(l + '\n') });
   env.out(root === null ? 'installed\n' : `installed into ${root}\n`);
   return 0;

@@ -8,6 +8,8 @@ export const SERVICE_ERROR_CODES = [
   'SVC_BAD_ROOT',
   'SVC_VERIFY_FAILED',
   'SVC_BAD_MANIFEST',
+  /** The package tree or node binary the root service would run is writable by a non-root user. */
+  'SVC_UNSAFE_PATH',
 ] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
 
