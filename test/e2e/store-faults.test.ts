@@ -22,7 +22,12 @@ test('issue 19 #5: disk full (tmpfs) loses none of 100 alerts: spooled in the st
   const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=0700', 'tmpfs', dbDir], { encoding: 'utf8' });
   assert.equal(mount.status, 0, mount.stderr);
   const alertLog = join(dir, 'logs', 'alerts.ndjson');
-  const m = await startMarkerAgent(dir, MARKER, { dbDir, extraConfig: `[outputs]\nalerts_ndjson = ${JSON.stringify(alertLog)}\n`, storageConfig: 'down_alert_after_s = 2\n' });
+  const m = await startMarkerAgent(dir, MARKER, { dbDir, extraConfig: `[outputs]\nalerts_ndjson = ${JSON.stringify(alertLog)}\n`, storageConfig: 'down_alert_after_s = 2\n' }).catch((err: unknown) => {
+    // The tmpfs is unmounted even when the agent never started.
+    spawnSync('umount', [dbDir]);
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  });
   try {
     await m.fire(5, 'before');
     assert.ok(await m.until(() => m.stored('before') === 5, 10000), 'the first 5 alerts are stored');
