@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { EbpfCollector } from '../src/collectors/linux/ebpf-collector.js';
 import { projectRoot, startAgent } from '../test/helpers/agent-process.js';
 import { childrenOf, cpuPct, cpuTicks, mb, statusKb, TICKS_PER_S } from './proc-usage.js';
+import { runPacer, type PacerResult } from './pacer-run.js';
 
 const IDLE_S = Number(process.env['BENCH_IDLE_SECONDS'] ?? 15);
 const STORM_S = Number(process.env['BENCH_STORM_SECONDS'] ?? 10);
@@ -55,23 +56,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 
 /** Runs exec-pacer(s) for RATE execs/s over `seconds`; two in parallel above 2000/s (one falls behind). */
-async function storm(rate: number, seconds: number, token: string): Promise<{ spawned: number; achieved: number }> {
+async function storm(rate: number, seconds: number, token: string): Promise<PacerResult> {
   const pacers = rate > 2000 ? 2 : 1;
   const parts = await Promise.all(
-    Array.from({ length: pacers }, () => new Promise<{ spawned: number; achieved: number }>((resolve, reject) => {
-      const child = spawn(join(nativeBuild, 'exec-pacer'), [String(rate / pacers), String(seconds), token, program], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout.setEncoding('utf8');
-      child.stdout.on('data', (s: string) => (out += s));
-      child.on('error', reject);
-      child.on('close', () => {
-        try {
-          resolve(JSON.parse(out) as { spawned: number; achieved: number });
-        } catch {
-          reject(new Error(`exec-pacer printed ${JSON.stringify(out)}`));
-        }
-      });
-    })),
+    Array.from({ length: pacers }, () => runPacer(join(nativeBuild, 'exec-pacer'), [String(rate / pacers), String(seconds), token, program])),
   );
   return { spawned: parts.reduce((n, p) => n + p.spawned, 0), achieved: parts.reduce((n, p) => n + p.achieved, 0) };
 }

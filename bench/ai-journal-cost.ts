@@ -8,7 +8,7 @@
  *
  * Needs root (eBPF); skips with the reason otherwise. Prints a table, writes bench/results/ai-journal-cost.json.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { EbpfCollector } from '../src/collectors/linux/ebpf-collector.js';
 import { JournalReader } from '../src/journal/journal-reader.js';
 import { projectRoot, startAgent, type RunningAgent } from '../test/helpers/agent-process.js';
 import { childrenOf, cpuPct, cpuTicks, mb, statusKb } from './proc-usage.js';
+import { runPacer, type PacerResult } from './pacer-run.js';
 
 const STORM_S = Number(process.env['BENCH_STORM_SECONDS'] ?? 10);
 const RATE = Number(process.env['BENCH_RATE'] ?? 1600);
@@ -33,22 +34,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 
 /** exec-pacer at `rate` for `seconds`, exec'd by a process named claude (so the pacer is the agent's root). */
-function stormUnderClaude(claude: string, rate: number, seconds: number, token: string): Promise<{ spawned: number; achieved: number }> {
-  return new Promise((resolve, reject) => {
-    const cmd = `exec ${join(nativeBuild, 'exec-pacer')} ${rate} ${seconds} ${token} ${program}`;
-    const child = spawn(claude, ['-c', cmd], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (s: string) => (out += s));
-    child.on('error', reject);
-    child.on('close', () => {
-      try {
-        resolve(JSON.parse(out) as { spawned: number; achieved: number });
-      } catch {
-        reject(new Error(`exec-pacer printed ${JSON.stringify(out)}`));
-      }
-    });
-  });
+function stormUnderClaude(claude: string, rate: number, seconds: number, token: string): Promise<PacerResult> {
+  return runPacer(claude, ['-c', `exec ${join(nativeBuild, 'exec-pacer')} ${rate} ${seconds} ${token} ${program}`]);
 }
 
 function status(dir: string): { raw: number; lost: number } {
