@@ -68,6 +68,22 @@ static long full_step(__u32 i, void *arg)
 	return 0;
 }
 
+/* Ends a path-named record: (dfd, name) copied for the reader to join, then submitted (skipped and counted
+ * when the name cannot be read). */
+static __always_inline int submit_named(struct exec_scratch *s, struct task_struct *task, struct vg_file *f, long dfd, const char *name)
+{
+	__u16 dl = 0, nl = 0;
+	long total = dir_and_name(s, task, dfd, name, 0, &dl, &nl, VG_FILE_DIR_TRUNC);
+	if (total < 0) {
+		count(file_skipped_per_cpu);
+		return 0;
+	}
+	f->dir_len = dl;
+	f->name_len = nl;
+	submit_file(s, (__u32)total);
+	return 0;
+}
+
 /* Where a failed open's requested name is read for the sensitivity check (above any record's data). */
 #define REQ_BUF 0x9000
 
@@ -116,16 +132,7 @@ static __always_inline int on_open_failed(struct task_struct *task, long ret, lo
 	struct vg_file *f = file_block(s);
 	f->flags |= VG_FILE_REQUESTED;
 	f->open_flags = (__u32)flags;
-	__u16 dl = 0, nl = 0;
-	long total = dir_and_name(s, task, dfd, name, 0, &dl, &nl, VG_FILE_DIR_TRUNC);
-	if (total < 0) {
-		count(file_skipped_per_cpu);
-		return 0;
-	}
-	f->dir_len = dl;
-	f->name_len = nl;
-	submit_file(s, (__u32)total);
-	return 0;
+	return submit_named(s, task, f, dfd, name);
 }
 
 /* Regular, linked, on a real filesystem: the files events are about. */
@@ -209,16 +216,7 @@ static __always_inline int on_named_exit(long ret, __u8 action, long dfd, const 
 		f->mode = mode & 07777;
 		f->flags |= VG_FILE_MODE;
 	}
-	__u16 dl = 0, nl = 0;
-	long total = dir_and_name(s, task, dfd, name, 0, &dl, &nl, VG_FILE_DIR_TRUNC);
-	if (total < 0) {
-		count(file_skipped_per_cpu);
-		return 0;
-	}
-	f->dir_len = dl;
-	f->name_len = nl;
-	submit_file(s, (__u32)total);
-	return 0;
+	return submit_named(s, task, f, dfd, name);
 }
 
 /* An fd-named event (ftruncate, fchmod): regular linked files only. */
