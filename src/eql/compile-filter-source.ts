@@ -1,4 +1,5 @@
 import type { EcsEvent } from '../ecs/ecs-event.js';
+import { NORMALIZED_ECS } from '../ecs/field-getter.js';
 import { fieldPath, type ComparisonNode, type Expr, type FieldNode, type InNode, type MatchNode } from './ast.js';
 import type { CompileContext } from './compile-context.js';
 import { compileCondition, literalInTest, matchTests } from './compile-expression.js';
@@ -105,15 +106,17 @@ class FilterSource {
     const parts = path.split('.');
     if (parts.some((p) => p in Object.prototype)) return `let ${out} = ${getter}(e);\n`;
     if (parts.length === 1) return `let ${out} = e[${JSON.stringify(parts[0])}];\n`;
-    let code = `let ${out};\n{ const a0 = e[${JSON.stringify(parts[0])}];\n`;
+    // `w` turns true where an array of objects may hold the value: the getter's walk flattens it
+    let code = `let ${out};\n{ let w = false; const a0 = e[${JSON.stringify(parts[0])}];\n`;
     let close = '';
     for (let i = 1; i < parts.length; i++) {
       const key = JSON.stringify(parts[i]);
-      code += `if (a${i - 1} !== null && typeof a${i - 1} === 'object' && !Array.isArray(a${i - 1})) { `;
+      code += `if (a${i - 1} !== null && typeof a${i - 1} === 'object') { if (Array.isArray(a${i - 1})) w = true; else { `;
       code += i === parts.length - 1 ? `${out} = a${i - 1}[${key}]; ` : `const a${i} = a${i - 1}[${key}];\n`;
-      close += '}';
+      close += '} }';
     }
-    return `${code}${close}\nif (${out} === undefined) ${out} = ${getter}(e); }\n`;
+    // absent on the nested path: only a document with literal dotted keys or arrays of objects can still hold it
+    return `${code}${close}\nif (${out} === undefined && (w || e.ecs !== ${this.#ext(NORMALIZED_ECS)})) ${out} = ${getter}(e); }\n`;
   }
 
   /**
