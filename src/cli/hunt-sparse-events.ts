@@ -25,7 +25,8 @@ export function sparseScan(projector: LineProjector): LineScan {
     valid: (buf, s, e) => projector.valid(buf, s, e),
     project: (buf, s, e) => {
       const event = projector.project(buf, s, e) as Sparse | null;
-      if (event !== null) Object.defineProperty(event, SOURCE, { value: { buf, s, e }, writable: true });
+      // A symbol key: no field getter, Object.values, JSON.stringify or for-in sees it.
+      if (event !== null) event[SOURCE] = { buf, s, e };
       return event;
     },
   };

@@ -8,14 +8,13 @@ import { compileFieldGetter } from '../ecs/field-getter.js';
 import { MAX_EVENT_DEPTH, nestsDeeperThan } from '../ecs/event-depth.js';
 import { compileQuery, EqlError, type CompiledQuery } from '../eql/index.js';
 import { applyPipes } from '../eql/apply-pipes.js';
-import { compileLinePrefilter } from '../eql/line-prefilter.js';
-import { LineProjector } from '../eql/line-projector.js';
 import { runSampleBatch, runSequenceBatch } from '../sequence/batch.js';
 import { HUNT_OUTPUTS, hitToJson, renderTable, type HuntHit, type HuntOutput } from './hunt-output.js';
 import { queryFilters } from './hunt-filters.js';
 import { ParsePool } from './hunt-parse-pool.js';
 import { HuntProgress, type ProgressSink } from './hunt-progress.js';
-import { fullEvent, retainLine, sparseScan } from './hunt-sparse-events.js';
+import { fullEvent, retainLine } from './hunt-sparse-events.js';
+import { huntLineReading } from './hunt-line-reading.js';
 import { choiceOption, integerArg } from './cli-options.js';
 import { terminalText } from './terminal-text.js';
 import { huntWindow, TimedEventWindow } from './hunt-window.js';
@@ -31,11 +30,14 @@ export interface HuntOptions {
   readonly size?: number;
   readonly maxSamplesPerKey?: number;
   readonly output?: HuntOutput;
-  /** Skip lines that cannot match before parsing them (default on; off for the differential test). */
+  /**
+   * Skip lines that cannot match, check them without a parse, project the others to the fields the query
+   * reads (default on). Off (`--no-prefilter`): every line parsed in full, the differential tests' reference.
+   */
   readonly prefilter?: boolean;
   /**
-   * Worker threads that parse the lines the prefilter cannot narrow (0: none). Default: one per core (at
-   * most 4) when the input is a file of 64 MB or more, else none.
+   * Worker threads that read runs of lines beside this thread (0: none). Default: one per other core (at
+   * most 3) when the input is a file of 64 MB or more, else none.
    */
   readonly parseWorkers?: number;
 }
@@ -90,18 +92,16 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   const readTiebreaker = options.tiebreakerField === undefined ? () => undefined : compileFieldGetter(options.tiebreakerField);
 
   // Lines the prefilter selects are projected (only the fields the query reads), the others checked without
-  // a parse; events are parsed in full only when printed. Without a projector, selected lines are parsed.
-  const projector = options.prefilter === false ? null : LineProjector.forFields(projectedFields(query, options, categoryField, timestampField));
-  const prefilter = options.prefilter === false ? null : compileLinePrefilter(options.query, { categoryField, timestampField, cheap: projector !== null });
-  // Worker threads parse what the prefilter cannot narrow; started on first use.
-  const workers = projector === null ? parseWorkers(options) : 0;
-  let pool: ParsePool | null = null;
-  const startPool = (): ParsePool => (pool ??= new ParsePool(workers, { query: options.query, categoryField, timestampField }));
+  // a parse; events are parsed in full only when printed. Worker threads do the same on big files.
+  const reading = { query: options.query, categoryField, timestampField, tiebreakerField: options.tiebreakerField, prefilter: options.prefilter !== false };
+  const lineReading = huntLineReading(query, reading);
+  const workers = parseWorkers(options);
+  // Started now, so that the workers load while this thread opens the input.
+  const pool = workers === 0 ? null : new ParsePool(workers, reading);
   const reader = new EventReader({
     onMalformed: (m) => io.stderr.write(terminalText(`vigil hunt: line ${m.line}: skipped malformed input: ${m.reason}`) + '\n'),
-    ...(prefilter === null ? {} : { select: (run, out) => prefilter.select(run, out) }),
-    ...(projector === null ? {} : { scan: sparseScan(projector) }),
-    ...(workers === 0 ? {} : { remote: { parse: (run, indices) => startPool().parse(run, indices), maxRunsInFlight: 2 * workers + 2 } }),
+    ...lineReading,
+    ...(pool === null ? {} : { remote: { parse: (run) => pool.parse(run), idle: () => pool.idle(), maxRunsInFlight: 2 * workers + 4 } }),
   });
   const progress = new HuntProgress(io.stderr);
   // Event queries keep only what their pipes / --size can print; sequences need every candidate.
@@ -141,7 +141,7 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
     progress.done();
     return fail(1, `cannot read ${options.events ?? 'stdin'}: ${(err as Error).message}`);
   } finally {
-    await (pool as ParsePool | null)?.close();
+    await pool?.close();
   }
   progress.done();
   const ordered = kept.sorted();
@@ -170,13 +170,6 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   return { exitCode: 0, hits: hits.length, events: stats.events, malformed: stats.malformed, withoutTimestamp, skipped: stats.skipped };
 }
 
-/** Every field a projected event must hold: what the query reads, time, tiebreaker, and the matcher's owner. */
-function projectedFields(query: CompiledQuery, options: HuntOptions, categoryField: string, timestampField: string): string[] {
-  const fields = [...query.fields, categoryField, timestampField, 'user.id'];
-  if (options.tiebreakerField !== undefined) fields.push(options.tiebreakerField);
-  return fields;
-}
-
 const AUTO_WORKERS_MIN_BYTES = 64 * 1024 * 1024;
 
 function parseWorkers(options: HuntOptions): number {
@@ -188,7 +181,8 @@ function parseWorkers(options: HuntOptions): number {
   } catch {
     return 0; // the read reports the problem
   }
-  return size >= AUTO_WORKERS_MIN_BYTES ? Math.min(4, availableParallelism()) : 0;
+  // This thread reads runs too whenever the workers are busy: one worker per other core.
+  return size >= AUTO_WORKERS_MIN_BYTES ? Math.min(3, availableParallelism() - 1) : 0;
 }
 
 const OUTPUT_CHUNK = 256 * 1024;
