@@ -41,17 +41,22 @@ export class ParsePool {
   parse(run: LineRun): Promise<RemoteParseResult> {
     if (this.failure !== null) return Promise.reject(this.failure);
     const n = run.starts.length;
-    const first = run.starts[0]!;
-    const last = run.ends[n - 1]!;
+    // A run in shared memory goes as is; any other, as a copy of just its bytes, handed over (cloning a view
+    // would copy its whole underlying buffer).
+    const shared = run.buf.buffer instanceof SharedArrayBuffer;
+    const first = shared ? 0 : run.starts[0]!;
     const starts = new Int32Array(n);
     const ends = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       starts[i] = run.starts[i]! - first;
       ends[i] = run.ends[i]! - first;
     }
-    // A copy of just these bytes, handed over (cloning a view would copy its whole underlying buffer).
-    const bytes = new Uint8Array(last - first);
-    bytes.set(run.buf.subarray(first, last));
+    let bytes: Uint8Array;
+    if (shared) bytes = new Uint8Array(run.buf.buffer, run.buf.byteOffset, run.buf.byteLength);
+    else {
+      bytes = new Uint8Array(run.ends[n - 1]! - first);
+      bytes.set(run.buf.subarray(first, run.ends[n - 1]!));
+    }
     const job: ParseJob = { id: this.nextId++, buf: bytes, starts, ends, firstLine: run.firstLine };
     const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     slot.busy++;
@@ -60,7 +65,7 @@ export class ParsePool {
         if (r.id < 0) reject(this.failure ?? new Error('a parse worker failed'));
         else resolve({ keep: Array.from(r.candidates), events: r.events, skipped: r.skipped, malformed: r.malformed });
       });
-      slot.worker.postMessage(job, [bytes.buffer]);
+      slot.worker.postMessage(job, shared ? [] : [bytes.buffer as ArrayBuffer]);
     });
   }
 

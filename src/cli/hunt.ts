@@ -1,5 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { open } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import type { Command } from 'commander';
 import type { EcsEvent } from '../ecs/ecs-event.js';
 import { EventReader } from '../ecs/event-reader.js';
@@ -13,7 +14,7 @@ import { HUNT_OUTPUTS, hitToJson, renderTable, type HuntHit, type HuntOutput } f
 import { queryFilters } from './hunt-filters.js';
 import { ParsePool } from './hunt-parse-pool.js';
 import { HuntProgress, type ProgressSink } from './hunt-progress.js';
-import { fullEvent, retainLine } from './hunt-sparse-events.js';
+import { KeptLines } from './hunt-sparse-events.js';
 import { huntLineReading } from './hunt-line-reading.js';
 import { choiceOption, integerArg } from './cli-options.js';
 import { terminalText } from './terminal-text.js';
@@ -36,10 +37,12 @@ export interface HuntOptions {
    */
   readonly prefilter?: boolean;
   /**
-   * Worker threads that read runs of lines beside this thread (0: none). Default: one per other core (at
-   * most 3) when the input is a file of 64 MB or more, else none.
+   * Worker threads that read runs of lines beside this thread (0: none). Default, for a file of 64 MB or
+   * more: one per core idle beyond this thread (the cores minus the 1-minute load average), at most 3.
    */
   readonly parseWorkers?: number;
+  /** Bytes of kept lines held in memory before the rest go to a temporary file (default 64 MiB; tests set it low). */
+  readonly keptLineBytes?: number;
 }
 
 /** Where a hunt reads and writes: the process's streams, or captured ones in tests. */
@@ -106,12 +109,14 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   const progress = new HuntProgress(io.stderr);
   // Event queries keep only what their pipes / --size can print; sequences need every candidate.
   const kept = new TimedEventWindow(query.kind === 'event' ? huntWindow(query.pipes, options.size) : null);
+  // The lines of kept sparse events, in memory up to a budget, then in a temporary file.
+  const keptLines = new KeptLines(options.keptLineBytes);
   let withoutTimestamp = 0;
   let tooDeep = 0;
   let index = 0;
   let input: AsyncIterable<Buffer | string>;
   if (options.events === undefined || options.events === '-') input = io.stdin;
-  else input = createReadStream(options.events, { highWaterMark: 1 << 20 });
+  else input = pool === null ? createReadStream(options.events, { highWaterMark: 1 << 20 }) : sharedChunks(options.events);
   try {
     for await (const batch of reader.batches(input)) {
       for (const event of batch) {
@@ -132,42 +137,53 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
           }
           timestamp = Number.POSITIVE_INFINITY;
         }
-        retainLine(event);
+        keptLines.retain(event);
         kept.push({ event, timestamp, tiebreaker: readTiebreaker(event), index });
       }
       progress.tick(reader.stats.events); // skipped lines included
     }
   } catch (err) {
     progress.done();
+    keptLines.close();
     return fail(1, `cannot read ${options.events ?? 'stdin'}: ${(err as Error).message}`);
   } finally {
     await pool?.close();
   }
   progress.done();
-  const ordered = kept.sorted();
-
-  let hits: HuntHit[];
-  if (query.kind === 'event') {
-    hits = ordered.map((t) => ({ kind: 'event', event: t.event }));
-  } else {
-    const times = new Map<EcsEvent, number>();
-    for (const t of ordered) times.set(t.event, t.timestamp);
-    const batch = { timestamp: (e: EcsEvent) => times.get(e) ?? Number.NaN, maxSamplesPerKey: options.maxSamplesPerKey };
-    const events = ordered.map((t) => t.event);
-    const found = query.kind === 'sequence' ? runSequenceBatch(query, events, batch) : runSampleBatch(query, events, batch);
-    hits = found.map((hit) => ({ kind: 'sequence', hit }));
+  try {
+    return await matchAndPrint();
+  } finally {
+    keptLines.close();
   }
-  hits = applyPipes(hits, query.pipes);
-  if (options.size !== undefined) hits = hits.slice(0, options.size);
-  hits = hits.map((h) => (h.kind === 'event' ? { kind: 'event', event: fullEvent(h.event) } : { kind: 'sequence', hit: { ...h.hit, events: h.hit.events.map((e) => (e === null ? null : fullEvent(e))) } }));
 
-  if (output === 'ndjson') await writeNdjson(io.stdout, hits);
-  else io.stdout.write(renderTable(hits, { timestampField, categoryField, fields: query.fields, kind: query.kind }));
-  const stats = reader.stats;
-  if (stats.malformed > 0) io.stderr.write(`vigil hunt: skipped ${stats.malformed} malformed line(s)\n`);
-  if (withoutTimestamp > 0) io.stderr.write(`vigil hunt: skipped ${withoutTimestamp} event(s) without a readable ${timestampField}\n`);
-  if (tooDeep > 0) io.stderr.write(`vigil hunt: skipped ${tooDeep} event(s) nested deeper than ${MAX_EVENT_DEPTH} levels\n`);
-  return { exitCode: 0, hits: hits.length, events: stats.events, malformed: stats.malformed, withoutTimestamp, skipped: stats.skipped };
+  async function matchAndPrint(): Promise<HuntSummary> {
+    const ordered = kept.sorted();
+
+    let hits: HuntHit[];
+    if (query.kind === 'event') {
+      hits = ordered.map((t) => ({ kind: 'event', event: t.event }));
+    } else {
+      const times = new Map<EcsEvent, number>();
+      for (const t of ordered) times.set(t.event, t.timestamp);
+      const batch = { timestamp: (e: EcsEvent) => times.get(e) ?? Number.NaN, maxSamplesPerKey: options.maxSamplesPerKey };
+      const events = ordered.map((t) => t.event);
+      const found = query.kind === 'sequence' ? runSequenceBatch(query, events, batch) : runSampleBatch(query, events, batch);
+      hits = found.map((hit) => ({ kind: 'sequence', hit }));
+    }
+    hits = applyPipes(hits, query.pipes);
+    if (options.size !== undefined) hits = hits.slice(0, options.size);
+    // Sparse events become whole ones (an event hit printed as NDJSON may be printed from its line as is).
+    const full = (e: EcsEvent): EcsEvent => keptLines.fullEvent(e);
+    hits = hits.map((h) => (h.kind === 'event' ? (output === 'ndjson' ? h : { kind: 'event', event: full(h.event) }) : { kind: 'sequence', hit: { ...h.hit, events: h.hit.events.map((e) => (e === null ? null : full(e))) } }));
+
+    if (output === 'ndjson') await writeNdjson(io.stdout, hits, keptLines);
+    else io.stdout.write(renderTable(hits, { timestampField, categoryField, fields: query.fields, kind: query.kind }));
+    const stats = reader.stats;
+    if (stats.malformed > 0) io.stderr.write(`vigil hunt: skipped ${stats.malformed} malformed line(s)\n`);
+    if (withoutTimestamp > 0) io.stderr.write(`vigil hunt: skipped ${withoutTimestamp} event(s) without a readable ${timestampField}\n`);
+    if (tooDeep > 0) io.stderr.write(`vigil hunt: skipped ${tooDeep} event(s) nested deeper than ${MAX_EVENT_DEPTH} levels\n`);
+    return { exitCode: 0, hits: hits.length, events: stats.events, malformed: stats.malformed, withoutTimestamp, skipped: stats.skipped };
+  }
 }
 
 const AUTO_WORKERS_MIN_BYTES = 64 * 1024 * 1024;
@@ -181,14 +197,33 @@ function parseWorkers(options: HuntOptions): number {
   } catch {
     return 0; // the read reports the problem
   }
-  // This thread reads runs too whenever the workers are busy: one worker per other core.
-  return size >= AUTO_WORKERS_MIN_BYTES ? Math.min(3, availableParallelism() - 1) : 0;
+  if (size < AUTO_WORKERS_MIN_BYTES) return 0;
+  // This thread reads runs too whenever the workers are busy: one worker per core left idle by it and by the
+  // load already there (1-minute average). On a busy machine workers only add their own cost (start-up,
+  // hand-over) to a CPU that is not free: the hunt then reads on this thread alone.
+  const spare = Math.floor(availableParallelism() - loadavg()[0]!) - 1;
+  return Math.max(0, Math.min(3, spare));
+}
+
+/** A file in 1 MiB chunks of shared memory: the parse workers read them in place (no copy per run). */
+async function* sharedChunks(path: string, size = 1 << 20): AsyncGenerator<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    for (;;) {
+      const chunk = Buffer.from(new SharedArrayBuffer(size));
+      const { bytesRead } = await file.read(chunk, 0, size, null);
+      if (bytesRead === 0) return;
+      yield bytesRead < size ? chunk.subarray(0, bytesRead) : chunk;
+    }
+  } finally {
+    await file.close();
+  }
 }
 
 const OUTPUT_CHUNK = 256 * 1024;
 
 /** Writes hits in chunks and waits for 'drain' when the stream asks to, so output never piles up in memory. */
-async function writeNdjson(out: HuntIO['stdout'], hits: readonly HuntHit[]): Promise<void> {
+async function writeNdjson(out: HuntIO['stdout'], hits: readonly HuntHit[], lines: KeptLines): Promise<void> {
   let buf = '';
   const flush = async (): Promise<void> => {
     const more = out.write(buf);
@@ -197,7 +232,10 @@ async function writeNdjson(out: HuntIO['stdout'], hits: readonly HuntHit[]): Pro
     if (more === false && typeof stream.once === 'function') await new Promise<void>((resolve) => stream.once!('drain', () => resolve()));
   };
   for (const h of hits) {
-    buf += `${JSON.stringify(hitToJson(h))}\n`;
+    // An event whose line is already what JSON.stringify writes is printed from it, unparsed.
+    const text = h.kind === 'event' ? lines.canonicalText(h.event) : null;
+    if (text !== null) buf += `{"_source":${text}}\n`;
+    else buf += `${JSON.stringify(hitToJson(h.kind === 'event' ? { kind: 'event', event: lines.fullEvent(h.event) } : h))}\n`;
     if (buf.length >= OUTPUT_CHUNK) await flush();
   }
   if (buf.length > 0) await flush();
