@@ -5,6 +5,8 @@
  *
  *   node dist/bench/eql-hunt-e2e.js FILE QUERY [RUNS]
  */
+// An entry point: rule regexes run on V8's linear-time fallback, as under the CLI.
+import '../test/helpers/linear-regex-engine.js';
 import { runHunt } from '../src/cli/hunt.js';
 
 const [file, query, runsArg] = process.argv.slice(2);

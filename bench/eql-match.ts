@@ -5,6 +5,8 @@
  *
  *   node dist/bench/eql-match.js [--events 1000000] [--runs 3] [--e2e-runs 2]
  */
+// An entry point: rule regexes run on V8's linear-time fallback, as under the CLI.
+import '../test/helpers/linear-regex-engine.js';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';

@@ -16,6 +16,8 @@
  * Env: BENCH_SECONDS (storm length, default 10), BENCH_ROUNDS (default 2), BENCH_LOOP_N (default 200000).
  * Needs root (eBPF). Prints a table, writes bench/results/file-storm.json.
  */
+// An entry point: rule regexes run on V8's linear-time fallback, as under the CLI.
+import '../test/helpers/linear-regex-engine.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

@@ -6,6 +6,8 @@
  * projected share of a core at 1600 execs/s. Frame decoding is not included (see agent-vs-bpftrace for the
  * whole agent). Run: node dist/bench/pipeline-loop.js   (BENCH_EVENTS=N, default 400000 per round).
  */
+// An entry point: rule regexes run on V8's linear-time fallback, as under the CLI.
+import '../test/helpers/linear-regex-engine.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';

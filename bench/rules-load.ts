@@ -3,6 +3,8 @@
  * the loader, phase by phase, plus `vigil rules check` end to end as a fresh process, plus the rule index's
  * dispatch cost per event. Prints a table and writes bench/results/rules-load.json.
  */
+// An entry point: rule regexes run on V8's linear-time fallback, as under the CLI.
+import '../test/helpers/linear-regex-engine.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

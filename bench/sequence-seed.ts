@@ -7,6 +7,8 @@
  *
  * Rates are the best of `--rounds` runs: the 2 cores are shared with other work.
  */
+// An entry point: rule regexes run on V8's linear-time fallback, as under the CLI.
+import '../test/helpers/linear-regex-engine.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

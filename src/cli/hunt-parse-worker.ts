@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EcsEvent } from '../ecs/ecs-event.js';
 import { compileQuery } from '../eql/index.js';
+import { enableLinearRegexEngine } from '../eql/linear-regex-engine.js';
 import { queryFilters } from './hunt-filters.js';
 
 export interface ParseJob {
@@ -32,6 +33,8 @@ export interface ParseWorkerData {
 }
 
 const data = workerData as ParseWorkerData;
+// A worker is an entry point of its own: it compiles the query's regexes as the main thread did.
+enableLinearRegexEngine();
 const candidate = queryFilters(compileQuery(data.query, { categoryField: data.categoryField, timestampField: data.timestampField }));
 
 parentPort?.on('message', (job: ParseJob) => {

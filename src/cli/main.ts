@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { enableLinearRegexEngine } from '../eql/linear-regex-engine.js';
 import { UsageError, USAGE_EXIT } from './cli-options.js';
 import { terminalText } from './terminal-text.js';
 import { VERSION } from './version.js';
@@ -45,6 +46,8 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
 // Run when executed directly (also through the npm bin symlink), not when imported by tests.
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
 if (isMain) {
+  // Before any rule is compiled: rule regexes run on V8's linear-time fallback (see linear-regex-engine.ts).
+  enableLinearRegexEngine();
   buildProgram()
     .then((program) => program.parseAsync(process.argv))
     .catch((err: unknown) => {

@@ -1,4 +1,4 @@
-import v8 from 'node:v8';
+import { linearRegexFallback } from './linear-regex-engine.js';
 
 /**
  * Translates a Lucene regular expression (the syntax of Elasticsearch's `regex` / `regexp`) into a JS RegExp
@@ -10,14 +10,10 @@ import v8 from 'node:v8';
  * equivalent and are refused (LuceneRegexError with the index).
  *
  * Safety: Lucene runs automata (linear); V8 backtracks. The translation emits no backreferences, lookarounds
- * or flags, so V8 can switch a pathological match to its linear-time engine (enabled below). Case-insensitive
- * matching lowercases the pattern here and the input at match time, rather than using the `i` flag, which
- * that engine does not support.
+ * or flags, so V8 can switch a pathological match to its linear-time engine when the process's entry point
+ * enabled it (`linear-regex-engine.ts`). Case-insensitive matching lowercases the pattern here and the input at
+ * match time, rather than using the `i` flag, which that engine does not support.
  */
-v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
-// Lets us ask V8 whether its linear-time engine can run a pattern (the `l` flag), and so whether the fallback
-// above is available for it.
-v8.setFlagsFromString('--enable-experimental-regexp-engine');
 
 export class LuceneRegexError extends Error {
   constructor(message: string, readonly index: number) {
@@ -52,9 +48,9 @@ export function compileLuceneRegex(pattern: string, insensitive: boolean): (s: s
 }
 
 /**
- * The anchored RegExp for a Lucene pattern, only if its matching time is bounded: either V8's linear-time
- * engine can run it (then V8 switches to it on excessive backtracking), or it has no nested and no unbounded
- * repeats (so backtracking is bounded by the pattern itself). Anything else is refused: Lucene would run it
+ * The anchored RegExp for a Lucene pattern, only if its matching time is bounded: either the process enabled
+ * V8's linear-time fallback and that engine can run it (then V8 switches to it on excessive backtracking), or
+ * it has no nested and no unbounded repeats (so backtracking is bounded by the pattern itself). Anything else is refused: Lucene would run it
  * as an automaton, a backtracking engine could hang on a hostile input.
  */
 export function safeRegExp(pattern: string, insensitive: boolean): RegExp {
@@ -74,7 +70,9 @@ export function safeRegExp(pattern: string, insensitive: boolean): RegExp {
   return new RegExp(source);
 }
 
+/** V8 will run `source` in linear time: the fallback is on in this process and its linear engine accepts it. */
 function linearCompatible(source: string): boolean {
+  if (!linearRegexFallback()) return false;
   try {
     new RegExp(source, 'l');
     return true;

@@ -1,3 +1,4 @@
+import '../helpers/linear-regex-engine.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileQuery, EqlError } from '../../src/eql/index.js';
@@ -28,4 +29,16 @@ test('differential: parsing on worker threads gives the same output (order, tieb
     assert.equal(both.stdout, inline.stdout, query);
   }
   assert.match((await hunt({ query: 'any where true', events: '-', parseWorkers: 2 }, events, false, 700)).stderr, /line \d+: skipped malformed input/);
+});
+
+test('parse workers compile a regex only the linear engine runs, as the main thread does (each worker enables it)', async () => {
+  const r = seededRandom(0x5e9e);
+  const events = randomEvents(r, 300);
+  const query = 'any where process.name regex ".*a.*"';
+  const inline = await hunt({ query, events: '-', parseWorkers: 0 }, events, false, 700);
+  const pooled = await hunt({ query, events: '-', parseWorkers: 2 }, events, false, 700);
+  assert.equal(inline.exitCode, 0, inline.stderr);
+  assert.equal(pooled.exitCode, 0, pooled.stderr);
+  assert.equal(pooled.stdout, inline.stdout);
+  assert.ok(inline.stdout.length > 0, 'the query matches some events');
 });

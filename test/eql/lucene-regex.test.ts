@@ -1,3 +1,4 @@
+import '../helpers/linear-regex-engine.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileLuceneRegex, LuceneRegexError, luceneToJsSource } from '../../src/eql/lucene-regex.js';

@@ -1,11 +1,13 @@
+import '../helpers/linear-regex-engine.js';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { compileLuceneRegex, LuceneRegexError, MAX_REGEX_EXPANSION, MAX_REGEX_NESTING, translateLucene } from '../../src/eql/lucene-regex.js';
-import { cliPath } from '../helpers/agent-process.js';
+import { cliPath, projectRoot } from '../helpers/agent-process.js';
 
 /** Issue 19, defect 6: a regex `rules check` accepted pinned the live agent on one 3000-character argument. */
 const HOSTILE = '[a-z]{1,1000}[a-z]{1,1000}[a-z]{1,1000}[a-z]{1,1000}b';
@@ -63,4 +65,48 @@ test('regex bounds: `vigil rules check` reports the hostile regex as an error wi
   assert.equal(row.diagnostics[0]!.code, 'EQL_REGEX');
   assert.match(row.diagnostics[0]!.message, /ways to match \(limit 100000\)/);
   assert.equal(row.diagnostics[0]!.line, 2);
+});
+
+/**
+ * The EQL engine embedded in a process that did not switch V8's linear fallback on (a fresh `node`, no flags):
+ * importing it sets no V8 flag, and the compile-time bounds still hold (unbounded and nested repeats are
+ * refused, bounded ones run); once the entry point enables the engine, the same pattern runs in linear time.
+ */
+test('regex bounds: embedded without the linear engine, importing sets no V8 flag and unbounded repeats are refused', () => {
+  const src = (m: string): string => pathToFileURL(join(projectRoot, 'dist', 'src', 'eql', m)).href;
+  const script = `
+    const { compileQuery } = await import(${JSON.stringify(src('index.js'))});
+    const { compileLuceneRegex } = await import(${JSON.stringify(src('lucene-regex.js'))});
+    const { enableLinearRegexEngine, linearRegexFallback } = await import(${JSON.stringify(src('linear-regex-engine.js'))});
+    const out = {};
+    try { new RegExp('a', 'l'); out.lFlag = true; } catch { out.lFlag = false; }
+    out.fallback = linearRegexFallback();
+    try { compileLuceneRegex('(a*)*b', false); out.nested = 'accepted'; } catch (e) { out.nested = e.message; }
+    try { compileQuery('process where process.name regex ".*x"'); out.query = 'accepted'; } catch (e) { out.query = e.message; }
+    const bounded = compileLuceneRegex('[a-z]{1,16}b', false);
+    let t0 = performance.now();
+    out.bounded = [bounded('a'.repeat(3000)), bounded('abcb'), performance.now() - t0];
+    enableLinearRegexEngine();
+    out.fallbackAfter = linearRegexFallback();
+    const m = compileLuceneRegex('(a*)*b', false);
+    t0 = performance.now();
+    out.linear = [m('a'.repeat(20000)), performance.now() - t0];
+    console.log(JSON.stringify(out));
+  `;
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000, env });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as {
+    lFlag: boolean; fallback: boolean; nested: string; query: string; bounded: [boolean, boolean, number]; fallbackAfter: boolean; linear: [boolean, number];
+  };
+  assert.equal(out.lFlag, false, 'importing the EQL engine set a V8 flag');
+  assert.equal(out.fallback, false);
+  assert.match(out.nested, /cannot be matched in bounded time/);
+  assert.match(out.query, /cannot be matched in bounded time/);
+  assert.deepEqual(out.bounded.slice(0, 2), [false, true]);
+  assert.ok(out.bounded[2] < 200, `bounded pattern: ${out.bounded[2]} ms`);
+  assert.equal(out.fallbackAfter, true);
+  assert.equal(out.linear[0], false);
+  assert.ok(out.linear[1] < 2000, `(a*)*b after enabling: ${out.linear[1]} ms`);
 });
