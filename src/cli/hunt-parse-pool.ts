@@ -9,9 +9,9 @@ import type { ParseJob, ParseResult, ParseWorkerData } from './hunt-parse-worker
  * promise, and the reader consumes them in input order, so order and tiebreakers are unchanged.
  */
 export class ParsePool {
-  private readonly workers: Array<{ worker: Worker; busy: number; waiting: Map<number, (r: ParseResult) => void> }> = [];
-  private nextId = 0;
-  private failure: Error | null = null;
+  readonly #workers: Array<{ worker: Worker; busy: number; waiting: Map<number, (r: ParseResult) => void> }> = [];
+  #nextId = 0;
+  #failure: Error | null = null;
 
   constructor(size: number, data: ParseWorkerData) {
     for (let i = 0; i < size; i++) {
@@ -24,17 +24,17 @@ export class ParsePool {
         done?.(r);
       });
       worker.on('error', (err) => {
-        this.failure = err;
+        this.#failure = err;
         for (const done of slot.waiting.values()) done({ id: -1, candidates: new Int32Array(0), events: 0, malformed: [] });
         slot.waiting.clear();
       });
-      this.workers.push(slot);
+      this.#workers.push(slot);
     }
   }
 
   /** Parses lines `indices` of `run` on a worker; resolves with the candidates among them. */
   parse(run: LineRun, indices: readonly number[]): Promise<RemoteParseResult> {
-    if (this.failure !== null) return Promise.reject(this.failure);
+    if (this.#failure !== null) return Promise.reject(this.#failure);
     const n = indices.length;
     const first = run.starts[indices[0]!]!;
     const last = run.ends[indices[n - 1]!]!;
@@ -50,12 +50,12 @@ export class ParsePool {
     // A copy of just these bytes, handed over (cloning a view would copy its whole underlying buffer).
     const bytes = new Uint8Array(last - first);
     bytes.set(run.buf.subarray(first, last));
-    const job: ParseJob = { id: this.nextId++, buf: bytes, starts, ends, lines };
-    const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const job: ParseJob = { id: this.#nextId++, buf: bytes, starts, ends, lines };
+    const slot = this.#workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     slot.busy++;
     return new Promise((resolve, reject) => {
       slot.waiting.set(job.id, (r) => {
-        if (r.id < 0) reject(this.failure ?? new Error('a parse worker failed'));
+        if (r.id < 0) reject(this.#failure ?? new Error('a parse worker failed'));
         else resolve({ keep: Array.from(r.candidates, (k) => indices[k]!), events: r.events, malformed: r.malformed });
       });
       slot.worker.postMessage(job, [bytes.buffer]);
@@ -63,6 +63,6 @@ export class ParsePool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    await Promise.all(this.#workers.map((w) => w.worker.terminate()));
   }
 }

@@ -71,16 +71,19 @@ const DEFAULT_MAX_LINE = 64 * 1024 * 1024;
  */
 export class EventReader {
   readonly stats: EventReaderStats = { lines: 0, events: 0, malformed: 0, skipped: 0, bytes: 0, format: 'empty' };
-  private readonly maxLine: number;
-  private selected = new Uint8Array(1024);
+  readonly #maxLine: number;
+  #selected = new Uint8Array(1024);
 
-  constructor(private readonly options: EventReaderOptions = {}) {
-    this.maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
+  readonly #options: EventReaderOptions;
+
+  constructor(options: EventReaderOptions = {}) {
+    this.#options = options;
+    this.#maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
   }
 
-  private malformed(line: number, reason: string): void {
+  #malformed(line: number, reason: string): void {
     this.stats.malformed++;
-    this.options.onMalformed?.({ line, reason });
+    this.#options.onMalformed?.({ line, reason });
   }
 
   /** Events one at a time (convenience over `batches`). */
@@ -91,31 +94,31 @@ export class EventReader {
   /** Events in batches, one per input chunk (maybe empty): the fast path (one await per chunk, not per event). */
   async *batches(input: AsyncIterable<Buffer | string>): AsyncGenerator<EcsEvent[]> {
     let out: EcsEvent[] = [];
-    const lines = new ByteLineSplitter(this.maxLine);
+    const lines = new ByteLineSplitter(this.#maxLine);
     // With a remote parser, runs wait in `pending` (in order, oversize reports included) for their answers.
-    const remote = this.options.remote;
+    const remote = this.#options.remote;
     const pending: Array<Promise<() => void>> = [];
     const maxInFlight = remote?.maxRunsInFlight ?? 8;
     const lineSink = {
       line: (run: LineRun) => {
-        if (remote === undefined) this.run(run, out);
+        if (remote === undefined) this.#run(run, out);
         else {
-          const answer = this.remoteRun(remote, run, (e) => out.push(e));
+          const answer = this.#remoteRun(remote, run, (e) => out.push(e));
           answer.catch(() => undefined); // awaited in order below, where a failure is thrown
           pending.push(answer);
         }
       },
       oversize: (line: number) => {
-        const report = (): void => this.malformed(line, `line longer than ${this.maxLine} bytes`);
+        const report = (): void => this.#malformed(line, `line longer than ${this.#maxLine} bytes`);
         if (remote === undefined) report();
         else pending.push(Promise.resolve(report));
       },
     };
     let array: JsonArraySplitter | null = null;
     const arraySink = {
-      element: (buf: Buffer, start: number, end: number, line: number, index: number) => this.element(buf, start, end, line, index, out),
-      error: (line: number, reason: string) => this.malformed(line, reason),
-      oversize: (line: number, index: number) => this.malformed(line, `array element ${index} longer than ${this.maxLine} bytes`),
+      element: (buf: Buffer, start: number, end: number, line: number, index: number) => this.#element(buf, start, end, line, index, out),
+      error: (line: number, reason: string) => this.#malformed(line, reason),
+      oversize: (line: number, index: number) => this.#malformed(line, `array element ${index} longer than ${this.#maxLine} bytes`),
     };
     let mode: 'unknown' | 'ndjson' | 'array' = 'unknown';
     for await (const chunk of input) {
@@ -133,7 +136,7 @@ export class EventReader {
         if (mode === 'array') {
           const nl = bytes.lastIndexOf(10, first);
           if (nl >= 0) lines.push(bytes.subarray(0, nl + 1), lineSink);
-          array = new JsonArraySplitter(this.maxLine, lines.lines + 1);
+          array = new JsonArraySplitter(this.#maxLine, lines.lines + 1);
           bytes = bytes.subarray(nl + 1);
         }
       }
@@ -153,16 +156,16 @@ export class EventReader {
   }
 
   /** Sends the lines of a run worth parsing to the remote parser; resolves with what to do when its turn comes. */
-  private async remoteRun(remote: RemoteParser, run: LineRun, emit: (e: EcsEvent) => void): Promise<() => void> {
+  async #remoteRun(remote: RemoteParser, run: LineRun, emit: (e: EcsEvent) => void): Promise<() => void> {
     const { buf, starts, ends, firstLine } = run;
     const n = starts.length;
-    const select = this.options.select;
+    const select = this.#options.select;
     this.stats.lines += n;
     const sel = new Uint8Array(n);
     if (select !== undefined && select(run, sel)) {
       // The selector narrows this run: its few lines are parsed here, now.
       const local: EcsEvent[] = [];
-      this.runSelected(run, sel, local);
+      this.#runSelected(run, sel, local);
       return () => {
         for (const e of local) emit(e);
       };
@@ -172,32 +175,32 @@ export class EventReader {
     const result = await remote.parse(run, indices);
     return () => {
       this.stats.events += result.events;
-      for (const m of result.malformed) this.malformed(m.line, m.reason);
+      for (const m of result.malformed) this.#malformed(m.line, m.reason);
       const kept: EcsEvent[] = [];
       const before = this.stats.events;
-      for (const i of result.keep) this.parse(buf.toString('utf8', starts[i], ends[i]), firstLine + i, kept);
+      for (const i of result.keep) this.#parse(buf.toString('utf8', starts[i], ends[i]), firstLine + i, kept);
       this.stats.events = before; // counted by the remote parse
       for (const e of kept) emit(e);
     };
   }
 
   /** The lines of one run: selected (or all) parsed, the others counted. */
-  private run(run: LineRun, out: EcsEvent[]): void {
+  #run(run: LineRun, out: EcsEvent[]): void {
     const n = run.starts.length;
     this.stats.lines += n;
-    const select = this.options.select;
+    const select = this.#options.select;
     if (select === undefined) {
-      this.parseRun(run, out);
+      this.#parseRun(run, out);
       return;
     }
-    if (this.selected.length < n) this.selected = new Uint8Array(Math.max(n, 2 * this.selected.length));
-    const sel = this.selected;
+    if (this.#selected.length < n) this.#selected = new Uint8Array(Math.max(n, 2 * this.#selected.length));
+    const sel = this.#selected;
     sel.fill(0, 0, n);
-    if (select(run, sel)) this.runSelected(run, sel, out);
-    else this.parseRun(run, out);
+    if (select(run, sel)) this.#runSelected(run, sel, out);
+    else this.#parseRun(run, out);
   }
 
-  private runSelected(run: LineRun, sel: Uint8Array, out: EcsEvent[]): void {
+  #runSelected(run: LineRun, sel: Uint8Array, out: EcsEvent[]): void {
     const { buf, starts, ends, firstLine } = run;
     for (let i = 0; i < starts.length; i++) {
       const line = firstLine + i;
@@ -212,12 +215,12 @@ export class EventReader {
           continue;
         }
       }
-      this.parse(buf.toString('utf8', s, e), line, out);
+      this.#parse(buf.toString('utf8', s, e), line, out);
     }
   }
 
   /** Every line of a run, decoded in one call and cut on the string (cheaper than one decode per line). */
-  private parseRun(run: LineRun, out: EcsEvent[]): void {
+  #parseRun(run: LineRun, out: EcsEvent[]): void {
     const { buf, starts, ends, firstLine } = run;
     const n = starts.length;
     const base = starts[0]!;
@@ -227,12 +230,12 @@ export class EventReader {
       let nl = i + 1 < n ? text.indexOf('\n', pos) : text.length;
       const next = nl + 1;
       if (nl > pos && text.charCodeAt(nl - 1) === 13) nl--;
-      this.parse(text.slice(pos, nl), firstLine + i, out);
+      this.#parse(text.slice(pos, nl), firstLine + i, out);
       pos = next;
     }
   }
 
-  private parse(text: string, lineNo: number, out: EcsEvent[]): void {
+  #parse(text: string, lineNo: number, out: EcsEvent[]): void {
     if (text.length === 0) return;
     const line = lineNo === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a UTF-8 byte order mark
     let v: unknown;
@@ -240,27 +243,27 @@ export class EventReader {
       v = JSON.parse(line);
     } catch (err) {
       if (line.trim().length === 0) return;
-      this.malformed(lineNo, (err as Error).message);
+      this.#malformed(lineNo, (err as Error).message);
       return;
     }
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-      this.malformed(lineNo, `expected a JSON object, found ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}`);
+      this.#malformed(lineNo, `expected a JSON object, found ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}`);
       return;
     }
     this.stats.events++;
     out.push(v as EcsEvent);
   }
 
-  private element(buf: Buffer, start: number, end: number, line: number, index: number, out: EcsEvent[]): void {
+  #element(buf: Buffer, start: number, end: number, line: number, index: number, out: EcsEvent[]): void {
     let v: unknown;
     try {
       v = JSON.parse(buf.toString('utf8', start, end));
     } catch (err) {
-      this.malformed(line, `array element ${index}: ${(err as Error).message}`);
+      this.#malformed(line, `array element ${index}: ${(err as Error).message}`);
       return;
     }
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-      this.malformed(line, `array element ${index} is not a JSON object`);
+      this.#malformed(line, `array element ${index} is not a JSON object`);
       return;
     }
     this.stats.events++;
