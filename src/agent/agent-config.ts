@@ -20,6 +20,8 @@ export interface AgentConfig {
     readonly poll_interval_ms: number;
     /** eBPF ring buffer size. */
     readonly ring_buffer_bytes: number;
+    /** On stop, how long the eBPF helper may take to drain before it is killed (what it still holds is counted lost). */
+    readonly helper_stop_grace_ms: number;
     /** `[collector.files]`: file telemetry (eBPF only; docs/file-telemetry.md). */
     readonly files: FilesConfig;
   };
@@ -103,6 +105,7 @@ export const DEFAULT_CONFIG: AgentConfig = {
     backend: 'auto',
     poll_interval_ms: 100,
     ring_buffer_bytes: 8 * 1024 * 1024,
+    helper_stop_grace_ms: 5000,
     files: { enabled: true, sensitive: [], exclude_prefixes: [] },
   },
   engine: { reorder_hold_ms: 250, reorder_max_events: 100_000, max_sequences_per_rule: 10_000, default_sequence_lifetime_s: 300, rule_budget_ms: 50 },

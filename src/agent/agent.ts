@@ -225,7 +225,7 @@ export class Agent {
     const fileOptions = this.#fileOptions();
     const opened = await openCollector(choice, this.host.platform, (raw) => this.#onRaw(raw), {
       host: this.host,
-      ebpf: { ringBufferBytes: config.collector.ring_buffer_bytes, ...fileOptions },
+      ebpf: { ringBufferBytes: config.collector.ring_buffer_bytes, stopGraceMs: config.collector.helper_stop_grace_ms, ...fileOptions },
       // the same sensitive-path policy for macOS (eslogger) and Windows (the ETW addon's Kernel-File tracker)
       ...(fileOptions.files !== undefined ? { eslogger: { files: { policy: fileOptions.files.policy } }, etw: { files: { policy: fileOptions.files.policy } } } : {}),
       procfs: { intervalMs: config.collector.poll_interval_ms, host: this.host },
@@ -398,6 +398,7 @@ export class Agent {
       this.#o.log('info', 'activity journal closed', { path: this.journal.path, ...this.journal.stats() });
     }
     this.store.close();
-    this.#o.log('info', 'stopped', { ...this.pipeline.stats() });
+    const collector = this.#collector?.stats();
+    this.#o.log('info', 'stopped', { ...this.pipeline.stats(), ...(collector ? { collector_events: collector.events, collector_lost: collector.lost } : {}) });
   }
 }

@@ -63,6 +63,7 @@ const SCHEMA: { readonly [S in keyof AgentConfig]: { readonly [K in keyof AgentC
     poll_interval_ms: intIn(1, 60_000),
     ring_buffer_bytes: (v) =>
       intIn(4096, 2 ** 30)(v) === null && Number.isInteger(Math.log2(v as number)) ? null : 'must be a power of two in 4096..1073741824',
+    helper_stop_grace_ms: intIn(0, 60_000),
     files: filesTable,
   },
   engine: {

@@ -11,6 +11,12 @@
 static unsigned char buffer[OUT_BUFFER_BYTES];
 static size_t used;
 static struct frame_out_stats stats;
+static void (*on_interrupt)(void);
+
+void frame_out_on_interrupt(void (*fn)(void))
+{
+	on_interrupt = fn;
+}
 
 static __u64 now_ns(void)
 {
@@ -24,10 +30,14 @@ static int write_all(const unsigned char *p, size_t n)
 	__u64 t0 = now_ns();
 	while (n > 0) {
 		ssize_t w = write(STDOUT_FILENO, p, n);
+		/* A blocking write to a pipe returns early only when a signal interrupts it. */
+		int err = w < 0 ? errno : 0;
+		if ((err == EINTR || (w >= 0 && (size_t)w < n)) && on_interrupt)
+			on_interrupt();
 		if (w < 0) {
-			if (errno == EINTR)
+			if (err == EINTR)
 				continue;
-			return -errno;
+			return -err;
 		}
 		p += w;
 		n -= (size_t)w;

@@ -15,5 +15,7 @@ int frame_out_put(__u16 kind, const void *payload, __u32 length);
 /* Writes everything buffered. Returns 0, or -errno. */
 int frame_out_flush(void);
 const struct frame_out_stats *frame_out_stats(void);
+/* Called when a signal interrupts a blocked write (the helper reports its stop before the output drains). */
+void frame_out_on_interrupt(void (*fn)(void));
 
 #endif

@@ -12,6 +12,11 @@
  * Once attached it drops every capability: the ring buffer and the lost counters are read through memory
  * mappings, and detaching only closes descriptors.
  *
+ * On stop its programs submit nothing more, it writes on stderr `vigil-ebpf: stop: submitted=N lost=M` (every
+ * record the kernel submitted to the ring buffer, and those it could not; again after detaching if they moved),
+ * then drains the ring buffer: the agent counts what it never receives of those N as lost, also when it kills
+ * the helper before the drain ends.
+ *
  * Exit codes: 0 clean stop, 2 usage, 3 not permitted, 4 no BTF, 5 load failed, 6 attach failed, 7 output closed.
  */
 #include <errno.h>
@@ -123,6 +128,53 @@ static __s64 boot_to_epoch_ns(void)
 	return best;
 }
 
+static __u64 sum_per_cpu(const __u64 *per_cpu)
+{
+	__u64 sum = 0;
+	for (int i = 0; i < VG_MAX_CPUS_LOADER; i++)
+		sum += __atomic_load_n(&per_cpu[i], __ATOMIC_RELAXED);
+	return sum;
+}
+
+static struct vigil_bpf *attached;
+static int stop_reported;
+static __u64 reported_submitted, reported_lost;
+
+/* The stop report on stderr, which the agent reads apart from the (possibly backed up) frame stream. */
+static void report_counters(void)
+{
+	reported_submitted = sum_per_cpu(attached->bss->submitted_per_cpu);
+	reported_lost = sum_per_cpu(attached->bss->lost_per_cpu);
+	fprintf(stderr, "vigil-ebpf: stop: submitted=%llu lost=%llu\n", (unsigned long long)reported_submitted,
+		(unsigned long long)reported_lost);
+}
+
+/*
+ * Once stopping: tells the programs to submit nothing more (a flag in the mapped .bss: immediate, where
+ * detaching waits for RCU grace periods), lets those already running finish, then reports the counters.
+ * Called from the run loop, for each record drained, and whenever a write to stdout is interrupted by the
+ * signal, so the report goes out before the drain.
+ */
+static void stop_and_report(void)
+{
+	if (!stopping || stop_reported || attached == NULL)
+		return;
+	stop_reported = 1;
+	__atomic_store_n(&attached->bss->stop_requested, 1, __ATOMIC_SEQ_CST);
+	struct timespec pause = { 0, 10 * 1000000L };
+	nanosleep(&pause, NULL);
+	report_counters();
+}
+
+/* Detached, no program can still be running: the counters are exact; reported again if they moved. */
+static void detach_and_confirm(struct vigil_bpf *skel)
+{
+	vigil_bpf__detach(skel);
+	if (stop_reported && (sum_per_cpu(skel->bss->submitted_per_cpu) != reported_submitted ||
+			      sum_per_cpu(skel->bss->lost_per_cpu) != reported_lost))
+		report_counters();
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	(void)ctx;
@@ -130,20 +182,14 @@ static int on_record(void *ctx, void *data, size_t size)
 	if (size < sizeof(*h))
 		return 0;
 	records++;
+	if (stopping && !stop_reported)
+		stop_and_report();
 	int rc = frame_out_put(h->kind, data, (__u32)size);
 	if (rc != 0) {
 		output_error = rc;
 		return rc; /* stops consuming */
 	}
 	return 0;
-}
-
-static __u64 sum_per_cpu(const __u64 *per_cpu)
-{
-	__u64 sum = 0;
-	for (int i = 0; i < VG_MAX_CPUS_LOADER; i++)
-		sum += __atomic_load_n(&per_cpu[i], __ATOMIC_RELAXED);
-	return sum;
 }
 
 static int emit_stats(struct vigil_bpf *skel)
@@ -260,6 +306,8 @@ static int run(const struct options *o, struct vigil_bpf *skel)
 		fprintf(stderr, "vigil-ebpf: ring buffer setup failed: %s\n", strerror(errno));
 		return 5;
 	}
+	attached = skel;
+	frame_out_on_interrupt(stop_and_report);
 	int drc = drop_privileges();
 	if (drc != 0)
 		fprintf(stderr, "vigil-ebpf: could not drop privileges after attaching: %s\n", strerror(-drc));
@@ -278,6 +326,8 @@ static int run(const struct options *o, struct vigil_bpf *skel)
 		int n = poll(&pfd, 1, (int)wait_ms);
 		if (n > 0 && stdin_closed(pfd.revents))
 			stopping = 1;
+		if (stopping)
+			break;
 		int got = ring_buffer__consume(rb);
 		if (got > 0)
 			wait_ms = o->drain_ms;
@@ -293,7 +343,9 @@ static int run(const struct options *o, struct vigil_bpf *skel)
 		if (rc == 0)
 			rc = frame_out_flush();
 	}
-	/* Final drain so nothing submitted before the stop is lost. */
+	/* Final drain, the programs stopped first, so nothing submitted before the stop is lost or left uncounted. */
+	stop_and_report();
+	detach_and_confirm(skel);
 	if (rc == 0 && output_error == 0) {
 		ring_buffer__consume(rb);
 		if (emit_stats(skel) == 0)

@@ -80,8 +80,7 @@ int vg_exec(struct bpf_raw_tracepoint_args *ctx)
 	fill_hdr(&s->hdr, VG_KIND_EXEC, size);
 	if (size > sizeof(*s))
 		return 0;
-	if (bpf_ringbuf_output(&events, s, size, BPF_RB_NO_WAKEUP) != 0)
-		count_lost();
+	ring_output(s, size);
 	return 0;
 }
 
@@ -98,7 +97,7 @@ int vg_fork(struct bpf_raw_tracepoint_args *ctx)
 	}
 	fill_hdr(r, VG_KIND_FORK, sizeof(struct vg_hdr) + sizeof(struct vg_proc));
 	fill_proc((struct vg_proc *)(r + 1), child);
-	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	ring_submit(r);
 	return 0;
 }
 
@@ -117,7 +116,7 @@ int vg_exit(struct bpf_raw_tracepoint_args *ctx)
 	fill_proc(&r->proc, task);
 	r->exit.exit_status = BPF_CORE_READ(task, exit_code);
 	r->exit.pad = 0;
-	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	ring_submit(r);
 	return 0;
 }
 
@@ -188,7 +187,7 @@ int vg_exit_connect(struct trace_event_raw_sys_exit *ctx)
 			}
 		}
 	}
-	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	ring_submit(r);
 	return 0;
 }
 
@@ -230,7 +229,7 @@ static __always_inline int on_accept_exit(struct trace_event_raw_sys_exit *ctx)
 		BPF_CORE_READ_INTO(&r->net.saddr, sk, __sk_common.skc_v6_rcv_saddr);
 		BPF_CORE_READ_INTO(&r->net.daddr, sk, __sk_common.skc_v6_daddr);
 	}
-	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	ring_submit(r);
 	return 0;
 }
 
@@ -288,6 +287,6 @@ int vg_sock_state(struct trace_event_raw_inet_sock_set_state *ctx)
 		bpf_probe_read_kernel(r->net.saddr, 16, ctx->saddr_v6);
 		bpf_probe_read_kernel(r->net.daddr, 16, ctx->daddr_v6);
 	}
-	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	ring_submit(r);
 	return 0;
 }

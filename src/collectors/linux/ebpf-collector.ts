@@ -6,7 +6,8 @@ import { EbpfFrameError } from './ebpf-frame-error.js';
 import { EbpfFrameReader } from './ebpf-frame-reader.js';
 import type { EbpfHelperHello, EbpfHelperStats } from './ebpf-helper-info.js';
 import { defaultHelperPath } from './ebpf-helper-path.js';
-import { EbpfHelperProcess } from './ebpf-helper-process.js';
+import { DEFAULT_STOP_GRACE_MS, EbpfHelperProcess } from './ebpf-helper-process.js';
+import { FRAME_KIND_CODES } from './ebpf-layout.js';
 import { probeEbpf } from './ebpf-probe.js';
 import { EbpfRecordDecoder } from './ebpf-record-decoder.js';
 import { EbpfRestartGap } from './ebpf-restart-gap.js';
@@ -30,6 +31,8 @@ export interface EbpfCollectorOptions {
   reconcile?: (sinceTicks: number) => RawEvent[];
   /** File telemetry (absent: no file programs are attached). */
   files?: EbpfFileOptions;
+  /** On stop, how long the helper may drain before it is killed (default 5 s); what it never delivered is counted lost. */
+  stopGraceMs?: number;
 }
 
 /** File-event counters of the collector (user space) and its helper (kernel). */
@@ -61,6 +64,8 @@ export interface EbpfHelperState {
 const DEFAULT_RING_BYTES = 8 * 1024 * 1024;
 const DEFAULT_DRAIN_MS = 10;
 const STDERR_TAIL_LINES = 8;
+/** The helper's last words on stop: every record the kernel submitted to the ring, and those it could not. */
+const STOP_REPORT = /^vigil-ebpf: stop: submitted=(\d+) lost=(\d+)$/;
 
 /**
  * The Linux eBPF collector: runs native/linux's vigil-ebpf helper, decodes its frames into RawEvents
@@ -103,6 +108,11 @@ export class EbpfCollector implements Collector {
   private fileEvents = 0;
   private opensUnmatched = 0;
   private pathsUnresolved = 0;
+  private readonly stopGraceMs: number;
+  /** Records the kernel submitted that the stopped helper never delivered (killed after its grace). */
+  private undelivered = 0;
+  /** The running helper wrote its stop report (what it submitted in all), so it may be killed after its grace. */
+  private stopReported = false;
 
   constructor(options: EbpfCollectorOptions = {}) {
     const ring = options.ringBufferBytes ?? DEFAULT_RING_BYTES;
@@ -118,6 +128,7 @@ export class EbpfCollector implements Collector {
     this.log = options.log ?? (() => undefined);
     this.reconcile = options.reconcile;
     this.files = options.files;
+    this.stopGraceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
   }
 
   async start(sink: RawEventSink): Promise<void> {
@@ -136,7 +147,7 @@ export class EbpfCollector implements Collector {
     this.stopping = true;
     if (this.restartTimer !== undefined) clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
-    await this.helper?.stop();
+    await this.helper?.stop(this.stopGraceMs, () => this.stopReported);
     this.helper = undefined;
     this.sink = undefined;
   }
@@ -146,7 +157,7 @@ export class EbpfCollector implements Collector {
       backend: 'ebpf',
       events: this.events,
       // Forks during a restart gap were never seen: lost, so alerts around the gap say so.
-      lost: this.lostBefore + (this.helperStats?.lost ?? 0) + this.gapForks,
+      lost: this.lostBefore + (this.helperStats?.lost ?? 0) + this.gapForks + this.undelivered,
       restarts: this.restarts,
       blindMs: this.blindMs,
       lastBlindMs: this.lastBlindMs,
@@ -190,11 +201,16 @@ export class EbpfCollector implements Collector {
     return new Promise((resolve, reject) => {
       let attached = false;
       let fatal: string | undefined;
+      /** Kernel records (not the helper's own hello/stats frames) received from this helper. */
+      let received = 0;
+      let stopReport: { submitted: number; lost: number } | undefined;
+      this.stopReported = false;
       const helper: EbpfHelperProcess = new EbpfHelperProcess(this.helperPath, args, {
         onChunk: (chunk) => {
           this.lastHeardMs = Date.now();
           try {
             reader.push(chunk, (frame) => {
+              if (frame.kind < FRAME_KIND_CODES.hello) received++;
               const decoded = decoder.decode(frame.kind, frame.payload);
               switch (decoded.type) {
                 case 'event':
@@ -228,14 +244,23 @@ export class EbpfCollector implements Collector {
           }
         },
         onStderr: (line) => {
+          const stop = STOP_REPORT.exec(line);
+          if (stop !== null) {
+            stopReport = { submitted: Number(stop[1]), lost: Number(stop[2]) };
+            this.stopReported = true;
+            return;
+          }
           stderrTail.push(line);
           if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
           this.log('warn', `vigil-ebpf: ${line}`);
         },
         onClose: (code, signal, spawnError) => {
           this.pathsUnresolved = unresolvedBefore + decoder.paths.unresolved;
-          this.lostBefore += this.helperStats?.lost ?? 0;
+          const last = this.helperStats;
+          this.lostBefore += Math.max(last?.lost ?? 0, stopReport?.lost ?? 0);
           this.helperStats = undefined;
+          // Without the stop report (killed before it could write it), the last stats frame gives a lower bound.
+          if (this.stopping && attached) this.countUndelivered(received, stopReport?.submitted ?? last?.records ?? 0, stopReport !== undefined, signal);
           if (this.helper === helper) this.helper = undefined;
           const why = spawnError?.message ?? `exit code ${code}${signal ? `, signal ${signal}` : ''}`;
           const detail = stderrTail.filter((l) => l.startsWith('vigil-ebpf:')).at(-1) ?? stderrTail.at(-1) ?? '';
@@ -290,6 +315,26 @@ export class EbpfCollector implements Collector {
       blind_ms: cost.blindMs,
       gap_forks: cost.forks,
       reconciled: found.length,
+    });
+  }
+
+  /**
+   * A stopped helper is gone: every record the kernel submitted and the collector did not receive (left in the
+   * ring, in the helper's buffer when it was killed after its grace) is counted lost.
+   */
+  private countUndelivered(received: number, submitted: number, exact: boolean, signal: NodeJS.Signals | null): void {
+    const missing = Math.max(0, submitted - received);
+    if (!exact && signal === 'SIGKILL') {
+      this.log('error', 'eBPF helper killed before it reported its final counters: what it still held is counted only as far as its last stats frame', { submitted, received });
+    }
+    if (missing === 0) return;
+    this.undelivered += missing;
+    const why = signal === 'SIGKILL' ? `killed after its ${this.stopGraceMs} ms grace` : `exited${signal ? ` on ${signal}` : ''}`;
+    this.log('warn', `eBPF helper stopped (${why}) with ${exact ? '' : 'at least '}${missing} records it never delivered: counted lost`, {
+      lost: missing,
+      submitted,
+      received,
+      lost_total: this.stats().lost,
     });
   }
 

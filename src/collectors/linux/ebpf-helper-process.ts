@@ -10,7 +10,9 @@ export interface EbpfHelperHandlers {
   onClose(code: number | null, signal: NodeJS.Signals | null, spawnError?: Error): void;
 }
 
-const STOP_GRACE_MS = 5_000;
+export const DEFAULT_STOP_GRACE_MS = 5_000;
+/** Beyond the grace, how long a helper that has not yet reported its final counters may still take to. */
+const STOP_REPORT_WAIT_MS = 2_000;
 const STDERR_LINE_MAX = 2_000;
 
 /** One running vigil-ebpf process: spawned with pipes, stopped by closing stdin + SIGTERM, SIGKILL as a last resort. */
@@ -59,12 +61,23 @@ export class EbpfHelperProcess {
     if (!this.#done) this.#child.kill('SIGKILL');
   }
 
-  /** Asks the helper to detach and exit; resolves once it is gone and its output delivered. */
-  async stop(): Promise<void> {
+  /**
+   * Asks the helper to detach and exit; resolves once it is gone and its output delivered. A helper still
+   * draining after `graceMs` is killed (the collector counts what it never delivered as lost), but not before
+   * `reported()` says its final counters arrived, for at most 2 s more.
+   */
+  async stop(graceMs: number = DEFAULT_STOP_GRACE_MS, reported: () => boolean = () => true): Promise<void> {
     if (this.#done) return this.#closed;
     this.#child.stdin?.end();
     this.#child.kill('SIGTERM');
-    const timer = setTimeout(() => this.kill(), STOP_GRACE_MS);
+    const deadline = Date.now() + graceMs;
+    let timer: NodeJS.Timeout | undefined;
+    const check = (): void => {
+      const now = Date.now();
+      if (now >= deadline + STOP_REPORT_WAIT_MS || (now >= deadline && reported())) this.kill();
+      else timer = setTimeout(check, 20);
+    };
+    timer = setTimeout(check, graceMs);
     try {
       await this.#closed;
     } finally {

@@ -355,10 +355,8 @@ static __always_inline void submit_file(struct exec_scratch *s, __u32 data_len)
 	fill_hdr(&s->hdr, VG_KIND_FILE, size);
 	if (size > sizeof(*s))
 		return;
-	if (bpf_ringbuf_output(&events, s, size, BPF_RB_NO_WAKEUP) != 0) {
-		count_lost();
+	if (ring_output(s, size) != 0)
 		count(file_lost_per_cpu);
-	}
 }
 
 static __always_inline struct exec_scratch *file_scratch(void)

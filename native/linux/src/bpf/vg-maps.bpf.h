@@ -23,6 +23,12 @@ struct {
  */
 #define VG_MAX_CPUS 1024
 __u64 lost_per_cpu[VG_MAX_CPUS];
+/* Records submitted to the ring buffer, one slot per CPU (the loader reports the total when it stops, so that
+ * the agent can count what it never received). */
+__u64 submitted_per_cpu[VG_MAX_CPUS];
+/* Set by the loader when it stops: from then on nothing is submitted, so the counters above are final at once
+ * (detaching waits for RCU grace periods, which take long on a loaded machine). */
+__u32 stop_requested;
 
 #define VG_DATA_SIZE 65536
 #define VG_EXEC_FIXED (sizeof(struct vg_hdr) + sizeof(struct vg_proc) + sizeof(struct vg_exec))

@@ -8,6 +8,38 @@ static __always_inline void count_lost(void)
 	__sync_fetch_and_add(&lost_per_cpu[cpu], 1);
 }
 
+static __always_inline int stop_requested_now(void)
+{
+	return *(volatile __u32 *)&stop_requested != 0;
+}
+
+/* Submits a record reserved in the ring buffer, and counts it (once the loader stops: discards it). */
+static __always_inline void ring_submit(void *record)
+{
+	if (stop_requested_now()) {
+		bpf_ringbuf_discard(record, BPF_RB_NO_WAKEUP);
+		return;
+	}
+	bpf_ringbuf_submit(record, BPF_RB_NO_WAKEUP);
+	__u32 cpu = bpf_get_smp_processor_id() & (VG_MAX_CPUS - 1);
+	__sync_fetch_and_add(&submitted_per_cpu[cpu], 1);
+}
+
+/* Copies a record built elsewhere into the ring buffer; counts it submitted, or lost when the ring is full
+ * (once the loader stops: nothing). Returns nonzero when lost. */
+static __always_inline int ring_output(void *data, __u32 size)
+{
+	if (stop_requested_now())
+		return 0;
+	if (bpf_ringbuf_output(&events, data, size, BPF_RB_NO_WAKEUP) != 0) {
+		count_lost();
+		return 1;
+	}
+	__u32 cpu = bpf_get_smp_processor_id() & (VG_MAX_CPUS - 1);
+	__sync_fetch_and_add(&submitted_per_cpu[cpu], 1);
+	return 0;
+}
+
 static __always_inline __u64 to_ticks(__u64 ns)
 {
 	return tick_ns ? ns / tick_ns : 0;
