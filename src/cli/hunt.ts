@@ -9,11 +9,13 @@ import { MAX_EVENT_DEPTH, nestsDeeperThan } from '../ecs/event-depth.js';
 import { compileQuery, EqlError, type CompiledQuery } from '../eql/index.js';
 import { applyPipes } from '../eql/apply-pipes.js';
 import { compileLinePrefilter } from '../eql/line-prefilter.js';
+import { LineProjector } from '../eql/line-projector.js';
 import { runSampleBatch, runSequenceBatch } from '../sequence/batch.js';
 import { HUNT_OUTPUTS, hitToJson, renderTable, type HuntHit, type HuntOutput } from './hunt-output.js';
 import { queryFilters } from './hunt-filters.js';
 import { ParsePool } from './hunt-parse-pool.js';
 import { HuntProgress, type ProgressSink } from './hunt-progress.js';
+import { fullEvent, retainLine, sparseScan } from './hunt-sparse-events.js';
 import { choiceOption, integerArg } from './cli-options.js';
 import { terminalText } from './terminal-text.js';
 import { huntWindow, TimedEventWindow } from './hunt-window.js';
@@ -87,14 +89,18 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   const readTime = compileTimestampReader(timestampField);
   const readTiebreaker = options.tiebreakerField === undefined ? () => undefined : compileFieldGetter(options.tiebreakerField);
 
-  const prefilter = options.prefilter === false ? null : compileLinePrefilter(options.query, { categoryField, timestampField });
+  // Lines the prefilter selects are projected (only the fields the query reads), the others checked without
+  // a parse; events are parsed in full only when printed. Without a projector, selected lines are parsed.
+  const projector = options.prefilter === false ? null : LineProjector.forFields(projectedFields(query, options, categoryField, timestampField));
+  const prefilter = options.prefilter === false ? null : compileLinePrefilter(options.query, { categoryField, timestampField, cheap: projector !== null });
   // Worker threads parse what the prefilter cannot narrow; started on first use.
-  const workers = parseWorkers(options);
+  const workers = projector === null ? parseWorkers(options) : 0;
   let pool: ParsePool | null = null;
   const startPool = (): ParsePool => (pool ??= new ParsePool(workers, { query: options.query, categoryField, timestampField }));
   const reader = new EventReader({
     onMalformed: (m) => io.stderr.write(terminalText(`vigil hunt: line ${m.line}: skipped malformed input: ${m.reason}`) + '\n'),
     ...(prefilter === null ? {} : { select: (run, out) => prefilter.select(run, out) }),
+    ...(projector === null ? {} : { scan: sparseScan(projector) }),
     ...(workers === 0 ? {} : { remote: { parse: (run, indices) => startPool().parse(run, indices), maxRunsInFlight: 2 * workers + 2 } }),
   });
   const progress = new HuntProgress(io.stderr);
@@ -126,6 +132,7 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
           }
           timestamp = Number.POSITIVE_INFINITY;
         }
+        retainLine(event);
         kept.push({ event, timestamp, tiebreaker: readTiebreaker(event), index });
       }
       progress.tick(reader.stats.events); // skipped lines included
@@ -152,6 +159,7 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   }
   hits = applyPipes(hits, query.pipes);
   if (options.size !== undefined) hits = hits.slice(0, options.size);
+  hits = hits.map((h) => (h.kind === 'event' ? { kind: 'event', event: fullEvent(h.event) } : { kind: 'sequence', hit: { ...h.hit, events: h.hit.events.map((e) => (e === null ? null : fullEvent(e))) } }));
 
   if (output === 'ndjson') await writeNdjson(io.stdout, hits);
   else io.stdout.write(renderTable(hits, { timestampField, categoryField, fields: query.fields, kind: query.kind }));
@@ -160,6 +168,13 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   if (withoutTimestamp > 0) io.stderr.write(`vigil hunt: skipped ${withoutTimestamp} event(s) without a readable ${timestampField}\n`);
   if (tooDeep > 0) io.stderr.write(`vigil hunt: skipped ${tooDeep} event(s) nested deeper than ${MAX_EVENT_DEPTH} levels\n`);
   return { exitCode: 0, hits: hits.length, events: stats.events, malformed: stats.malformed, withoutTimestamp, skipped: stats.skipped };
+}
+
+/** Every field a projected event must hold: what the query reads, time, tiebreaker, and the matcher's owner. */
+function projectedFields(query: CompiledQuery, options: HuntOptions, categoryField: string, timestampField: string): string[] {
+  const fields = [...query.fields, categoryField, timestampField, 'user.id'];
+  if (options.tiebreakerField !== undefined) fields.push(options.tiebreakerField);
+  return fields;
 }
 
 const AUTO_WORKERS_MIN_BYTES = 64 * 1024 * 1024;

@@ -36,6 +36,17 @@ export interface RemoteParser {
   readonly maxRunsInFlight?: number;
 }
 
+/**
+ * Reads NDJSON lines without a full parse (`vigil hunt`'s `LineProjector`): `valid` for the lines the selector
+ * passes over (they are still checked, so a broken one is reported as without a selector), `project` for the
+ * selected ones (an event holding only what the caller reads). Both may decline (false / null): the line is
+ * then parsed in full as usual, so errors and their line numbers are unchanged.
+ */
+export interface LineScan {
+  valid(buf: Buffer, s: number, e: number): boolean;
+  project(buf: Buffer, s: number, e: number): EcsEvent | null;
+}
+
 export interface EventReaderOptions {
   /** Called for each malformed line, in order. */
   readonly onMalformed?: (m: MalformedInput) => void;
@@ -43,6 +54,8 @@ export interface EventReaderOptions {
   readonly maxLineBytes?: number;
   /** NDJSON only: parse only the lines this selects. */
   readonly select?: LineSelector;
+  /** NDJSON: check the lines the selector passes over, project the ones it selects (every line without one). */
+  readonly scan?: LineScan;
   /**
    * NDJSON only: parse on worker threads the runs the selector does not narrow (all runs without one); the
    * reader then yields only the lines the parser keeps from those.
@@ -189,19 +202,24 @@ export class EventReader {
     const n = run.starts.length;
     this.stats.lines += n;
     const select = this.#options.select;
-    if (select === undefined) {
+    if (select === undefined && this.#options.scan === undefined) {
       this.#parseRun(run, out);
       return;
     }
     if (this.#selected.length < n) this.#selected = new Uint8Array(Math.max(n, 2 * this.#selected.length));
     const sel = this.#selected;
     sel.fill(0, 0, n);
-    if (select(run, sel)) this.#runSelected(run, sel, out);
-    else this.#parseRun(run, out);
+    if (select !== undefined && select(run, sel)) this.#runSelected(run, sel, out);
+    else if (this.#options.scan !== undefined) {
+      // No selector, or it declined: a scan projects every line.
+      sel.fill(1, 0, n);
+      this.#runSelected(run, sel, out);
+    } else this.#parseRun(run, out);
   }
 
   #runSelected(run: LineRun, sel: Uint8Array, out: EcsEvent[]): void {
     const { buf, starts, ends, firstLine } = run;
+    const scan = this.#options.scan;
     for (let i = 0; i < starts.length; i++) {
       const line = firstLine + i;
       const s = starts[i]!;
@@ -209,9 +227,16 @@ export class EventReader {
       if (sel[i] === 0) {
         const shape = lineShape(buf, s, e, line === 1);
         if (shape === SHAPE_BLANK) continue;
-        if (shape === SHAPE_OBJECT) {
+        if (shape === SHAPE_OBJECT && (scan === undefined || scan.valid(buf, afterBom(buf, s, e, line), e))) {
           this.stats.events++;
           this.stats.skipped++;
+          continue;
+        }
+      } else if (scan !== undefined) {
+        const event = scan.project(buf, afterBom(buf, s, e, line), e);
+        if (event !== null) {
+          this.stats.events++;
+          out.push(event);
           continue;
         }
       }
@@ -284,6 +309,11 @@ function lineShape(buf: Buffer, s: number, e: number, first: boolean): number {
   if (s === e) return SHAPE_BLANK;
   while (e > s && isSpace(buf[e - 1]!)) e--;
   return buf[s] === 0x7b && buf[e - 1] === 0x7d && e - s >= 2 ? SHAPE_OBJECT : SHAPE_OTHER;
+}
+
+/** Where line 1's content starts after a UTF-8 byte order mark. */
+function afterBom(buf: Buffer, s: number, e: number, line: number): number {
+  return line === 1 && e - s >= 3 && buf[s] === 0xef && buf[s + 1] === 0xbb && buf[s + 2] === 0xbf ? s + 3 : s;
 }
 
 function firstNonSpace(b: Buffer, atStart: boolean): number {

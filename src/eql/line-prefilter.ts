@@ -27,19 +27,32 @@ export interface LinePrefilter {
 type TextLeaf = Extract<LineNeed, { kind: 'text' }>;
 
 /** Null when the query cannot be narrowed (a filter with no usable literal): every line must be parsed. */
-export function compileLinePrefilter(text: string, options: LineNeedOptions): LinePrefilter | null {
-  return linePrefilterFromNeed(queryLineNeed(parseQuery(text), options));
+export function compileLinePrefilter(text: string, options: LineNeedOptions & PrefilterOptions): LinePrefilter | null {
+  return linePrefilterFromNeed(queryLineNeed(parseQuery(text), options), options);
 }
 
-export function linePrefilterFromNeed(need: LineNeed): LinePrefilter | null {
+export interface PrefilterOptions {
+  /**
+   * Only a prefilter whose search costs less than projecting the lines it saves (`LineProjector`): at most
+   * `CHEAP_TEXTS` case-sensitive texts, each found with `Buffer#indexOf`; null when the query has none.
+   * A regular-expression scan (many texts, case-insensitive ones) costs as much as the projection itself.
+   */
+  readonly cheap?: boolean;
+}
+
+const CHEAP_TEXTS = 4;
+const isCheap = (leaves: readonly TextLeaf[]): boolean => leaves.every((l) => !l.ci) && dedupe(leaves).length <= CHEAP_TEXTS;
+
+export function linePrefilterFromNeed(need: LineNeed, options: PrefilterOptions = {}): LinePrefilter | null {
   const branches = need.kind === 'or' ? need.of : [need];
   const choices: TextLeaf[][][] = [];
   for (const b of branches) {
-    const c = candidates(b);
-    if (c === null) return null;
+    const c = candidates(b)?.filter((leaves) => options.cheap !== true || isCheap(leaves));
+    if (c === undefined || c.length === 0) return null;
     choices.push(c);
   }
-  return new TextPrefilter(choices);
+  const prefilter = new TextPrefilter(choices, options.cheap === true);
+  return options.cheap === true && !isCheap(prefilter.texts) ? null : prefilter;
 }
 
 /**
@@ -149,7 +162,10 @@ class TextPrefilter implements LinePrefilter {
   private tuned: boolean;
   private declined = false;
 
-  constructor(private readonly choices: readonly (readonly TextLeaf[][])[]) {
+  constructor(
+    private readonly choices: readonly (readonly TextLeaf[][])[],
+    private readonly oneScanPerText: boolean,
+  ) {
     this.tuned = false;
     this.use(choices.map((c) => c[0]!));
   }
@@ -157,7 +173,7 @@ class TextPrefilter implements LinePrefilter {
   private use(picked: readonly TextLeaf[][]): void {
     const texts = dedupe(picked.flat());
     this.texts = texts;
-    this.finders = [...textFinders(texts), ...forcingFinders(texts.some((t) => t.ci))];
+    this.finders = [...textFinders(texts, this.oneScanPerText), ...forcingFinders(texts.some((t) => t.ci))];
   }
 
   /**
@@ -170,7 +186,7 @@ class TextPrefilter implements LinePrefilter {
     const view = new RunView(run.buf);
     const count = (leaves: readonly TextLeaf[]): number => {
       const sel = new Uint8Array(run.starts.length);
-      mark(textFinders(dedupe(leaves)), view, run, sel);
+      mark(textFinders(dedupe(leaves), this.oneScanPerText), view, run, sel);
       return sel.reduce((a, b) => a + b, 0);
     };
     this.use(this.choices.map((c) => {
@@ -198,12 +214,15 @@ class TextPrefilter implements LinePrefilter {
   }
 }
 
-/** The finders of a set of texts: case-sensitive ones in one scan, case-insensitive ones in another. */
-function textFinders(texts: readonly TextLeaf[]): Array<(view: RunView) => Finder> {
+/**
+ * The finders of a set of texts: case-sensitive ones in one scan (or one `indexOf` scan each, for a few),
+ * case-insensitive ones in another.
+ */
+function textFinders(texts: readonly TextLeaf[], oneScanPerText = false): Array<(view: RunView) => Finder> {
   const cs = texts.filter((t) => !t.ci);
   const ci = texts.filter((t) => t.ci);
   const finders: Array<(view: RunView) => Finder> = [];
-  if (cs.length === 1) finders.push(bufferFinder(cs[0]!));
+  if (cs.length === 1 || oneScanPerText) finders.push(...cs.map(bufferFinder));
   else if (cs.length > 1) finders.push(regexFinder(cs, false));
   if (ci.length > 0) finders.push(regexFinder(ci, true));
   return finders;

@@ -103,6 +103,16 @@ function respell(r: Rand, d: string): string {
   return pick(r, [sci, `${d}.0`, d === '0' ? '0E+0' : `${d}0E-1`]);
 }
 
+/**
+ * Lines that are not events: blank, not JSON, and object-shaped (`{...}`) but broken inside, some holding a
+ * query's texts and some none, so that a skipped line is still checked and reported (or a deep one counted).
+ */
+const MALFORMED = [
+  '', 'not json', '{"truncated":', '[1,2]', '   ', '{"a":1,}', '{"process":{"name":"curl"} "x":1}', '{"user":{"name":"bob"}}}',
+  '{"n":01}', '{"s":"tab\there"}', '{"s":"\\q"}', '{"event":{"category":["process"]},}', '{"a":tru}', '{ }', '{"a":[1,]}',
+  `{"d":${'['.repeat(70)}${']'.repeat(70)}}`, '{"a":1} {"b":2}', '{"a":"\\u12"}', '{"k":NaN}', '{"process":{"name":"CURL"},"x":.5}',
+];
+
 export function randomEvents(r: Rand, n: number): string {
   const lines: string[] = [];
   let ts = 1_700_000_000_000;
@@ -121,7 +131,7 @@ export function randomEvents(r: Rand, n: number): string {
     // Numbers as other writers spell them (1.0, 1e1, 10E-1): the same value, another text.
     if (r() < 0.3) line = line.replace(/([:,[])(-?)(\d+)(?=[,\]}])/g, (_m, p: string, sign: string, d: string) => `${p}${sign}${respell(r, d)}`);
     lines.push(line);
-    if (r() < 0.02) lines.push(pick(r, ['', 'not json', '{"truncated":', '[1,2]', '   ']));
+    if (r() < 0.02) lines.push(pick(r, MALFORMED));
   }
   return lines.join('\n') + '\n';
 }
