@@ -1,5 +1,21 @@
 import type { EcsEvent } from './ecs-event.js';
 
+/** The ECS version the normalizer writes (`ecs.version`). */
+export const ECS_VERSION = '8.17.0';
+
+/**
+ * The `ecs` object of every document the normalizer builds (shared, frozen), and the mark of such a document:
+ * all its keys are single segments (no literal dotted key such as `"process.name"` anywhere), so a field
+ * absent on the nested path is absent, and the getters skip the general walk (only arrays of objects still
+ * take it). A recorded or parsed document never holds this very object.
+ */
+export const NORMALIZED_ECS: Readonly<{ version: string }> = Object.freeze({ version: ECS_VERSION });
+
+/** Whether `event` was built by the normalizer (see NORMALIZED_ECS). */
+export function nestedOnly(event: EcsEvent): boolean {
+  return event['ecs'] === NORMALIZED_ECS;
+}
+
 /** Reads one field of an ECS document. Returns `undefined` when the field is absent. */
 export type FieldGetter = (event: EcsEvent) => unknown;
 
@@ -58,8 +74,8 @@ export function compileFieldGetter(path: string): FieldGetter {
       const a = event[p0];
       if (a !== null && typeof a === 'object' && !Array.isArray(a)) {
         const v = (a as Record<string, unknown>)[p1];
-        if (v !== undefined) return v;
-      }
+        if (v !== undefined || nestedOnly(event)) return v;
+      } else if (!Array.isArray(a) && nestedOnly(event)) return undefined;
       return resolve(event, 0);
     };
   }
@@ -71,9 +87,9 @@ export function compileFieldGetter(path: string): FieldGetter {
         const b = (a as Record<string, unknown>)[p1];
         if (b !== null && typeof b === 'object' && !Array.isArray(b)) {
           const v = (b as Record<string, unknown>)[k2];
-          if (v !== undefined) return v;
-        }
-      }
+          if (v !== undefined || nestedOnly(event)) return v;
+        } else if (!Array.isArray(b) && nestedOnly(event)) return undefined;
+      } else if (!Array.isArray(a) && nestedOnly(event)) return undefined;
       return resolve(event, 0);
     };
   }

@@ -231,20 +231,26 @@ function compileValueComparison(e: ComparisonNode, ctx: CompileContext): Conditi
   };
 }
 
+/** The scalar test of an `in` whose list is all literals (one Set lookup), or null when the list is not. */
+export function literalInTest(e: InNode): ((x: unknown) => boolean) | null {
+  if (!e.list.every((item) => item.kind === 'literal')) return null;
+  const consts = e.list.map((item) => (item.kind === 'literal' ? item.value : null)).filter((v) => v !== null);
+  // Cross-type twins (1 and "1", true and "true") so one Set lookup covers scalarEquals' coercions.
+  const set = new Set<unknown>();
+  for (const c of consts) {
+    set.add(e.insensitive && typeof c === 'string' ? c.toLowerCase() : c);
+    if (typeof c === 'number' || typeof c === 'boolean') set.add(String(c));
+    if (typeof c === 'string' && c.trim() === c && c !== '' && !Number.isNaN(Number(c))) set.add(Number(c));
+    if (c === 'true' || c === 'false') set.add(c === 'true');
+  }
+  return e.insensitive ? (x: unknown): boolean => set.has(typeof x === 'string' ? x.toLowerCase() : x) : (x: unknown): boolean => set.has(x);
+}
+
 function compileIn(e: InNode, ctx: CompileContext): Condition {
   const value = compileValue(e.value, ctx);
   const negate = (r: boolean | null): boolean | null => (r === null ? null : !r);
-  if (e.list.every((item) => item.kind === 'literal')) {
-    const consts = e.list.map((item) => (item.kind === 'literal' ? item.value : null)).filter((v) => v !== null);
-    // Cross-type twins (1 and "1", true and "true") so one Set lookup covers scalarEquals' coercions.
-    const set = new Set<unknown>();
-    for (const c of consts) {
-      set.add(e.insensitive && typeof c === 'string' ? c.toLowerCase() : c);
-      if (typeof c === 'number' || typeof c === 'boolean') set.add(String(c));
-      if (typeof c === 'string' && c.trim() === c && c !== '' && !Number.isNaN(Number(c))) set.add(Number(c));
-      if (c === 'true' || c === 'false') set.add(c === 'true');
-    }
-    const test = e.insensitive ? (x: unknown): boolean => set.has(typeof x === 'string' ? x.toLowerCase() : x) : (x: unknown): boolean => set.has(x);
+  const test = literalInTest(e);
+  if (test !== null) {
     const holds: Condition = (ev) => {
       const v = value(ev);
       return typeof v === 'string' ? test(v) : anyOf(v, test);
@@ -262,8 +268,8 @@ function compileIn(e: InNode, ctx: CompileContext): Condition {
   return e.negated ? (ev) => negate(holds(ev)) : holds;
 }
 
-function compileMatch(e: MatchNode, ctx: CompileContext): Condition {
-  const value = compileValue(e.value, ctx);
+/** A match's string test, and its lift to any scalar (numbers and booleans matched as their text). */
+export function matchTests(e: MatchNode): { readonly match: StringTest; readonly test: (x: unknown) => boolean } {
   const patterns = e.patterns.map((p) => String(p.value));
   let match: StringTest;
   if (e.op === 'regex' || e.op === 'regex~') {
@@ -273,6 +279,12 @@ function compileMatch(e: MatchNode, ctx: CompileContext): Condition {
     match = compileWildcards(patterns, e.op !== 'like');
   }
   const test = (x: unknown): boolean => (typeof x === 'string' ? match(x) : (typeof x === 'number' || typeof x === 'boolean') && match(String(x)));
+  return { match, test };
+}
+
+function compileMatch(e: MatchNode, ctx: CompileContext): Condition {
+  const value = compileValue(e.value, ctx);
+  const { match, test } = matchTests(e);
   return (ev) => {
     const v = value(ev);
     if (typeof v === 'string') return match(v);

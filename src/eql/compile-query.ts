@@ -2,7 +2,8 @@ import type { EcsEvent } from '../ecs/ecs-event.js';
 import type { EventFilterNode, Expr, QueryNode, StageNode } from './ast.js';
 import { checkExpression, checkQuery } from './checker.js';
 import { CompileContext } from './compile-context.js';
-import { compileCondition, compileValue } from './compile-expression.js';
+import { compileValue } from './compile-expression.js';
+import { compileFilterFunction } from './compile-filter-source.js';
 import {
   DEFAULT_COMPILE_OPTIONS, type CompiledQuery, type CompiledStage, type CompileOptions, type EventPredicate, type KeyGetter,
 } from './compiled-query.js';
@@ -66,14 +67,5 @@ function compileStage(ctx: CompileContext, stage: StageNode, commonKeys: readonl
 }
 
 function compileFilter(ctx: CompileContext, filter: EventFilterNode): EventPredicate {
-  const cond = compileCondition(filter.condition, ctx);
-  const category = filter.category;
-  if (category === null) return (e) => cond(e) === true;
-  const getCategory = ctx.getter(ctx.categoryField);
-  const inCategory = (e: EcsEvent): boolean => {
-    const v = getCategory(e);
-    if (v === category) return true;
-    return Array.isArray(v) && v.includes(category);
-  };
-  return (e) => inCategory(e) && cond(e) === true;
+  return compileFilterFunction(ctx, filter.category, filter.condition);
 }

@@ -52,6 +52,27 @@ export function globMatch(pattern: string, s: string): boolean {
   return p === pattern.length;
 }
 
+/** The longest run of literal characters in a glob: every string the glob matches contains it. */
+function longestLiteral(pattern: string): string {
+  let best = '';
+  for (const run of pattern.split(/[*?]/)) if (run.length > best.length) best = run;
+  return best;
+}
+
+/** A glob with its cheap necessary condition (most paths hold none of the table's literals). */
+interface CompiledGlob {
+  readonly pattern: string;
+  readonly literal: string;
+  readonly agent: string;
+}
+
+function globHolds(g: CompiledGlob, s: string): boolean {
+  return s.includes(g.literal) && globMatch(g.pattern, s);
+}
+
+/** Executable paths whose answer is remembered (an exec storm runs few images many times); cleared when full. */
+const EXECUTABLE_MEMO_MAX = 1024;
+
 /** Arguments looked at after argv[0] for an interpreter entry (the script comes early; flags before it are few). */
 const MAX_ARGS_SCANNED = 6;
 
@@ -61,21 +82,21 @@ const MAX_ARGS_SCANNED = 6;
  */
 export class AiAgentTable {
   readonly #byName = new Map<string, string>();
-  readonly #executables: Array<{ readonly pattern: string; readonly agent: string }> = [];
-  readonly #byInterpreter = new Map<string, Array<{ readonly patterns: readonly string[]; readonly agent: string }>>();
+  readonly #executables: CompiledGlob[] = [];
+  readonly #byInterpreter = new Map<string, CompiledGlob[]>();
+  /** executable path -> agent name, or null for none (bounded by EXECUTABLE_MEMO_MAX). */
+  readonly #byExecutable = new Map<string, string | null>();
   readonly agents: readonly string[];
 
   constructor(specs: Readonly<Record<string, AiAgentSpec>>) {
     this.agents = Object.keys(specs);
     for (const [agent, spec] of Object.entries(specs)) {
       for (const n of spec.names) if (!this.#byName.has(n)) this.#byName.set(n, agent);
-      for (const pattern of spec.executables) this.#executables.push({ pattern, agent });
-      if (spec.args.length > 0) {
-        for (const interp of spec.interpreters) {
-          const list = this.#byInterpreter.get(interp) ?? [];
-          list.push({ patterns: spec.args, agent });
-          this.#byInterpreter.set(interp, list);
-        }
+      for (const pattern of spec.executables) this.#executables.push({ pattern, literal: longestLiteral(pattern), agent });
+      for (const interp of spec.interpreters) {
+        const list = this.#byInterpreter.get(interp) ?? [];
+        for (const pattern of spec.args) list.push({ pattern, literal: longestLiteral(pattern), agent });
+        this.#byInterpreter.set(interp, list);
       }
     }
   }
@@ -87,21 +108,35 @@ export class AiAgentTable {
       if (byName !== undefined) return byName;
     }
     if (executable !== undefined && executable !== '') {
-      for (const x of this.#executables) if (globMatch(x.pattern, executable)) return x.agent;
+      const byExecutable = this.#matchExecutable(executable);
+      if (byExecutable !== null) return byExecutable;
     }
     if (name !== undefined && args !== undefined && args.length > 1) {
-      const entries = this.#byInterpreter.get(name);
-      if (entries !== undefined) {
+      const globs = this.#byInterpreter.get(name);
+      if (globs !== undefined) {
         const n = Math.min(args.length, MAX_ARGS_SCANNED + 1);
-        for (const entry of entries) {
-          for (let i = 1; i < n; i++) {
-            const a = args[i]!;
-            for (const p of entry.patterns) if (globMatch(p, a)) return entry.agent;
-          }
+        // globs grouped by agent in table order: the first agent with a pattern matching a scanned argument wins
+        for (const g of globs) {
+          for (let i = 1; i < n; i++) if (globHolds(g, args[i]!)) return g.agent;
         }
       }
     }
     return undefined;
+  }
+
+  #matchExecutable(executable: string): string | null {
+    const known = this.#byExecutable.get(executable);
+    if (known !== undefined) return known;
+    let agent: string | null = null;
+    for (const g of this.#executables) {
+      if (globHolds(g, executable)) {
+        agent = g.agent;
+        break;
+      }
+    }
+    if (this.#byExecutable.size >= EXECUTABLE_MEMO_MAX) this.#byExecutable.clear();
+    this.#byExecutable.set(executable, agent);
+    return agent;
   }
 
   /** Parses table text (config/ai-agents.toml format) into specs; errors name the file and the entry. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EcsEvent, EcsObject } from '../ecs/ecs-event.js';
+import { ECS_VERSION, NORMALIZED_ECS } from '../ecs/field-getter.js';
 import type { HostFacts } from '../collectors/host-facts.js';
 import type { HostIdentity } from '../collectors/host-identity.js';
 import type {
@@ -26,7 +27,7 @@ import { PasswdUserDirectory, type UserDirectory } from './user-directory.js';
 const EXPIRE_EVERY_MS = 100;
 
 /** ECS version Vigil's documents follow. */
-export const ECS_VERSION = '8.17.0';
+export { ECS_VERSION };
 
 export interface NormalizerOptions {
   readonly host: HostIdentity;
@@ -167,7 +168,7 @@ export class Normalizer {
       '@timestamp': isoTime(raw.timeMs),
       agent: this.#agent(),
       data_stream: dataStreamFields(shape),
-      ecs: { version: ECS_VERSION },
+      ecs: NORMALIZED_ECS,
       event: eventFields(shape, `${this.#idPrefix}${seq.toString(36)}`, seq, this.#nowMs, outcome),
       host: this.#host(),
     };

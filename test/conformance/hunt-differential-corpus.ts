@@ -176,7 +176,7 @@ function atom(r: Rand): string {
   }
 }
 
-function condition(r: Rand, depth: number): string {
+export function condition(r: Rand, depth: number): string {
   if (depth <= 0 || r() < 0.4) return atom(r);
   return `(${condition(r, depth - 1)} ${r() < 0.5 ? 'and' : 'or'} ${condition(r, depth - 1)})`;
 }

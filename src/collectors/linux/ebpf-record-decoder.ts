@@ -111,13 +111,16 @@ export class EbpfRecordDecoder {
     return this.event(p, build);
   }
 
-  private event(p: Buffer, build: (timeMs: number, process: RawProcess) => RawEvent, extra?: Partial<RawProcess>): DecodedFrame {
+  private event(p: Buffer, build: (timeMs: number, process: RawProcess) => RawEvent, complete?: (process: Mutable<RawProcess>) => void): DecodedFrame {
     if (this.bootToEpochMs === undefined) return { type: 'malformed', reason: 'event before hello' };
     const timeMs = u64(p, RECORD.timeNs) / 1e6 + this.bootToEpochMs;
-    return { type: 'event', event: build(timeMs, this.process(p, extra)) };
+    const process = this.process(p);
+    complete?.(process);
+    return { type: 'event', event: build(timeMs, process) };
   }
 
-  private process(p: Buffer, extra?: Partial<RawProcess>): RawProcess {
+  /** The record header's process, always built in one shape (exec adds its fields by assignment, in one order). */
+  private process(p: Buffer): Mutable<RawProcess> {
     const base = this.bootToEpochMs ?? 0;
     return {
       pid: p.readUInt32LE(RECORD.pid),
@@ -133,7 +136,6 @@ export class EbpfRecordDecoder {
       groupLeaderPid: p.readUInt32LE(RECORD.pgid),
       sessionLeaderPid: p.readUInt32LE(RECORD.sid),
       tty: p.readUInt32LE(RECORD.ttyNr),
-      ...extra,
     };
   }
 
@@ -154,13 +156,19 @@ export class EbpfRecordDecoder {
     const cwd = (flags & EXEC.flagCwdTruncated) !== 0 ? undefined : decodePath(p, cwdAt, cwdLen);
     const executable = (flags & EXEC.flagExeTruncated) === 0 ? decodePath(p, EXEC.dataStart, exeLen) : fromFilename(p, filenameAt, filenameLen, cwd);
     const truncated = argvLen < argvTrueLen || (flags & EXEC.flagArgvFault) !== 0;
-    const extra: Partial<RawProcess> = {
-      ...(executable !== undefined ? { executable } : {}),
-      args,
-      ...(cwd !== undefined ? { cwd } : {}),
-      ...(truncated ? { argsTruncated: true, argsBytes: argvTrueLen } : {}),
-    };
-    return this.event(p, (timeMs, process): RawExec => ({ kind: 'exec', timeMs, backend: 'ebpf', platform: 'linux', process }), extra);
+    return this.event(
+      p,
+      (timeMs, process): RawExec => ({ kind: 'exec', timeMs, backend: 'ebpf', platform: 'linux', process }),
+      (process) => {
+        if (executable !== undefined) process.executable = executable;
+        process.args = args;
+        if (cwd !== undefined) process.cwd = cwd;
+        if (truncated) {
+          process.argsTruncated = true;
+          process.argsBytes = argvTrueLen;
+        }
+      },
+    );
   }
 
   private network(p: Buffer, kind: 'connect' | 'accept' | 'disconnect'): DecodedFrame {
@@ -192,6 +200,9 @@ export class EbpfRecordDecoder {
     });
   }
 }
+
+/** A value whose readonly fields the decoder still fills in. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** A file record: the path joined from (dir, name), a rename's old one likewise, inode facts when read. */
 function fileRecord(this: void, decoder: EbpfRecordDecoder, p: Buffer): DecodedFrame {
