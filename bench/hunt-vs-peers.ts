@@ -14,7 +14,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseToml } from 'smol-toml';
@@ -37,26 +37,45 @@ interface Measure {
   readonly count: number;
 }
 
-/** Runs a command `ROUNDS` times; the best wall time wins (the 2 cores are shared). `count` reads its stdout. */
-function measure(cmd: string, args: readonly string[], count: (stdout: string) => number, rounds = ROUNDS): Measure {
-  let best: Measure | null = null;
-  for (let r = 0; r < rounds; r++) {
-    const argv = TIME === null ? [cmd, ...args] : [TIME, '-f', 'VIGIL_BENCH_TIME %U %S %M', cmd, ...args];
-    const t0 = process.hrtime.bigint();
-    const res = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 30 });
-    const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ').slice(0, 200)} exited ${res.status}: ${res.stderr.slice(-500)}`);
-    const m = /VIGIL_BENCH_TIME (\S+) (\S+) (\d+)/.exec(res.stderr);
-    const run: Measure = {
-      wallS,
-      cpuS: m === null ? null : Number(m[1]) + Number(m[2]),
-      peakRssMb: m === null ? null : Math.round(Number(m[3]) / 1024),
-      count: count(res.stdout),
-    };
-    if (best === null || run.wallS < best.wallS) best = run;
-  }
-  return best!;
+interface Command {
+  readonly cmd: string;
+  readonly args: readonly string[];
+  readonly count: (stdout: string) => number;
+  readonly env?: NodeJS.ProcessEnv;
 }
+
+function runOnce(c: Command): Measure {
+  const argv = TIME === null ? [c.cmd, ...c.args] : [TIME, '-f', 'VIGIL_BENCH_TIME %U %S %M', c.cmd, ...c.args];
+  const t0 = process.hrtime.bigint();
+  const res = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, ...c.env } });
+  const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (res.status !== 0) throw new Error(`${c.cmd} ${c.args.join(' ').slice(0, 200)} exited ${res.status}: ${res.stderr.slice(-500)}`);
+  const m = /VIGIL_BENCH_TIME (\S+) (\S+) (\d+)/.exec(res.stderr);
+  return {
+    wallS,
+    cpuS: m === null ? null : Number(m[1]) + Number(m[2]),
+    peakRssMb: m === null ? null : Math.round(Number(m[3]) / 1024),
+    count: c.count(res.stdout),
+  };
+}
+
+/**
+ * Runs commands `rounds` times, interleaved (each round runs every command once, so a change of load on the
+ * shared machine falls on all of them alike); the best wall time of each wins. Null entries are skipped peers.
+ */
+function measureTogether(commands: ReadonlyArray<Command | null>, rounds = ROUNDS): Array<Measure | null> {
+  const best: Array<Measure | null> = commands.map(() => null);
+  for (let r = 0; r < rounds; r++) {
+    commands.forEach((c, i) => {
+      if (c === null) return;
+      const run = runOnce(c);
+      if (best[i] === null || run.wallS < best[i]!.wallS) best[i] = run;
+    });
+  }
+  return best;
+}
+
+const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 const lines = (s: string): number => s.split('\n').filter((l) => l.length > 0).length;
 
@@ -97,38 +116,38 @@ function main(): void {
     if (got !== want) throw new Error(`${name}: ${got} results, the truth file says ${want}`);
   };
 
-  const vigilA = measure('node', [VIGIL, 'hunt', queryA, '--events', file], lines);
-  check('vigil A', vigilA.count, truth.expected_query_a_matches);
-  const vigilAFull = measure('node', [VIGIL, 'hunt', queryA, '--events', file, '--no-prefilter'], lines);
-  check('vigil A --no-prefilter', vigilAFull.count, truth.expected_query_a_matches);
   const jqWhy = why('jq', ['--version']);
-  const jqA = jqWhy === null ? measure('jq', ['-c', 'select(.event.category|index("process")) | select(.process.name=="curl")', file], lines) : null;
-  if (jqA !== null) check('jq A', jqA.count, truth.expected_query_a_matches);
-  rows.push({ query: 'A: process.name == "curl"', vigil: vigilA, vigilNoPrefilter: vigilAFull, peer: 'jq', peerResult: jqA ?? { skipped: jqWhy } });
-
-  const vigilB = measure('node', [VIGIL, 'hunt', seed, '--events', file], lines);
-  check('vigil seed', vigilB.count, truth.expected_seed_rule_sequences);
-  const vigilBFull = measure('node', [VIGIL, 'hunt', seed, '--events', file, '--no-prefilter'], lines);
-  check('vigil seed --no-prefilter', vigilBFull.count, truth.expected_seed_rule_sequences);
   const eqlPy = join(shared, 'peers', 'eql-py');
-  const pyEnv = { PYTHONPATH: eqlPy };
-  const pyWhy = !existsSync(eqlPy) ? `${eqlPy} is absent` : why('/usr/bin/python3', ['-c', 'import eql, lark'], pyEnv);
-  let pyB: Measure | null = null;
-  if (pyWhy === null) {
-    // The older dialect the Python engine speaks: cidrMatch spelled so, ::1 as a CIDR (../shared/peers/README.md).
-    const qfile = join(tmpdir(), 'vigil-hunt-bench-seed-py.eql');
-    writeFileSync(qfile, seed.replace(/cidrmatch/g, 'cidrMatch').replace(/"::1"/g, '"::1/128"'));
-    const script = join(shared, 'tools', 'bench-eql.py');
-    const prev = process.env.PYTHONPATH;
-    process.env.PYTHONPATH = eqlPy;
-    try {
-      pyB = measure('/usr/bin/python3', [script, '--query-file', qfile, file], (out) => Number((JSON.parse(out) as { results: number }).results));
-    } finally {
-      if (prev === undefined) delete process.env.PYTHONPATH;
-      else process.env.PYTHONPATH = prev;
-    }
-    check('python eql seed', pyB.count, truth.expected_seed_rule_sequences);
-  }
+  const pyWhy = !existsSync(eqlPy) ? `${eqlPy} is absent` : why('/usr/bin/python3', ['-c', 'import eql, lark'], { PYTHONPATH: eqlPy });
+  // The older dialect the Python engine speaks: cidrMatch spelled so, ::1 as a CIDR (../shared/peers/README.md).
+  const qfile = join(tmpdir(), 'vigil-hunt-bench-seed-py.eql');
+  writeFileSync(qfile, seed.replace(/cidrmatch/g, 'cidrMatch').replace(/"::1"/g, '"::1/128"'));
+
+  const loadA = loadavg();
+  const [vigilA = null, vigilAFull = null, jqA = null] = measureTogether([
+    { cmd: 'node', args: [VIGIL, 'hunt', queryA, '--events', file], count: lines },
+    { cmd: 'node', args: [VIGIL, 'hunt', queryA, '--events', file, '--no-prefilter'], count: lines },
+    jqWhy === null ? { cmd: 'jq', args: ['-c', 'select(.event.category|index("process")) | select(.process.name=="curl")', file], count: lines } : null,
+  ]);
+  check('vigil A', vigilA!.count, truth.expected_query_a_matches);
+  check('vigil A --no-prefilter', vigilAFull!.count, truth.expected_query_a_matches);
+  if (jqA !== null) check('jq A', jqA!.count, truth.expected_query_a_matches);
+  rows.push({ query: 'A: process.name == "curl"', vigil: vigilA, vigilNoPrefilter: vigilAFull, peer: 'jq', peerResult: jqA ?? { skipped: jqWhy } });
+  // One core (taskset): no worker threads; the throughput a selective query gets from one core.
+  const [oneCore = null] = measureTogether([{ cmd: 'taskset', args: ['-c', '0', 'node', VIGIL, 'hunt', queryA, '--events', file], count: lines }]);
+  check('vigil A one core', oneCore!.count, truth.expected_query_a_matches);
+
+  const loadB = loadavg();
+  const [vigilB = null, vigilBFull = null, pyB = null] = measureTogether([
+    { cmd: 'node', args: [VIGIL, 'hunt', seed, '--events', file], count: lines },
+    { cmd: 'node', args: [VIGIL, 'hunt', seed, '--events', file, '--no-prefilter'], count: lines },
+    pyWhy === null
+      ? { cmd: '/usr/bin/python3', args: [join(shared, 'tools', 'bench-eql.py'), '--query-file', qfile, file], count: (out) => Number((JSON.parse(out) as { results: number }).results), env: { PYTHONPATH: eqlPy } }
+      : null,
+  ]);
+  check('vigil seed', vigilB!.count, truth.expected_seed_rule_sequences);
+  check('vigil seed --no-prefilter', vigilBFull!.count, truth.expected_seed_rule_sequences);
+  if (pyB !== null) check('python eql seed', pyB!.count, truth.expected_seed_rule_sequences);
   rows.push({ query: 'B: seed rule (sequence)', vigil: vigilB, vigilNoPrefilter: vigilBFull, peer: 'eql 1.0.0 (Python)', peerResult: pyB ?? { skipped: pyWhy } });
 
   let big: Record<string, unknown> | null = null;
@@ -145,28 +164,34 @@ function main(): void {
     }
     closeSync(fd);
     try {
-      const m = measure('node', [VIGIL, 'hunt', queryA, '--events', bigFile], lines, 1);
-      check('vigil A big', m.count, truth.expected_query_a_matches * copies);
-      big = { gb: Math.round(size / 1e7) / 100, ...m, mbPerS: Math.round(size / 1e6 / m.wallS), mbPerCpuS: m.cpuS === null ? null : Math.round(size / 1e6 / m.cpuS) };
+      const [m] = measureTogether([{ cmd: 'node', args: [VIGIL, 'hunt', queryA, '--events', bigFile], count: lines }], 1);
+      check('vigil A big', m!.count, truth.expected_query_a_matches * copies);
+      big = { gb: Math.round(size / 1e7) / 100, ...m, mbPerS: Math.round(size / 1e6 / m!.wallS), mbPerCpuS: m!.cpuS === null ? null : Math.round(size / 1e6 / m!.cpuS) };
     } finally {
       rmSync(bigFile, { force: true });
     }
   }
 
-  const ratio = (peer: Measure | null, v: Measure, key: 'wallS' | 'cpuS'): number | null =>
-    peer === null || peer[key] === null || v[key] === null ? null : Math.round((peer[key]! / v[key]!) * 10) / 10;
+  const ratio = (peer: Measure | null, v: Measure | null, key: 'wallS' | 'cpuS'): number | null =>
+    peer === null || v === null || peer[key] === null || v[key] === null ? null : Math.round((peer[key]! / v[key]!) * 10) / 10;
   const fmt = (m: Measure | null): string => (m === null ? 'skipped' : `${m.wallS.toFixed(2)} s wall, ${m.cpuS?.toFixed(2) ?? '?'} s cpu, ${m.peakRssMb ?? '?'} MB`);
+  const a = vigilA!;
   const summary = {
-    file, mb: Math.round(mb), rounds: ROUNDS, load: readFileSync('/proc/loadavg', 'utf8').trim(),
-    A: { vigil: vigilA, vigilNoPrefilter: vigilAFull, jq: jqA ?? { skipped: jqWhy }, ratioWall: ratio(jqA, vigilA, 'wallS'), ratioCpu: ratio(jqA, vigilA, 'cpuS'), mbPerS: Math.round(mb / vigilA.wallS), mbPerCpuS: vigilA.cpuS === null ? null : Math.round(mb / vigilA.cpuS) },
-    B: { vigil: vigilB, vigilNoPrefilter: vigilBFull, python: pyB ?? { skipped: pyWhy }, ratioWall: ratio(pyB, vigilB, 'wallS'), ratioCpu: ratio(pyB, vigilB, 'cpuS') },
+    file, mb: Math.round(mb), rounds: ROUNDS, cores: availableParallelism(),
+    A: {
+      load: loadA, vigil: a, vigilNoPrefilter: vigilAFull, jq: jqA ?? { skipped: jqWhy }, ratioWall: ratio(jqA, a, 'wallS'), ratioCpu: ratio(jqA, a, 'cpuS'),
+      mbPerS: Math.round(mb / a.wallS), mbPerCpuS: a.cpuS === null ? null : Math.round(mb / a.cpuS),
+      oneCore: { ...oneCore!, mbPerS: Math.round(mb / oneCore!.wallS) },
+    },
+    B: { load: loadB, vigil: vigilB, vigilNoPrefilter: vigilBFull, python: pyB ?? { skipped: pyWhy }, ratioWall: ratio(pyB, vigilB, 'wallS'), ratioCpu: ratio(pyB, vigilB, 'cpuS') },
+    loadAtEnd: loadavg(),
     big,
   };
-  console.log(`hunt vs peers: ${file} (${Math.round(mb)} MB, 200k events), best of ${ROUNDS}, load ${summary.load}`);
-  console.log(`${'query'.padEnd(28)}${'vigil'.padEnd(42)}${'vigil --no-prefilter'.padEnd(42)}${'peer'.padEnd(44)}ratio wall / cpu`);
-  console.log(`${'A: name == "curl" (jq)'.padEnd(28)}${fmt(vigilA).padEnd(42)}${fmt(vigilAFull).padEnd(42)}${(jqA === null ? `skipped: ${jqWhy}` : fmt(jqA)).padEnd(44)}${summary.A.ratioWall ?? '-'} / ${summary.A.ratioCpu ?? '-'}`);
-  console.log(`${'B: seed sequence (eql.py)'.padEnd(28)}${fmt(vigilB).padEnd(42)}${fmt(vigilBFull).padEnd(42)}${(pyB === null ? `skipped: ${pyWhy}` : fmt(pyB)).padEnd(44)}${summary.B.ratioWall ?? '-'} / ${summary.B.ratioCpu ?? '-'}`);
-  console.log(`A throughput: ${summary.A.mbPerS} MB/s wall, ${summary.A.mbPerCpuS ?? '?'} MB per cpu-second`);
+  console.log(`hunt vs peers: ${file} (${Math.round(mb)} MB, 200k events), best of ${ROUNDS} interleaved rounds, ${summary.cores} cores`);
+  console.log(`${'query'.padEnd(28)}${'vigil'.padEnd(42)}${'vigil --no-prefilter'.padEnd(42)}${'peer'.padEnd(44)}ratio wall / cpu   load`);
+  console.log(`${'A: name == "curl" (jq)'.padEnd(28)}${fmt(a).padEnd(42)}${fmt(vigilAFull).padEnd(42)}${(jqA === null ? `skipped: ${jqWhy}` : fmt(jqA)).padEnd(44)}${`${summary.A.ratioWall ?? '-'} / ${summary.A.ratioCpu ?? '-'}`.padEnd(19)}${loadA}`);
+  console.log(`${'B: seed sequence (eql.py)'.padEnd(28)}${fmt(vigilB).padEnd(42)}${fmt(vigilBFull).padEnd(42)}${(pyB === null ? `skipped: ${pyWhy}` : fmt(pyB)).padEnd(44)}${`${summary.B.ratioWall ?? '-'} / ${summary.B.ratioCpu ?? '-'}`.padEnd(19)}${loadB}`);
+  console.log(`A throughput: ${summary.A.mbPerS} MB/s wall, ${summary.A.mbPerCpuS ?? '?'} MB per cpu-second; on one core (taskset): ${summary.A.oneCore.mbPerS} MB/s`);
   if (big !== null) console.log(`A over ${String(big.gb)} GB: ${String(big.mbPerS)} MB/s wall, ${String(big.mbPerCpuS)} MB per cpu-second, peak RSS ${String(big.peakRssMb)} MB`);
   const out = join(root, 'bench', 'results');
   mkdirSync(out, { recursive: true });

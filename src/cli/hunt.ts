@@ -1,5 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { open } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import type { Command } from 'commander';
 import type { EcsEvent } from '../ecs/ecs-event.js';
 import { EventReader } from '../ecs/event-reader.js';
@@ -8,14 +9,13 @@ import { compileFieldGetter } from '../ecs/field-getter.js';
 import { MAX_EVENT_DEPTH, nestsDeeperThan } from '../ecs/event-depth.js';
 import { compileQuery, EqlError, type CompiledQuery } from '../eql/index.js';
 import { applyPipes } from '../eql/apply-pipes.js';
-import { compileLinePrefilter } from '../eql/line-prefilter.js';
-import { LineProjector } from '../eql/line-projector.js';
 import { runSampleBatch, runSequenceBatch } from '../sequence/batch.js';
 import { HUNT_OUTPUTS, hitToJson, renderTable, type HuntHit, type HuntOutput } from './hunt-output.js';
 import { queryFilters } from './hunt-filters.js';
 import { ParsePool } from './hunt-parse-pool.js';
 import { HuntProgress, type ProgressSink } from './hunt-progress.js';
-import { fullEvent, retainLine, sparseScan } from './hunt-sparse-events.js';
+import { KeptLines } from './hunt-sparse-events.js';
+import { huntLineReading } from './hunt-line-reading.js';
 import { choiceOption, integerArg } from './cli-options.js';
 import { terminalText } from './terminal-text.js';
 import { huntWindow, TimedEventWindow } from './hunt-window.js';
@@ -31,13 +31,18 @@ export interface HuntOptions {
   readonly size?: number;
   readonly maxSamplesPerKey?: number;
   readonly output?: HuntOutput;
-  /** Skip lines that cannot match before parsing them (default on; off for the differential test). */
+  /**
+   * Skip lines that cannot match, check them without a parse, project the others to the fields the query
+   * reads (default on). Off (`--no-prefilter`): every line parsed in full, the differential tests' reference.
+   */
   readonly prefilter?: boolean;
   /**
-   * Worker threads that parse the lines the prefilter cannot narrow (0: none). Default: one per core (at
-   * most 4) when the input is a file of 64 MB or more, else none.
+   * Worker threads that read runs of lines beside this thread (0: none). Default, for a file of 64 MB or
+   * more: one per core idle beyond this thread (the cores minus the 1-minute load average), at most 3.
    */
   readonly parseWorkers?: number;
+  /** Bytes of kept lines held in memory before the rest go to a temporary file (default 64 MiB; tests set it low). */
+  readonly keptLineBytes?: number;
 }
 
 /** Where a hunt reads and writes: the process's streams, or captured ones in tests. */
@@ -90,28 +95,28 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   const readTiebreaker = options.tiebreakerField === undefined ? () => undefined : compileFieldGetter(options.tiebreakerField);
 
   // Lines the prefilter selects are projected (only the fields the query reads), the others checked without
-  // a parse; events are parsed in full only when printed. Without a projector, selected lines are parsed.
-  const projector = options.prefilter === false ? null : LineProjector.forFields(projectedFields(query, options, categoryField, timestampField));
-  const prefilter = options.prefilter === false ? null : compileLinePrefilter(options.query, { categoryField, timestampField, cheap: projector !== null });
-  // Worker threads parse what the prefilter cannot narrow; started on first use.
-  const workers = projector === null ? parseWorkers(options) : 0;
-  let pool: ParsePool | null = null;
-  const startPool = (): ParsePool => (pool ??= new ParsePool(workers, { query: options.query, categoryField, timestampField }));
+  // a parse; events are parsed in full only when printed. Worker threads do the same on big files.
+  const reading = { query: options.query, categoryField, timestampField, tiebreakerField: options.tiebreakerField, prefilter: options.prefilter !== false };
+  const lineReading = huntLineReading(query, reading);
+  const workers = parseWorkers(options);
+  // Started now, so that the workers load while this thread opens the input.
+  const pool = workers === 0 ? null : new ParsePool(workers, reading);
   const reader = new EventReader({
     onMalformed: (m) => io.stderr.write(terminalText(`vigil hunt: line ${m.line}: skipped malformed input: ${m.reason}`) + '\n'),
-    ...(prefilter === null ? {} : { select: (run, out) => prefilter.select(run, out) }),
-    ...(projector === null ? {} : { scan: sparseScan(projector) }),
-    ...(workers === 0 ? {} : { remote: { parse: (run, indices) => startPool().parse(run, indices), maxRunsInFlight: 2 * workers + 2 } }),
+    ...lineReading,
+    ...(pool === null ? {} : { remote: { parse: (run) => pool.parse(run), idle: () => pool.idle(), maxRunsInFlight: 2 * workers + 4 } }),
   });
   const progress = new HuntProgress(io.stderr);
   // Event queries keep only what their pipes / --size can print; sequences need every candidate.
   const kept = new TimedEventWindow(query.kind === 'event' ? huntWindow(query.pipes, options.size) : null);
+  // The lines of kept sparse events, in memory up to a budget, then in a temporary file.
+  const keptLines = new KeptLines(options.keptLineBytes);
   let withoutTimestamp = 0;
   let tooDeep = 0;
   let index = 0;
   let input: AsyncIterable<Buffer | string>;
   if (options.events === undefined || options.events === '-') input = io.stdin;
-  else input = createReadStream(options.events, { highWaterMark: 1 << 20 });
+  else input = pool === null ? createReadStream(options.events, { highWaterMark: 1 << 20 }) : sharedChunks(options.events);
   try {
     for await (const batch of reader.batches(input)) {
       for (const event of batch) {
@@ -132,49 +137,53 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
           }
           timestamp = Number.POSITIVE_INFINITY;
         }
-        retainLine(event);
+        keptLines.retain(event);
         kept.push({ event, timestamp, tiebreaker: readTiebreaker(event), index });
       }
       progress.tick(reader.stats.events); // skipped lines included
     }
   } catch (err) {
     progress.done();
+    keptLines.close();
     return fail(1, `cannot read ${options.events ?? 'stdin'}: ${(err as Error).message}`);
   } finally {
-    await (pool as ParsePool | null)?.close();
+    await pool?.close();
   }
   progress.done();
-  const ordered = kept.sorted();
-
-  let hits: HuntHit[];
-  if (query.kind === 'event') {
-    hits = ordered.map((t) => ({ kind: 'event', event: t.event }));
-  } else {
-    const times = new Map<EcsEvent, number>();
-    for (const t of ordered) times.set(t.event, t.timestamp);
-    const batch = { timestamp: (e: EcsEvent) => times.get(e) ?? Number.NaN, maxSamplesPerKey: options.maxSamplesPerKey };
-    const events = ordered.map((t) => t.event);
-    const found = query.kind === 'sequence' ? runSequenceBatch(query, events, batch) : runSampleBatch(query, events, batch);
-    hits = found.map((hit) => ({ kind: 'sequence', hit }));
+  try {
+    return await matchAndPrint();
+  } finally {
+    keptLines.close();
   }
-  hits = applyPipes(hits, query.pipes);
-  if (options.size !== undefined) hits = hits.slice(0, options.size);
-  hits = hits.map((h) => (h.kind === 'event' ? { kind: 'event', event: fullEvent(h.event) } : { kind: 'sequence', hit: { ...h.hit, events: h.hit.events.map((e) => (e === null ? null : fullEvent(e))) } }));
 
-  if (output === 'ndjson') await writeNdjson(io.stdout, hits);
-  else io.stdout.write(renderTable(hits, { timestampField, categoryField, fields: query.fields, kind: query.kind }));
-  const stats = reader.stats;
-  if (stats.malformed > 0) io.stderr.write(`vigil hunt: skipped ${stats.malformed} malformed line(s)\n`);
-  if (withoutTimestamp > 0) io.stderr.write(`vigil hunt: skipped ${withoutTimestamp} event(s) without a readable ${timestampField}\n`);
-  if (tooDeep > 0) io.stderr.write(`vigil hunt: skipped ${tooDeep} event(s) nested deeper than ${MAX_EVENT_DEPTH} levels\n`);
-  return { exitCode: 0, hits: hits.length, events: stats.events, malformed: stats.malformed, withoutTimestamp, skipped: stats.skipped };
-}
+  async function matchAndPrint(): Promise<HuntSummary> {
+    const ordered = kept.sorted();
 
-/** Every field a projected event must hold: what the query reads, time, tiebreaker, and the matcher's owner. */
-function projectedFields(query: CompiledQuery, options: HuntOptions, categoryField: string, timestampField: string): string[] {
-  const fields = [...query.fields, categoryField, timestampField, 'user.id'];
-  if (options.tiebreakerField !== undefined) fields.push(options.tiebreakerField);
-  return fields;
+    let hits: HuntHit[];
+    if (query.kind === 'event') {
+      hits = ordered.map((t) => ({ kind: 'event', event: t.event }));
+    } else {
+      const times = new Map<EcsEvent, number>();
+      for (const t of ordered) times.set(t.event, t.timestamp);
+      const batch = { timestamp: (e: EcsEvent) => times.get(e) ?? Number.NaN, maxSamplesPerKey: options.maxSamplesPerKey };
+      const events = ordered.map((t) => t.event);
+      const found = query.kind === 'sequence' ? runSequenceBatch(query, events, batch) : runSampleBatch(query, events, batch);
+      hits = found.map((hit) => ({ kind: 'sequence', hit }));
+    }
+    hits = applyPipes(hits, query.pipes);
+    if (options.size !== undefined) hits = hits.slice(0, options.size);
+    // Sparse events become whole ones (an event hit printed as NDJSON may be printed from its line as is).
+    const full = (e: EcsEvent): EcsEvent => keptLines.fullEvent(e);
+    hits = hits.map((h) => (h.kind === 'event' ? (output === 'ndjson' ? h : { kind: 'event', event: full(h.event) }) : { kind: 'sequence', hit: { ...h.hit, events: h.hit.events.map((e) => (e === null ? null : full(e))) } }));
+
+    if (output === 'ndjson') await writeNdjson(io.stdout, hits, keptLines);
+    else io.stdout.write(renderTable(hits, { timestampField, categoryField, fields: query.fields, kind: query.kind }));
+    const stats = reader.stats;
+    if (stats.malformed > 0) io.stderr.write(`vigil hunt: skipped ${stats.malformed} malformed line(s)\n`);
+    if (withoutTimestamp > 0) io.stderr.write(`vigil hunt: skipped ${withoutTimestamp} event(s) without a readable ${timestampField}\n`);
+    if (tooDeep > 0) io.stderr.write(`vigil hunt: skipped ${tooDeep} event(s) nested deeper than ${MAX_EVENT_DEPTH} levels\n`);
+    return { exitCode: 0, hits: hits.length, events: stats.events, malformed: stats.malformed, withoutTimestamp, skipped: stats.skipped };
+  }
 }
 
 const AUTO_WORKERS_MIN_BYTES = 64 * 1024 * 1024;
@@ -188,13 +197,33 @@ function parseWorkers(options: HuntOptions): number {
   } catch {
     return 0; // the read reports the problem
   }
-  return size >= AUTO_WORKERS_MIN_BYTES ? Math.min(4, availableParallelism()) : 0;
+  if (size < AUTO_WORKERS_MIN_BYTES) return 0;
+  // This thread reads runs too whenever the workers are busy: one worker per core left idle by it and by the
+  // load already there (1-minute average). On a busy machine workers only add their own cost (start-up,
+  // hand-over) to a CPU that is not free: the hunt then reads on this thread alone.
+  const spare = Math.floor(availableParallelism() - loadavg()[0]!) - 1;
+  return Math.max(0, Math.min(3, spare));
+}
+
+/** A file in 1 MiB chunks of shared memory: the parse workers read them in place (no copy per run). */
+async function* sharedChunks(path: string, size = 1 << 20): AsyncGenerator<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    for (;;) {
+      const chunk = Buffer.from(new SharedArrayBuffer(size));
+      const { bytesRead } = await file.read(chunk, 0, size, null);
+      if (bytesRead === 0) return;
+      yield bytesRead < size ? chunk.subarray(0, bytesRead) : chunk;
+    }
+  } finally {
+    await file.close();
+  }
 }
 
 const OUTPUT_CHUNK = 256 * 1024;
 
 /** Writes hits in chunks and waits for 'drain' when the stream asks to, so output never piles up in memory. */
-async function writeNdjson(out: HuntIO['stdout'], hits: readonly HuntHit[]): Promise<void> {
+async function writeNdjson(out: HuntIO['stdout'], hits: readonly HuntHit[], lines: KeptLines): Promise<void> {
   let buf = '';
   const flush = async (): Promise<void> => {
     const more = out.write(buf);
@@ -203,7 +232,10 @@ async function writeNdjson(out: HuntIO['stdout'], hits: readonly HuntHit[]): Pro
     if (more === false && typeof stream.once === 'function') await new Promise<void>((resolve) => stream.once!('drain', () => resolve()));
   };
   for (const h of hits) {
-    buf += `${JSON.stringify(hitToJson(h))}\n`;
+    // An event whose line is already what JSON.stringify writes is printed from it, unparsed.
+    const text = h.kind === 'event' ? lines.canonicalText(h.event) : null;
+    if (text !== null) buf += `{"_source":${text}}\n`;
+    else buf += `${JSON.stringify(hitToJson(h.kind === 'event' ? { kind: 'event', event: lines.fullEvent(h.event) } : h))}\n`;
     if (buf.length >= OUTPUT_CHUNK) await flush();
   }
   if (buf.length > 0) await flush();

@@ -21,17 +21,25 @@ export type LineSelector = (run: LineRun, out: Uint8Array) => boolean;
 export interface RemoteParseResult {
   /** Indices (in the run) of the lines worth keeping, in order: the reader parses these again. */
   readonly keep: readonly number[];
-  /** Events among the lines parsed (kept or not). */
+  /** Events among the lines read (kept or not). */
   readonly events: number;
+  /** Events among them passed over by a selector (counted in `skipped`). */
+  readonly skipped: number;
   readonly malformed: readonly MalformedInput[];
 }
 
 /**
- * Parses lines of a run elsewhere (`vigil hunt`'s worker threads) and keeps only those worth keeping; the
- * reader yields just those, in input order. Used where most lines are dropped after parsing.
+ * Reads the lines of a run elsewhere (`vigil hunt`'s worker threads, which select, check and project them as
+ * this reader would) and keeps only those worth keeping; the reader reads just those again (projected with
+ * its `scan`, else parsed) and yields them, in input order. Used where most lines are dropped after reading.
  */
 export interface RemoteParser {
-  parse(run: LineRun, indices: readonly number[]): Promise<RemoteParseResult>;
+  parse(run: LineRun): Promise<RemoteParseResult>;
+  /**
+   * Whether a run sent now would start at once. When it would wait, the reader reads the run itself, so
+   * this thread works too and a slow (or starved) worker never holds the reading up. Default: always.
+   */
+  idle?(): boolean;
   /** Lines in flight at most (memory bound): the reader waits for the oldest run past this. Default 8 runs. */
   readonly maxRunsInFlight?: number;
 }
@@ -56,10 +64,7 @@ export interface EventReaderOptions {
   readonly select?: LineSelector;
   /** NDJSON: check the lines the selector passes over, project the ones it selects (every line without one). */
   readonly scan?: LineScan;
-  /**
-   * NDJSON only: parse on worker threads the runs the selector does not narrow (all runs without one); the
-   * reader then yields only the lines the parser keeps from those.
-   */
+  /** NDJSON only: read every run on worker threads; the reader then yields only the lines they keep. */
   readonly remote?: RemoteParser;
 }
 
@@ -94,9 +99,32 @@ export class EventReader {
     this.#maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
   }
 
+  /** While reading a run here between remote ones: its malformed lines, reported when its turn comes. */
+  #deferred: MalformedInput[] | null = null;
+
   #malformed(line: number, reason: string): void {
+    if (this.#deferred !== null) {
+      this.#deferred.push({ line, reason });
+      return;
+    }
     this.stats.malformed++;
     this.#options.onMalformed?.({ line, reason });
+  }
+
+  /** Reads a run on this thread now; what to do when its turn comes (after the remote runs before it). */
+  #localRun(run: LineRun, emit: (e: EcsEvent) => void): () => void {
+    const events: EcsEvent[] = [];
+    const malformed: MalformedInput[] = [];
+    this.#deferred = malformed;
+    try {
+      this.#run(run, events);
+    } finally {
+      this.#deferred = null;
+    }
+    return () => {
+      for (const m of malformed) this.#malformed(m.line, m.reason);
+      for (const e of events) emit(e);
+    };
   }
 
   /** Events one at a time (convenience over `batches`). */
@@ -115,6 +143,7 @@ export class EventReader {
     const lineSink = {
       line: (run: LineRun) => {
         if (remote === undefined) this.#run(run, out);
+        else if (remote.idle?.() === false) pending.push(Promise.resolve(this.#localRun(run, (e) => out.push(e))));
         else {
           const answer = this.#remoteRun(remote, run, (e) => out.push(e));
           answer.catch(() => undefined); // awaited in order below, where a failure is thrown
@@ -168,56 +197,60 @@ export class EventReader {
     if (out.length > 0) yield out;
   }
 
-  /** Sends the lines of a run worth parsing to the remote parser; resolves with what to do when its turn comes. */
+  /** Sends a run to the remote parser; resolves with what to do when its turn comes. */
   async #remoteRun(remote: RemoteParser, run: LineRun, emit: (e: EcsEvent) => void): Promise<() => void> {
     const { buf, starts, ends, firstLine } = run;
-    const n = starts.length;
-    const select = this.#options.select;
-    this.stats.lines += n;
-    const sel = new Uint8Array(n);
-    if (select !== undefined && select(run, sel)) {
-      // The selector narrows this run: its few lines are parsed here, now.
-      const local: EcsEvent[] = [];
-      this.#runSelected(run, sel, local);
-      return () => {
-        for (const e of local) emit(e);
-      };
-    }
-    const indices: number[] = [];
-    for (let i = 0; i < n; i++) indices.push(i);
-    const result = await remote.parse(run, indices);
+    this.stats.lines += starts.length;
+    const result = await remote.parse(run);
     return () => {
       this.stats.events += result.events;
+      this.stats.skipped += result.skipped;
       for (const m of result.malformed) this.#malformed(m.line, m.reason);
       const kept: EcsEvent[] = [];
       const before = this.stats.events;
-      for (const i of result.keep) this.#parse(buf.toString('utf8', starts[i], ends[i]), firstLine + i, kept);
+      const scan = this.#options.scan;
+      for (const i of result.keep) {
+        const line = firstLine + i;
+        const event = scan === undefined ? null : scan.project(buf, afterBom(buf, starts[i]!, ends[i]!, line), ends[i]!);
+        if (event !== null) kept.push(event);
+        else this.#parse(buf.toString('utf8', starts[i], ends[i]), line, kept);
+      }
       this.stats.events = before; // counted by the remote parse
       for (const e of kept) emit(e);
     };
   }
 
+  /**
+   * The events of one run of lines, read as `batches` reads them (selector, scan, malformed lines reported);
+   * `indices` receives the index in the run of each. For `vigil hunt`'s parse workers.
+   */
+  readRun(run: LineRun, indices: number[]): EcsEvent[] {
+    const out: EcsEvent[] = [];
+    this.#run(run, out, indices);
+    return out;
+  }
+
   /** The lines of one run: selected (or all) parsed, the others counted. */
-  #run(run: LineRun, out: EcsEvent[]): void {
+  #run(run: LineRun, out: EcsEvent[], indices?: number[]): void {
     const n = run.starts.length;
     this.stats.lines += n;
     const select = this.#options.select;
     if (select === undefined && this.#options.scan === undefined) {
-      this.#parseRun(run, out);
+      this.#parseRun(run, out, indices);
       return;
     }
     if (this.#selected.length < n) this.#selected = new Uint8Array(Math.max(n, 2 * this.#selected.length));
     const sel = this.#selected;
     sel.fill(0, 0, n);
-    if (select !== undefined && select(run, sel)) this.#runSelected(run, sel, out);
+    if (select !== undefined && select(run, sel)) this.#runSelected(run, sel, out, indices);
     else if (this.#options.scan !== undefined) {
       // No selector, or it declined: a scan projects every line.
       sel.fill(1, 0, n);
-      this.#runSelected(run, sel, out);
-    } else this.#parseRun(run, out);
+      this.#runSelected(run, sel, out, indices);
+    } else this.#parseRun(run, out, indices);
   }
 
-  #runSelected(run: LineRun, sel: Uint8Array, out: EcsEvent[]): void {
+  #runSelected(run: LineRun, sel: Uint8Array, out: EcsEvent[], indices?: number[]): void {
     const { buf, starts, ends, firstLine } = run;
     const scan = this.#options.scan;
     for (let i = 0; i < starts.length; i++) {
@@ -237,15 +270,16 @@ export class EventReader {
         if (event !== null) {
           this.stats.events++;
           out.push(event);
+          indices?.push(i);
           continue;
         }
       }
-      this.#parse(buf.toString('utf8', s, e), line, out);
+      if (this.#parse(buf.toString('utf8', s, e), line, out)) indices?.push(i);
     }
   }
 
   /** Every line of a run, decoded in one call and cut on the string (cheaper than one decode per line). */
-  #parseRun(run: LineRun, out: EcsEvent[]): void {
+  #parseRun(run: LineRun, out: EcsEvent[], indices?: number[]): void {
     const { buf, starts, ends, firstLine } = run;
     const n = starts.length;
     const base = starts[0]!;
@@ -255,28 +289,30 @@ export class EventReader {
       let nl = i + 1 < n ? text.indexOf('\n', pos) : text.length;
       const next = nl + 1;
       if (nl > pos && text.charCodeAt(nl - 1) === 13) nl--;
-      this.#parse(text.slice(pos, nl), firstLine + i, out);
+      if (this.#parse(text.slice(pos, nl), firstLine + i, out)) indices?.push(i);
       pos = next;
     }
   }
 
-  #parse(text: string, lineNo: number, out: EcsEvent[]): void {
-    if (text.length === 0) return;
+  /** Parses one line into `out`; true when it was an event. */
+  #parse(text: string, lineNo: number, out: EcsEvent[]): boolean {
+    if (text.length === 0) return false;
     const line = lineNo === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a UTF-8 byte order mark
     let v: unknown;
     try {
       v = JSON.parse(line);
     } catch (err) {
-      if (line.trim().length === 0) return;
+      if (line.trim().length === 0) return false;
       this.#malformed(lineNo, (err as Error).message);
-      return;
+      return false;
     }
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
       this.#malformed(lineNo, `expected a JSON object, found ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}`);
-      return;
+      return false;
     }
     this.stats.events++;
     out.push(v as EcsEvent);
+    return true;
   }
 
   #element(buf: Buffer, start: number, end: number, line: number, index: number, out: EcsEvent[]): void {

@@ -138,13 +138,16 @@ function skipWs(b: Buffer, i: number, e: number): number {
   return i;
 }
 
-/** From just after an opening quote to just after the closing one; -1 when not a valid string. Sets `sawEscape`. */
+/**
+ * From just after an opening quote to just after the closing one; -1 when not a valid string. Sets `sawEscape`.
+ * The fast loop needs no bound: it stops at the line's own end (a newline, a stop byte) or past the buffer.
+ */
 let sawEscape = false;
 function skipString(b: Buffer, i: number, e: number): number {
   for (;;) {
+    while (STRING_STOP[b[i]!] === 0) i++;
     if (i >= e) return -1;
     const c = b[i++]!;
-    if (STRING_STOP[c] === 0) continue;
     if (c === QUOTE) return i;
     if (c !== BACKSLASH) return -1;
     sawEscape = true;
@@ -268,9 +271,40 @@ function valueAt(b: Buffer, s: number, e: number, escaped: boolean): unknown {
   return JSON.parse(utf8(b, s, e));
 }
 
-type Slicing = Buffer & { utf8Slice?: (s: number, e: number) => string };
-/** `buf.toString('utf8', s, e)` without its argument checks (Node's own `utf8Slice` when present). */
-const utf8 = (b: Buffer, s: number, e: number): string => ((b as Slicing).utf8Slice?.(s, e) ?? b.toString('utf8', s, e));
+type Slicing = Buffer & { utf8Slice?: (s: number, e: number) => string; latin1Slice?: (s: number, e: number) => string };
+
+/**
+ * `buf.toString('utf8', s, e)`, for short ASCII strings from a small cache (the same few values, `process`,
+ * `start`, host and user names, recur on every line): no decode, no new string. A slot is checked byte for
+ * byte against the string it holds, so a collision only costs a decode.
+ */
+const INTERN_MAX = 32;
+const internSlots: string[] = new Array<string>(4096).fill('');
+function utf8(b: Buffer, s: number, e: number): string {
+  const len = e - s;
+  if (len <= INTERN_MAX) {
+    let h = len;
+    let ascii = 0;
+    for (let i = s; i < e; i++) {
+      const c = b[i]!;
+      ascii |= c;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    if (ascii < 0x80) {
+      const slot = (h ^ (h >>> 15)) & 4095;
+      const hit = internSlots[slot]!;
+      if (hit.length === len) {
+        let k = 0;
+        while (k < len && hit.charCodeAt(k) === b[s + k]) k++;
+        if (k === len) return hit;
+      }
+      const str = (b as Slicing).latin1Slice?.(s, e) ?? b.toString('latin1', s, e);
+      internSlots[slot] = str;
+      return str;
+    }
+  }
+  return (b as Slicing).utf8Slice?.(s, e) ?? b.toString('utf8', s, e);
+}
 
 /** Like `skipObject`, keeping in `out` the keys `node` names. */
 function projectObject(b: Buffer, i: number, e: number, d: number, node: KeyNode, out: Record<string, unknown>): number {

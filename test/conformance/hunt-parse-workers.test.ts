@@ -9,7 +9,7 @@ test('differential: parsing on worker threads gives the same output (order, tieb
   const r = seededRandom(0xb0a7);
   let queries = 0;
   const events = randomEvents(r, 600);
-  while (queries < 10) {
+  while (queries < 24) {
     const query = randomQuery(r);
     try {
       compileQuery(query);
@@ -24,9 +24,13 @@ test('differential: parsing on worker threads gives the same output (order, tieb
     assert.equal(pooled.exitCode, inline.exitCode, query);
     assert.equal(pooled.stderr, inline.stderr, query);
     assert.equal(pooled.stdout, inline.stdout, query);
-    // The prefilter and the workers together.
-    const both = await hunt({ ...options, parseWorkers: 2 }, events, true, 700);
-    assert.equal(both.stdout, inline.stdout, query);
+    // The prefilter and the workers together (runs read by the workers and, when they are busy, by this thread).
+    for (const parseWorkers of [1, 2]) {
+      const both = await hunt({ ...options, parseWorkers }, events, true, 700);
+      assert.equal(both.exitCode, inline.exitCode, query);
+      assert.equal(both.stderr, inline.stderr, query);
+      assert.equal(both.stdout, inline.stdout, query);
+    }
   }
   assert.match((await hunt({ query: 'any where true', events: '-', parseWorkers: 2 }, events, false, 700)).stderr, /line \d+: skipped malformed input/);
 });

@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EbpfCollector } from '../../src/collectors/linux/ebpf-collector.js';
+import { projectRoot } from '../helpers/agent-process.js';
 import { runExecPacer } from '../helpers/exec-pacer.js';
 import { startMarkerAgent } from '../helpers/marker-agent.js';
 
@@ -17,6 +19,22 @@ import { startMarkerAgent } from '../helpers/marker-agent.js';
  * then SIGCONT and SIGTERM at once. Every exec is an alert of the marker rule, so the drain is slow (one
  * alert per exec), and the helper gets 300 ms of grace, so that it is killed with records left on any machine.
  */
+/**
+ * A checkout updated since its helper was built runs the old binary, which has no stop report: rebuilt here
+ * when a source is newer (make links into a temp file and renames, so helpers running meanwhile are unharmed).
+ */
+function rebuildStaleHelper(): void {
+  const dir = join(projectRoot, 'native', 'linux');
+  const bin = join(dir, 'build', 'vigil-ebpf');
+  if (!existsSync(bin)) return;
+  const built = statSync(bin).mtimeMs;
+  const sources = [join(dir, 'src'), join(dir, 'src', 'bpf')].flatMap((d) => readdirSync(d).map((f) => join(d, f)));
+  if (sources.every((f) => statSync(f).mtimeMs <= built)) return;
+  const make = spawnSync('make', ['-C', dir], { encoding: 'utf8' });
+  if (make.status !== 0) throw new Error(`the eBPF helper is older than its sources and does not rebuild: ${make.stderr}`);
+}
+
+rebuildStaleHelper();
 const cannotLoad = await EbpfCollector.probe();
 
 test('issue 19 #10: SIGTERM with a backlog: every exec is stored or counted lost (status.json, shutdown log)', { skip: cannotLoad ?? false, timeout: 120_000 }, async (t) => {

@@ -1,0 +1,36 @@
+import type { EventReaderOptions } from '../ecs/event-reader.js';
+import type { CompiledQuery } from '../eql/index.js';
+import { compileLinePrefilter } from '../eql/line-prefilter.js';
+import { LineProjector } from '../eql/line-projector.js';
+import { sparseScan } from './hunt-sparse-events.js';
+
+export interface LineReadingOptions {
+  readonly query: string;
+  readonly categoryField: string;
+  readonly timestampField: string;
+  readonly tiebreakerField?: string;
+  /** False for `--no-prefilter`: every line parsed in full (the reference the differential tests compare with). */
+  readonly prefilter: boolean;
+}
+
+/**
+ * How `vigil hunt` reads its lines, the same on the main thread and in its parse workers: a projector for the
+ * fields the query reads (lines the prefilter passes over are only checked, the others projected), and the
+ * prefilter when it is cheap. `--no-prefilter`: neither, every line parsed.
+ */
+export function huntLineReading(query: CompiledQuery, o: LineReadingOptions): Pick<EventReaderOptions, 'select' | 'scan'> {
+  if (!o.prefilter) return {};
+  const projector = LineProjector.forFields(projectedFields(query, o));
+  const prefilter = compileLinePrefilter(o.query, { categoryField: o.categoryField, timestampField: o.timestampField, cheap: projector !== null });
+  return {
+    ...(prefilter === null ? {} : { select: (run, out) => prefilter.select(run, out) }),
+    ...(projector === null ? {} : { scan: sparseScan(projector) }),
+  };
+}
+
+/** Every field a projected event must hold: what the query reads, time, tiebreaker, and the matcher's owner. */
+function projectedFields(query: CompiledQuery, o: LineReadingOptions): string[] {
+  const fields = [...query.fields, o.categoryField, o.timestampField, 'user.id'];
+  if (o.tiebreakerField !== undefined) fields.push(o.tiebreakerField);
+  return fields;
+}
