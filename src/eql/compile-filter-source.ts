@@ -75,6 +75,11 @@ function costClass(e: Expr): number {
   }
 }
 
+/** Code: `v` is an array of one value of type `type` (a quoted typeof name). */
+function oneOf(v: string, type: string): string {
+  return `(Array.isArray(${v}) && ${v}.length === 1 && typeof ${v}[0] === ${type})`;
+}
+
 /** A field named by string keys only, none of them an inherited property (`constructor`, `__proto__`). */
 function plainPath(e: Expr): string | null {
   if (e.kind !== 'field') return null;
@@ -204,7 +209,9 @@ class FilterSource {
     const constant = typeof c === 'string' ? JSON.stringify(c) : this.#ext(c);
     const test = this.#ext((x: unknown): boolean => scalarEquals(x, c));
     const v = this.temp();
-    const eq = `${v} === ${constant} ? true : typeof ${v} === '${typeof c}' ? false : anyOf(${v}, ${test})`;
+    const t = `'${typeof c}'`;
+    // a one-value array of the constant's type (event.type, event.category) decided inline, as anyOf would
+    const eq = `${v} === ${constant} ? true : typeof ${v} === ${t} ? false : ${oneOf(v, t)} ? ${v}[0] === ${constant} : anyOf(${v}, ${test})`;
     if (e.op === '==') return `${this.load(path, v)}const ${out} = ${eq};\n`;
     const r = this.temp();
     return `${this.load(path, v)}const ${r} = ${eq};\nconst ${out} = ${r} === null ? null : !${r};\n`;
@@ -217,7 +224,7 @@ class FilterSource {
     if (path === null || scalar === null) return null;
     const test = this.#ext(scalar);
     const v = this.temp();
-    const holds = `typeof ${v} === 'string' ? ${test}(${v}) : anyOf(${v}, ${test})`;
+    const holds = `typeof ${v} === 'string' ? ${test}(${v}) : ${oneOf(v, "'string'")} ? ${test}(${v}[0]) : anyOf(${v}, ${test})`;
     if (!e.negated) return `${this.load(path, v)}const ${out} = ${holds};\n`;
     const r = this.temp();
     return `${this.load(path, v)}const ${r} = ${holds};\nconst ${out} = ${r} === null ? null : !${r};\n`;
@@ -229,6 +236,7 @@ class FilterSource {
     if (path === null) return null;
     const { match, test } = matchTests(e);
     const v = this.temp();
-    return `${this.load(path, v)}const ${out} = typeof ${v} === 'string' ? ${this.#ext(match)}(${v}) : anyOf(${v}, ${this.#ext(test)});\n`;
+    const m = this.#ext(match);
+    return `${this.load(path, v)}const ${out} = typeof ${v} === 'string' ? ${m}(${v}) : ${oneOf(v, "'string'")} ? ${m}(${v}[0]) : anyOf(${v}, ${this.#ext(test)});\n`;
   }
 }

@@ -15,9 +15,10 @@ export function deriveAgentId(hostId: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** The `agent.*` field set, as a factory: a fresh object per document. */
+/** The `agent.*` field set, as a factory: one frozen object every document shares. */
 export function agentFields(agent: AgentInfo): () => EcsObject {
   const { id, version } = agent;
   const type = agent.type ?? 'endpoint';
-  return () => ({ id, type, version });
+  const fields = Object.freeze({ id, type, version });
+  return () => fields;
 }

@@ -4,8 +4,8 @@ import type { HostIdentity } from '../collectors/host-identity.js';
 
 /**
  * The `host.*` field set, as a factory: the values are computed once per host (and again when the refreshed
- * host facts change), and every document gets its own copy (later stages may annotate a document; no document
- * shares a mutable object with another). `facts` gives the current host facts (addresses, domain, os as
+ * host facts change) into one deeply frozen object that every document shares (no stage annotates a document
+ * after normalization; frozen, a mutation would throw rather than leak into other documents). `facts` gives the current host facts (addresses, domain, os as
  * systeminformation reads it), or null before the first read.
  */
 export function hostFields(host: HostIdentity, facts: () => HostFacts | null = () => null): () => EcsObject {
@@ -30,16 +30,12 @@ export function hostFields(host: HostIdentity, facts: () => HostFacts | null = (
     const mac = f !== null && f.mac.length > 0 ? f.mac : null;
     const domain = f?.domain;
     // The usual case (every os field and the addresses known) as one literal: one object shape per document.
-    if (ip !== null && mac !== null && domain === undefined && osName !== undefined && platform !== undefined && version !== undefined && full !== undefined) {
-      return () => ({ id, name, hostname: name, architecture, os: { type, family, kernel, name: osName, platform, version, full }, ip: ip.slice(), mac: mac.slice() });
-    }
-    return () => {
-      const doc: EcsObject = { id, name, hostname: name, architecture, os: { ...os } };
-      if (ip !== null) doc['ip'] = [...ip];
-      if (mac !== null) doc['mac'] = [...mac];
-      if (domain !== undefined) doc['domain'] = domain;
-      return doc;
-    };
+    const doc: EcsObject = { id, name, hostname: name, architecture, os: Object.freeze(os) };
+    if (ip !== null) doc['ip'] = Object.freeze([...ip]) as string[];
+    if (mac !== null) doc['mac'] = Object.freeze([...mac]) as string[];
+    if (domain !== undefined) doc['domain'] = domain;
+    Object.freeze(doc);
+    return () => doc;
   };
   return () => {
     const f = facts();

@@ -2,11 +2,23 @@ import type { EcsObject } from '../ecs/ecs-event.js';
 import type { ProcessCache } from './process-cache.js';
 import type { ProcessEntry } from './process-entry.js';
 
+/** Leader sets remembered by entity id (frozen, shared: a session's processes all name the same leaders). */
+const LEADERS_MAX = 4096;
+const withPids = new Map<string, EcsObject>();
+const idsOnly = new Map<string, EcsObject>();
+
 function leader(e: ProcessEntry, pid: number | undefined, cache: ProcessCache, withPid: boolean): EcsObject | undefined {
   if (pid === undefined || pid <= 0) return undefined;
   const entityId = pid === e.pid ? e.entityId : cache.peekPid(pid)?.entityId;
   if (entityId === undefined) return withPid ? { pid } : undefined;
-  return withPid ? { entity_id: entityId, pid } : { entity_id: entityId };
+  const memo = withPid ? withPids : idsOnly;
+  let fields = memo.get(entityId);
+  if (fields === undefined || (withPid && fields['pid'] !== pid)) {
+    fields = Object.freeze(withPid ? { entity_id: entityId, pid } : { entity_id: entityId });
+    if (memo.size >= LEADERS_MAX) memo.clear();
+    memo.set(entityId, fields);
+  }
+  return fields;
 }
 
 /** `process.group_leader` and `process.session_leader` (entity id when the leader is known, and pid). */

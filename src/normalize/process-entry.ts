@@ -1,4 +1,5 @@
 import type { NamesMemo } from './entry-memo.js';
+import type { ParentMemo } from './parent-fields.js';
 
 /**
  * The AI-agent tool a process belongs to (process.ai_agent.*): the agent's own root process, or one it spawned
@@ -54,6 +55,8 @@ export interface ProcessEntry {
   aiAgent?: AiAgentTag;
   /** Memo of resolved names, keyed by the ids they were resolved for; dropped when an id changes. */
   names?: NamesMemo;
+  /** Memo of this process's fields as a child's `process.parent.*` (parent-fields.ts). */
+  asParent?: ParentMemo;
   /** Set by a live event (exec/fork/exit/network), as opposed to only a startup snapshot. */
   live: boolean;
   /** Epoch ms of the exit, once seen; the entry is then kept `exitRetentionMs` for late events. */
@@ -73,6 +76,6 @@ export function newProcessEntry(pid: number, startKey: string, entityId: string,
     executable: undefined, args: undefined, commandLine: undefined, workingDirectory: undefined, startTimeMs: undefined,
     uid: undefined, gid: undefined, euid: undefined, egid: undefined, userName: undefined, groupName: undefined,
     userId: undefined, userDomain: undefined, groupLeaderPid: undefined, sessionLeaderPid: undefined, tty: undefined,
-    startIso: undefined, aiAgent: undefined, names: undefined, live, exitedAtMs: undefined, inCache: undefined, cacheBytes: undefined,
+    startIso: undefined, aiAgent: undefined, names: undefined, asParent: undefined, live, exitedAtMs: undefined, inCache: undefined, cacheBytes: undefined,
   };
 }

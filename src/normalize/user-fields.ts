@@ -3,12 +3,29 @@ import { resolvedNames } from './entry-memo.js';
 import type { ProcessEntry } from './process-entry.js';
 import type { UserDirectory } from './user-directory.js';
 
+/** Ids whose `{id, name, domain}` object is remembered (cleared when full: a few users run most processes). */
+const ID_NAMES_MAX = 4096;
+const idNames = new Map<number | string, EcsObject>();
+
+/**
+ * `{id, name, domain}` of a user or group: one frozen object per id and names, shared by the documents that
+ * carry it (the same few users and groups are on almost every document).
+ */
 function idName(id: number | string | undefined, name: string | undefined, domain?: string): EcsObject | undefined {
   if (id === undefined && name === undefined) return undefined;
+  if (id !== undefined) {
+    const known = idNames.get(id);
+    if (known !== undefined && known['name'] === name && known['domain'] === domain) return known;
+  }
   const o: EcsObject = {};
   if (id !== undefined) o['id'] = String(id);
   if (name !== undefined) o['name'] = name;
   if (domain !== undefined) o['domain'] = domain;
+  Object.freeze(o);
+  if (id !== undefined) {
+    if (idNames.size >= ID_NAMES_MAX) idNames.clear();
+    idNames.set(id, o);
+  }
   return o;
 }
 

@@ -62,14 +62,38 @@ function candidates(value: unknown, optional: boolean): readonly unknown[] {
 }
 
 /**
- * The key id of a stage with one join key whose value is a plain string or number (the common case), without
- * allocating the tuple; null when the key is absent or not that simple (use sequenceKeysOf then).
+ * The id of a string key value, remembered for the last value seen: the sequence rules an event visits
+ * mostly join on the same field (process.entity_id), so one event's value is encoded (and hashed by the maps
+ * it is looked up in) once, not once per rule.
+ */
+let lastKeyValue: string | undefined;
+let lastKeyId = '';
+function stringKeyId(value: string): string {
+  if (value !== lastKeyValue) {
+    lastKeyId = encode(joinValue(value));
+    lastKeyValue = value;
+  }
+  return lastKeyId;
+}
+
+/**
+ * The key id of a stage whose join keys are all plain strings or numbers (the common case), without
+ * allocating tuples; null when a key is absent or not that simple (use sequenceKeysOf then).
  */
 export function simpleKeyId(stage: CompiledStage, event: EcsEvent): string | null {
-  if (stage.keys.length !== 1) return null;
-  const v = stage.keys[0]!(event);
-  if (typeof v === 'number') return encode(v);
-  return typeof v === 'string' ? encode(joinValue(v)) : null;
+  const getters = stage.keys;
+  const n = getters.length;
+  if (n === 0) return null;
+  let id = '';
+  for (let i = 0; i < n; i++) {
+    const v = getters[i]!(event);
+    let part: string;
+    if (typeof v === 'string') part = stringKeyId(v);
+    else if (typeof v === 'number') part = encode(v);
+    else return null;
+    id = i === 0 ? part : id + SEPARATOR + part;
+  }
+  return id;
 }
 
 /**
@@ -84,10 +108,7 @@ export function sequenceKeysOf(stage: CompiledStage, event: EcsEvent): readonly 
     // Hot path: one key, one scalar value.
     const v = getters[0]!(event);
     if (typeof v === 'number') return [{ id: encode(v), values: [v] }];
-    if (typeof v === 'string') {
-      const j = joinValue(v);
-      return [{ id: encode(j), values: [j] }];
-    }
+    if (typeof v === 'string') return [{ id: stringKeyId(v), values: [joinValue(v)] }];
     return candidates(v, stage.keyOptional[0] === true).map((c) => ({ id: encode(c), values: [c] }));
   }
   let tuples: { ids: string[]; values: unknown[] }[] = [{ ids: [], values: [] }];

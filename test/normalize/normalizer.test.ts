@@ -206,18 +206,28 @@ test('every document has a unique event.id and increasing event.sequence; stats 
   assert.equal(n.stats().out, 50);
 });
 
-test('documents share no mutable object: annotating one leaves the next untouched', (t) => {
+test('documents share no mutable object: shared parts are frozen, annotating a document leaves the next untouched', (t) => {
   const etc = fixtureEtc();
   t.after(etc.dispose);
   const n = makeNormalizer(etc.dir);
   const a = n.normalize({ ...base, kind: 'exec', timeMs: T0, process: proc(60, '60', { executable: '/bin/a', args: ['a'] }) }) as Record<string, any>;
-  a['agent'].collector = 'procfs';
-  a['host'].os.name = 'changed';
-  a['event'].category.push('x');
+  // agent, host, data_stream, ecs and the one-value event arrays are one frozen object per value, shared
+  assert.throws(() => (a['agent'].collector = 'procfs'), TypeError);
+  assert.throws(() => (a['host'].os.name = 'changed'), TypeError);
+  assert.throws(() => a['event'].category.push('x'), TypeError);
+  assert.throws(() => (a['data_stream'].namespace = 'x'), TypeError);
+  assert.throws(() => (a['ecs'].version = 'x'), TypeError);
+  // the rest is the document's own
+  a['event'].outcome = 'changed';
+  a['process'].name = 'changed';
+  a['labels'] = { x: 1 };
   const b = n.normalize({ ...base, kind: 'exec', timeMs: T0, process: proc(61, '61', { executable: '/bin/b', args: ['b'] }) });
   assert.equal(get(b, 'agent.collector'), undefined);
   assert.equal(get(b, 'host.os.name'), HOST.os.name);
   assert.deepEqual(get(b, 'event.category'), ['process']);
+  assert.equal(get(b, 'event.outcome'), undefined);
+  assert.equal(get(b, 'process.name'), 'b');
+  assert.equal(get(b, 'labels'), undefined);
 });
 
 const mapped: Array<[string, string]> = [
