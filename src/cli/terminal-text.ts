@@ -1,3 +1,5 @@
+import { UNSAFE_TEXT_CLASS as UNSAFE } from '../unsafe-text.js';
+
 /**
  * Text for people's terminals. Events, alerts, journals and rule files carry attacker-controlled strings
  * (process args, host names, paths); printed raw, an ESC or C1 byte can retitle, clear or rewrite the reader's
@@ -6,12 +8,10 @@
  * messages) goes through here; JSON output stays exact (JSON.stringify escapes C0 itself, and a JSON reader is
  * not a terminal).
  *
- * Escaped, as visible `\x1b` / `\u202e`: C0 (U+0000-U+001F), DEL (U+007F), C1 (U+0080-U+009F), the line and
- * paragraph separators (U+2028, U+2029) and the bidirectional format controls (Unicode's Bidi_Control set:
- * U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069).
+ * Escaped, as visible `\x1b` / `\u202e`: the characters of UNSAFE_TEXT_CLASS (C0, DEL, C1, U+2028/2029, the
+ * bidirectional controls).
  */
 
-const UNSAFE = '\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
 const ANY_UNSAFE = new RegExp(`[${UNSAFE}]`, 'g');
 // Newline and tab are kept where text spans lines (messages, `show`).
 const UNSAFE_BUT_LAYOUT = new RegExp(`(?![\\n\\t])[${UNSAFE}]`, 'g');

@@ -37,6 +37,9 @@ test('high and critical rules are critical; lost events are mentioned; missing e
 test('untrusted text is made plain: control characters, markup and length', () => {
   const rows: Array<[string, number, string]> = [
     ['a\nb\tc\u0007d', 100, 'a b c d'],
+    // A bidi override would show `invoiceexe.pdf`; U+2028 and the isolates likewise become spaces.
+    ['invoice\u202efdp.exe', 100, 'invoice fdp.exe'],
+    ['a\u2066b\u2069c\u061cd\u200fe\u2028f', 100, 'a b c d e f'],
     ['<b>x</b> & y', 100, '&lt;b&gt;x&lt;/b&gt; &amp; y'],
     ['abcdefghij', 5, 'abcd…'],
     ['', 5, ''],
