@@ -61,15 +61,23 @@ function runOnce(c: Command): Measure {
 
 /**
  * Runs commands `rounds` times, interleaved (each round runs every command once, so a change of load on the
- * shared machine falls on all of them alike); the best wall time of each wins. Null entries are skipped peers.
+ * shared machine falls on all of them alike); for each, the best wall time and the best CPU time (of any
+ * round), and the highest peak RSS. Null entries are skipped peers.
  */
 function measureTogether(commands: ReadonlyArray<Command | null>, rounds = ROUNDS): Array<Measure | null> {
   const best: Array<Measure | null> = commands.map(() => null);
+  const min = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
   for (let r = 0; r < rounds; r++) {
     commands.forEach((c, i) => {
       if (c === null) return;
       const run = runOnce(c);
-      if (best[i] === null || run.wallS < best[i]!.wallS) best[i] = run;
+      const b = best[i] ?? null;
+      best[i] = b === null ? run : {
+        wallS: Math.min(b.wallS, run.wallS),
+        cpuS: min(b.cpuS, run.cpuS),
+        peakRssMb: b.peakRssMb === null || run.peakRssMb === null ? null : Math.max(b.peakRssMb, run.peakRssMb),
+        count: run.count,
+      };
     });
   }
   return best;
@@ -153,6 +161,7 @@ function main(): void {
   let big: Record<string, unknown> | null = null;
   if (BIG_GB > 0) {
     const bigFile = join(tmpdir(), 'vigil-hunt-bench', `big-${BIG_GB}gb.ndjson`);
+    mkdirSync(dirname(bigFile), { recursive: true });
     const data = readFileSync(file);
     const fd = openSync(bigFile, 'w');
     let size = 0;
@@ -187,7 +196,7 @@ function main(): void {
     loadAtEnd: loadavg(),
     big,
   };
-  console.log(`hunt vs peers: ${file} (${Math.round(mb)} MB, 200k events), best of ${ROUNDS} interleaved rounds, ${summary.cores} cores`);
+  console.log(`hunt vs peers: ${file} (${Math.round(mb)} MB, 200k events), best wall and best CPU of ${ROUNDS} interleaved rounds, ${summary.cores} cores`);
   console.log(`${'query'.padEnd(28)}${'vigil'.padEnd(42)}${'vigil --no-prefilter'.padEnd(42)}${'peer'.padEnd(44)}ratio wall / cpu   load`);
   console.log(`${'A: name == "curl" (jq)'.padEnd(28)}${fmt(a).padEnd(42)}${fmt(vigilAFull).padEnd(42)}${(jqA === null ? `skipped: ${jqWhy}` : fmt(jqA)).padEnd(44)}${`${summary.A.ratioWall ?? '-'} / ${summary.A.ratioCpu ?? '-'}`.padEnd(19)}${loadA}`);
   console.log(`${'B: seed sequence (eql.py)'.padEnd(28)}${fmt(vigilB).padEnd(42)}${fmt(vigilBFull).padEnd(42)}${(pyB === null ? `skipped: ${pyWhy}` : fmt(pyB)).padEnd(44)}${`${summary.B.ratioWall ?? '-'} / ${summary.B.ratioCpu ?? '-'}`.padEnd(19)}${loadB}`);

@@ -38,7 +38,7 @@ export function sparseScan(projector: LineProjector): LineScan {
 }
 
 /** Lines kept in memory at most; past this, kept lines go to a temporary file (a 5 GB hunt stays bounded). */
-const DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MEMORY_BYTES = 16 * 1024 * 1024;
 
 /**
  * The lines of the sparse events a hunt keeps past their input chunk (which can then be freed): copied while
@@ -53,16 +53,21 @@ export class KeptLines {
 
   constructor(private readonly memoryBytes = DEFAULT_MEMORY_BYTES) {}
 
-  retain(event: EcsEvent): void {
+  /**
+   * The event to keep: a sparse one with its line copied or spilled; with `fields` false (nothing reads its
+   * fields any more: an event query's hit, already timed) an empty stand-in holding just the line.
+   */
+  retain(event: EcsEvent, fields = true): EcsEvent {
     const src = (event as Sparse)[SOURCE];
-    if (src === undefined || src.buf === null) return;
+    if (src === undefined || src.buf === null) return event;
+    const kept: Sparse = fields ? (event as Sparse) : {};
     const len = src.e - src.s;
     if (this.#inMemory + len <= this.memoryBytes) {
       const copy = Buffer.allocUnsafe(len);
       src.buf.copy(copy, 0, src.s, src.e);
       this.#inMemory += len;
-      (event as Sparse)[SOURCE] = { buf: copy, s: 0, e: len };
-      return;
+      kept[SOURCE] = { buf: copy, s: 0, e: len };
+      return kept;
     }
     if (this.#spill === null) {
       const dir = mkdtempSync(join(tmpdir(), 'vigil-hunt-'));
@@ -71,9 +76,10 @@ export class KeptLines {
     const spill = this.#spill;
     let written = 0;
     while (written < len) written += writeSync(spill.fd, src.buf, src.s + written, len - written, spill.size + written);
-    (event as Sparse)[SOURCE] = { buf: null, s: spill.size, e: spill.size + len };
+    kept[SOURCE] = { buf: null, s: spill.size, e: spill.size + len };
     spill.size += len;
     this.spilled++;
+    return kept;
   }
 
   /** The bytes of an event's line, or null for an event that is not sparse. */

@@ -1,5 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import type { Command } from 'commander';
 import type { EcsEvent } from '../ecs/ecs-event.js';
@@ -41,7 +40,7 @@ export interface HuntOptions {
    * more: one per core idle beyond this thread (the cores minus the 1-minute load average), at most 3.
    */
   readonly parseWorkers?: number;
-  /** Bytes of kept lines held in memory before the rest go to a temporary file (default 64 MiB; tests set it low). */
+  /** Bytes of kept lines held in memory before the rest go to a temporary file (default 16 MiB; tests set it low). */
   readonly keptLineBytes?: number;
 }
 
@@ -116,7 +115,7 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   let index = 0;
   let input: AsyncIterable<Buffer | string>;
   if (options.events === undefined || options.events === '-') input = io.stdin;
-  else input = pool === null ? createReadStream(options.events, { highWaterMark: 1 << 20 }) : sharedChunks(options.events);
+  else input = fileChunks(options.events, pool === null ? 'reused' : 'shared');
   try {
     for await (const batch of reader.batches(input)) {
       for (const event of batch) {
@@ -137,8 +136,8 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
           }
           timestamp = Number.POSITIVE_INFINITY;
         }
-        keptLines.retain(event);
-        kept.push({ event, timestamp, tiebreaker: readTiebreaker(event), index });
+        // An event query's hit is only printed from here on: its line is all it keeps.
+        kept.push({ tiebreaker: readTiebreaker(event), event: keptLines.retain(event, query.kind !== 'event'), timestamp, index });
       }
       progress.tick(reader.stats.events); // skipped lines included
     }
@@ -205,18 +204,25 @@ function parseWorkers(options: HuntOptions): number {
   return Math.max(0, Math.min(3, spare));
 }
 
-/** A file in 1 MiB chunks of shared memory: the parse workers read them in place (no copy per run). */
-async function* sharedChunks(path: string, size = 1 << 20): AsyncGenerator<Buffer> {
-  const file = await open(path, 'r');
+/**
+ * A file in 1 MiB chunks. `shared`: each in its own shared memory, which the parse workers read in place (no
+ * copy per run). `reused`: two buffers in turn (no fresh memory, no page faults per chunk): a chunk is read
+ * again only after the next one was handed out, by which time the reader and the hunt are done with it (the
+ * line splitter copies the partial line it carries; kept lines are copied by `KeptLines`).
+ */
+async function* fileChunks(path: string, mode: 'shared' | 'reused', size = 1 << 20): AsyncGenerator<Buffer> {
+  // Plain blocking reads: a recording comes from a disk or the page cache, and the hunt has nothing else to do.
+  const fd = openSync(path, 'r');
+  const buffers = mode === 'reused' ? [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)] : [];
   try {
-    for (;;) {
-      const chunk = Buffer.from(new SharedArrayBuffer(size));
-      const { bytesRead } = await file.read(chunk, 0, size, null);
+    for (let n = 0; ; n++) {
+      const chunk = mode === 'shared' ? Buffer.from(new SharedArrayBuffer(size)) : buffers[n % 2]!;
+      const bytesRead = readSync(fd, chunk, 0, size, null);
       if (bytesRead === 0) return;
       yield bytesRead < size ? chunk.subarray(0, bytesRead) : chunk;
     }
   } finally {
-    await file.close();
+    closeSync(fd);
   }
 }
 
