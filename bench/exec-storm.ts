@@ -5,7 +5,7 @@
  * timestamp -> sink), and the CPU of the helper and of this Node process as % of one core over the storm.
  * Prints a table and writes bench/results/exec-storm.json. Needs root (eBPF); otherwise records why it skipped.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { readHostIdentity } from '../src/collectors/host-identity.js';
 import { EbpfCollector } from '../src/collectors/linux/ebpf-collector.js';
 import type { RawEvent } from '../src/collectors/raw-event.js';
 import { Normalizer } from '../src/normalize/normalizer.js';
+import { runPacer, type PacerResult } from './pacer-run.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const nativeBuild = join(root, 'native', 'linux', 'build');
@@ -65,28 +66,13 @@ function pct(sorted: number[], p: number): number {
 const r1 = (x: number): number => Math.round(x * 10) / 10;
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 
-interface PacerResult {
-  readonly spawned: number;
-  readonly achieved: number;
+interface StormResult extends PacerResult {
   /** CPU of the pacer and its children per exec, kernel side included (BPF programs run there). */
   readonly cpu_us_per_exec: number;
 }
 
-function runPacer(rate: number, token: string, program: string, seconds = SECONDS): Promise<PacerResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(nativeBuild, 'exec-pacer'), [String(rate), String(seconds), token, program], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (s: string) => (out += s));
-    child.on('error', reject);
-    child.on('close', () => {
-      try {
-        resolve(JSON.parse(out) as PacerResult);
-      } catch {
-        reject(new Error(`exec-pacer printed ${JSON.stringify(out)}`));
-      }
-    });
-  });
+function runStorm(rate: number, token: string, program: string, seconds = SECONDS): Promise<StormResult> {
+  return runPacer<StormResult>(join(nativeBuild, 'exec-pacer'), [String(rate), String(seconds), token, program]);
 }
 
 async function main(): Promise<void> {
@@ -124,15 +110,15 @@ async function main(): Promise<void> {
   };
   // Exec cost (CPU per spawn+exec+exit, kernel side included) without and with the BPF programs attached.
   const COST_RATE = 2000;
-  const bareCost = (await runPacer(COST_RATE, 'bare', program, 2)).cpu_us_per_exec;
+  const bareCost = (await runStorm(COST_RATE, 'bare', program, 2)).cpu_us_per_exec;
   const collector = new EbpfCollector(DRAIN_MS !== undefined ? { drainIntervalMs: DRAIN_MS } : {});
   await collector.start(sink);
   const rows: Row[] = [];
   let tracedCost = 0;
   try {
     token = 'warmup';
-    await runPacer(1000, 'warmup', program, 1); // JIT warm-up of the decoder and normalizer, not measured
-    tracedCost = (await runPacer(COST_RATE, 'traced', program, 2)).cpu_us_per_exec;
+    await runStorm(1000, 'warmup', program, 1); // JIT warm-up of the decoder and normalizer, not measured
+    tracedCost = (await runStorm(COST_RATE, 'traced', program, 2)).cpu_us_per_exec;
     for (const rate of RATES) {
       token = `${rate}-${randomBytes(4).toString('hex')}`;
       seen = 0;
@@ -148,7 +134,7 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       // Two pacers in parallel above 2000/s: one process alone falls behind when the shared cores are busy.
       const pacers = rate > 2000 ? 2 : 1;
-      const parts = await Promise.all(Array.from({ length: pacers }, () => runPacer(rate / pacers, token, program)));
+      const parts = await Promise.all(Array.from({ length: pacers }, () => runStorm(rate / pacers, token, program)));
       const pacer = {
         spawned: parts.reduce((n, p) => n + p.spawned, 0),
         achieved: parts.reduce((n, p) => n + p.achieved, 0),

@@ -7,8 +7,8 @@ export interface PacerResult {
   readonly achieved: number;
 }
 
-/** Spawns `file args`, whose stdout is exec-pacer's JSON summary, and resolves with it. */
-export function runPacer(file: string, args: readonly string[]): Promise<PacerResult> {
+/** Spawns `file args`, whose stdout is exec-pacer's JSON summary, and resolves with it (`R`: the fields a caller reads). */
+export function runPacer<R extends PacerResult = PacerResult>(file: string, args: readonly string[]): Promise<R> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -17,7 +17,7 @@ export function runPacer(file: string, args: readonly string[]): Promise<PacerRe
     child.on('error', reject);
     child.on('close', () => {
       try {
-        resolve(JSON.parse(out) as PacerResult);
+        resolve(JSON.parse(out) as R);
       } catch {
         reject(new Error(`exec-pacer printed ${JSON.stringify(out)}`));
       }

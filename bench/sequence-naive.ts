@@ -15,24 +15,30 @@ interface Partial {
 }
 
 export class NaiveMatcher {
-  private partials: Partial[] = [];
+  #partials: Partial[] = [];
   completed = 0;
   peak = 0;
 
+  readonly #query: CompiledSequenceQuery;
+  readonly #timestamp: (e: EcsEvent) => number;
+
   constructor(
-    private readonly query: CompiledSequenceQuery,
-    private readonly timestamp: (e: EcsEvent) => number,
-  ) {}
+    query: CompiledSequenceQuery,
+    timestamp: (e: EcsEvent) => number,
+  ) {
+    this.#query = query;
+    this.#timestamp = timestamp;
+  }
 
   get inFlight(): number {
-    return this.partials.length;
+    return this.#partials.length;
   }
 
   push(event: EcsEvent): void {
-    const ts = this.timestamp(event);
-    const stages = this.query.stages;
+    const ts = this.#timestamp(event);
+    const stages = this.#query.stages;
     const last = stages.length - 1;
-    const maxspan = this.query.maxspanMs ?? Infinity;
+    const maxspan = this.#query.maxspanMs ?? Infinity;
     const keyCache: (Set<string> | null | undefined)[] = new Array(stages.length);
     const keysFor = (s: number): Set<string> | null => {
       let k = keyCache[s];
@@ -44,7 +50,7 @@ export class NaiveMatcher {
     };
     const kept: Partial[] = [];
     const advanced: Partial[] = [];
-    for (const p of this.partials) {
+    for (const p of this.#partials) {
       if (ts - p.startTs > maxspan) continue;
       const keys = keysFor(p.stage + 1);
       if (keys !== null && keys.has(p.key)) advanced.push(p);
@@ -70,7 +76,7 @@ export class NaiveMatcher {
         kept.push({ key, stage: 0, startTs: ts, events: [event] });
       }
     }
-    this.partials = kept;
+    this.#partials = kept;
     if (kept.length > this.peak) this.peak = kept.length;
   }
 }

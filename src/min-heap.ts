@@ -2,7 +2,11 @@
 export class MinHeap<T> {
   readonly #items: T[] = [];
 
-  constructor(private readonly less: (a: T, b: T) => boolean) {}
+  readonly #less: (a: T, b: T) => boolean;
+
+  constructor(less: (a: T, b: T) => boolean) {
+    this.#less = less;
+  }
 
   get size(): number {
     return this.#items.length;
@@ -19,7 +23,7 @@ export class MinHeap<T> {
     let i = a.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.less(a[i]!, a[p]!)) break;
+      if (!this.#less(a[i]!, a[p]!)) break;
       [a[i], a[p]] = [a[p]!, a[i]!];
       i = p;
     }
@@ -37,8 +41,8 @@ export class MinHeap<T> {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
-        if (l < a.length && this.less(a[l]!, a[m]!)) m = l;
-        if (r < a.length && this.less(a[r]!, a[m]!)) m = r;
+        if (l < a.length && this.#less(a[l]!, a[m]!)) m = l;
+        if (r < a.length && this.#less(a[r]!, a[m]!)) m = r;
         if (m === i) break;
         [a[i], a[m]] = [a[m]!, a[i]!];
         i = m;

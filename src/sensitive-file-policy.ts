@@ -114,7 +114,7 @@ function matches(p: SensitivePattern, value: string): boolean {
 /** The patterns, checked against a path. */
 export class SensitiveFilePolicy {
   readonly patterns: readonly SensitivePattern[];
-  private readonly byField: Readonly<Record<SensitiveField, readonly SensitivePattern[]>>;
+  readonly #byField: Readonly<Record<SensitiveField, readonly SensitivePattern[]>>;
 
   constructor(patterns: readonly SensitivePattern[]) {
     const seen = new Set<string>();
@@ -126,7 +126,7 @@ export class SensitiveFilePolicy {
       kept.push(p);
     }
     this.patterns = kept;
-    this.byField = {
+    this.#byField = {
       path: kept.filter((p) => p.field === 'path'),
       name: kept.filter((p) => p.field === 'name'),
       extension: kept.filter((p) => p.field === 'extension'),
@@ -136,9 +136,9 @@ export class SensitiveFilePolicy {
   /** The first pattern the path matches, or undefined. */
   match(path: string): SensitivePattern | undefined {
     const parts = fileNameParts(path);
-    for (const p of this.byField.name) if (matches(p, parts.name)) return p;
-    if (parts.extension !== '') for (const p of this.byField.extension) if (matches(p, parts.extension)) return p;
-    for (const p of this.byField.path) if (matches(p, path)) return p;
+    for (const p of this.#byField.name) if (matches(p, parts.name)) return p;
+    if (parts.extension !== '') for (const p of this.#byField.extension) if (matches(p, parts.extension)) return p;
+    for (const p of this.#byField.path) if (matches(p, path)) return p;
     return undefined;
   }
 
@@ -184,26 +184,30 @@ export type AccessClass = (typeof ACCESS_CLASSES)[number];
  * life. Bounded: past `capacity` entries the oldest is forgotten (it may then be reported again, never lost).
  */
 export class OncePerProcessFile {
-  private readonly seen = new Map<string, true>();
+  readonly #seen = new Map<string, true>();
   evicted = 0;
 
-  constructor(private readonly capacity = 65_536) {}
+  readonly #capacity: number;
+
+  constructor(capacity = 65_536) {
+    this.#capacity = capacity;
+  }
 
   /** True the first time this triple is seen (report it), false after. `process` is an entity id or pid+start key. */
   first(process: string, path: string, access: AccessClass): boolean {
     const key = `${process}\0${access}\0${path}`;
-    if (this.seen.has(key)) return false;
-    if (this.seen.size >= this.capacity) {
-      const oldest = this.seen.keys().next().value;
-      if (oldest !== undefined) this.seen.delete(oldest);
+    if (this.#seen.has(key)) return false;
+    if (this.#seen.size >= this.#capacity) {
+      const oldest = this.#seen.keys().next().value;
+      if (oldest !== undefined) this.#seen.delete(oldest);
       this.evicted++;
     }
-    this.seen.set(key, true);
+    this.#seen.set(key, true);
     return true;
   }
 
   get size(): number {
-    return this.seen.size;
+    return this.#seen.size;
   }
 }
 

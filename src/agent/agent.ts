@@ -88,7 +88,7 @@ export class Agent {
   readonly ruleSet: RuleSet;
   readonly store: AlertStore;
   readonly pipeline: Pipeline;
-  readonly #lost = new LostWindow();
+  readonly #lost = new LostWindow(undefined, undefined, () => this.#collector?.stats().lost);
   readonly #notifier: AlertNotifier | null;
   readonly #alertLog: NdjsonAlertLog | null;
   readonly #eventLog: EventLog | null;

@@ -10,13 +10,20 @@ export class LostWindow {
   readonly #times: Float64Array;
   readonly #values: Float64Array;
   readonly #minSpacingMs: number;
+  readonly #current: (() => number | undefined) | undefined;
   #start = 0;
   #size = 0;
 
-  constructor(capacity = 4096, minSpacingMs = 250) {
+  /**
+   * `current`, when given, reads the cumulative count now: each `lostSince` samples it first, so an alert
+   * matched between two `record` calls still counts a loss reported just before it (a restart gap closed a
+   * moment ago, for one).
+   */
+  constructor(capacity = 4096, minSpacingMs = 250, current?: () => number | undefined) {
     this.#times = new Float64Array(capacity);
     this.#values = new Float64Array(capacity);
     this.#minSpacingMs = minSpacingMs;
+    this.#current = current;
   }
 
   /** Records the cumulative lost count at `timeMs` (non-decreasing times). */
@@ -45,6 +52,8 @@ export class LostWindow {
 
   /** Lost records reported since `sinceMs` (up to the newest sample). */
   lostSince(sinceMs: number): number {
+    const now = this.#current?.();
+    if (now !== undefined) this.record(Date.now(), now);
     if (this.#size === 0) return 0;
     const cap = this.#times.length;
     const newest = this.#values[(this.#start + this.#size - 1) % cap]!;

@@ -189,20 +189,20 @@ export class StatusFileWriter {
     }
   }
 
-  private timer: NodeJS.Timeout | null = null;
+  #timer: NodeJS.Timeout | null = null;
 
   /** Writes `snapshot()` now and then every `intervalMs` (the timer does not keep the process alive). */
   every(intervalMs: number, snapshot: () => AgentStatus): void {
     this.cancel();
     this.write(snapshot());
-    this.timer = setInterval(() => this.write(snapshot()), intervalMs);
-    this.timer.unref();
+    this.#timer = setInterval(() => this.write(snapshot()), intervalMs);
+    this.#timer.unref();
   }
 
   /** Stops the periodic writes; with `final`, writes it once more with `stopped` set (a clean shutdown). */
   cancel(final?: AgentStatus): void {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
     if (final !== undefined) this.write({ ...final, stopped: final.stopped ?? new Date().toISOString() });
   }
 

@@ -36,6 +36,9 @@ const INSERT_SQL = `INSERT OR IGNORE INTO alerts (
   @rule_description, @rule_file, @rule_version, @host_name, @host_id, @host_os, @collector, @join_keys, 'open', @events, @lost_events
 )`;
 
+/** Only `SqliteAlertStore.open` constructs one (it migrates the database first): the constructor asks for this module's key. */
+const OPEN: unique symbol = Symbol('SqliteAlertStore.open');
+
 /**
  * The SQLite alert store (better-sqlite3): one file, WAL, schema migrated at open. Each `insert` is its own
  * transaction and is committed when it returns (synchronous=FULL by default: fsync'd too). Readers on other
@@ -64,7 +67,8 @@ export class SqliteAlertStore implements AlertStore {
   #byId: BetterSqlite3.Statement;
   #count: BetterSqlite3.Statement | null = null;
 
-  private constructor(db: BetterSqlite3.Database, path: string, options: SqliteAlertStoreOptions) {
+  constructor(key: typeof OPEN, db: BetterSqlite3.Database, path: string, options: SqliteAlertStoreOptions) {
+    if (key !== OPEN) throw new TypeError('SqliteAlertStore: use SqliteAlertStore.open()');
     this.#db = db;
     this.#path = path;
     this.#options = options;
@@ -83,7 +87,7 @@ export class SqliteAlertStore implements AlertStore {
     try {
       if (options.readonly !== true) migrate(db);
       else checkReadableVersion(db);
-      const store = new SqliteAlertStore(db, path, options);
+      const store = new SqliteAlertStore(OPEN, db, path, options);
       if (options.readonly !== true) store.#tryPrune();
       return store;
     } catch (err) {

@@ -15,7 +15,7 @@ import { compileQuery, EqlError } from '../eql/index.js';
 import { JournalReader, type SessionDetail } from '../journal/journal-reader.js';
 import { journalPathFor } from '../journal/journal-path.js';
 import { eventLineage, sessionLineage } from '../journal/lineage-tree.js';
-import { treeLines } from '../journal/session-tree-text.js';
+import { treeLines } from './session-tree-text.js';
 import { argFrom, choiceOption, integerArg, UsageError, USAGE_EXIT } from './cli-options.js';
 import { readerDatabasePath, SYSTEM_DATABASE_PATH } from './default-paths.js';
 import { hitToJson } from './hunt-output.js';

@@ -9,9 +9,9 @@ import type { ParseJob, ParseResult, ParseWorkerData } from './hunt-parse-worker
  * its own promise, and the reader consumes them in input order, so order and tiebreakers are unchanged.
  */
 export class ParsePool {
-  private readonly workers: Array<{ worker: Worker; busy: number; waiting: Map<number, (r: ParseResult) => void> }> = [];
-  private nextId = 0;
-  private failure: Error | null = null;
+  readonly #workers: Array<{ worker: Worker; busy: number; waiting: Map<number, (r: ParseResult) => void> }> = [];
+  #nextId = 0;
+  #failure: Error | null = null;
 
   constructor(size: number, data: ParseWorkerData) {
     for (let i = 0; i < size; i++) {
@@ -24,22 +24,22 @@ export class ParsePool {
         done?.(r);
       });
       worker.on('error', (err) => {
-        this.failure = err;
+        this.#failure = err;
         for (const done of slot.waiting.values()) done({ id: -1, candidates: new Int32Array(0), events: 0, skipped: 0, malformed: [] });
         slot.waiting.clear();
       });
-      this.workers.push(slot);
+      this.#workers.push(slot);
     }
   }
 
   /** Whether some worker has fewer than two runs queued (a run sent now starts at once or right after). */
   idle(): boolean {
-    return this.workers.some((w) => w.busy < 2);
+    return this.#workers.some((w) => w.busy < 2);
   }
 
   /** Reads every line of `run` on a worker; resolves with the candidates among them. */
   parse(run: LineRun): Promise<RemoteParseResult> {
-    if (this.failure !== null) return Promise.reject(this.failure);
+    if (this.#failure !== null) return Promise.reject(this.#failure);
     const n = run.starts.length;
     // A run in shared memory goes as is; any other, as a copy of just its bytes, handed over (cloning a view
     // would copy its whole underlying buffer).
@@ -57,12 +57,12 @@ export class ParsePool {
       bytes = new Uint8Array(run.ends[n - 1]! - first);
       bytes.set(run.buf.subarray(first, run.ends[n - 1]!));
     }
-    const job: ParseJob = { id: this.nextId++, buf: bytes, starts, ends, firstLine: run.firstLine };
-    const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const job: ParseJob = { id: this.#nextId++, buf: bytes, starts, ends, firstLine: run.firstLine };
+    const slot = this.#workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     slot.busy++;
     return new Promise((resolve, reject) => {
       slot.waiting.set(job.id, (r) => {
-        if (r.id < 0) reject(this.failure ?? new Error('a parse worker failed'));
+        if (r.id < 0) reject(this.#failure ?? new Error('a parse worker failed'));
         else resolve({ keep: Array.from(r.candidates), events: r.events, skipped: r.skipped, malformed: r.malformed });
       });
       slot.worker.postMessage(job, shared ? [] : [bytes.buffer as ArrayBuffer]);
@@ -70,6 +70,6 @@ export class ParsePool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    await Promise.all(this.#workers.map((w) => w.worker.terminate()));
   }
 }

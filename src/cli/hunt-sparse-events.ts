@@ -51,7 +51,11 @@ export class KeptLines {
   /** Lines written to the spill file (for reports and tests). */
   spilled = 0;
 
-  constructor(private readonly memoryBytes = DEFAULT_MEMORY_BYTES) {}
+  readonly #memoryBytes: number;
+
+  constructor(memoryBytes = DEFAULT_MEMORY_BYTES) {
+    this.#memoryBytes = memoryBytes;
+  }
 
   /**
    * The event to keep: a sparse one with its line copied or spilled; with `fields` false (nothing reads its
@@ -62,7 +66,7 @@ export class KeptLines {
     if (src === undefined || src.buf === null) return event;
     const kept: Sparse = fields ? (event as Sparse) : {};
     const len = src.e - src.s;
-    if (this.#inMemory + len <= this.memoryBytes) {
+    if (this.#inMemory + len <= this.#memoryBytes) {
       const copy = Buffer.allocUnsafe(len);
       src.buf.copy(copy, 0, src.s, src.e);
       this.#inMemory += len;

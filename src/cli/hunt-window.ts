@@ -27,19 +27,23 @@ export class TimedEventWindow {
   #items: TimedEvent[] = [];
   dropped = 0;
 
-  constructor(private readonly window: HuntWindow | null) {}
+  readonly #window: HuntWindow | null;
+
+  constructor(window: HuntWindow | null) {
+    this.#window = window;
+  }
 
   push(item: TimedEvent): void {
     this.#items.push(item);
-    if (this.window !== null && this.#items.length > 2 * Math.max(this.window.count, 512)) this.#trim();
+    if (this.#window !== null && this.#items.length > 2 * Math.max(this.#window.count, 512)) this.#trim();
   }
 
   #trim(): void {
     sortTimedEvents(this.#items);
-    if (this.window === null || this.#items.length <= this.window.count) return;
-    const n = this.window.count;
+    if (this.#window === null || this.#items.length <= this.#window.count) return;
+    const n = this.#window.count;
     this.dropped += this.#items.length - n;
-    this.#items = this.window.keep === 'first' ? this.#items.slice(0, n) : this.#items.slice(this.#items.length - n);
+    this.#items = this.#window.keep === 'first' ? this.#items.slice(0, n) : this.#items.slice(this.#items.length - n);
   }
 
   /** The kept events, ordered. */

@@ -3,14 +3,14 @@ import { installCommand, uninstallCommand, type ServiceCommandOptions } from '..
 import { NOTIFIER_KINDS } from '../service/install-context.js';
 import { SERVICE_PLATFORMS } from '../service/install-plan.js';
 import { choiceOption } from './cli-options.js';
-import { printError } from './terminal-text.js';
+import { printError, terminalText } from './terminal-text.js';
 import { packageRoot } from '../package-root.js';
 import { VERSION } from './version.js';
 
 function action(name: string, fn: typeof installCommand) {
   return (options: ServiceCommandOptions) => {
     try {
-      process.exitCode = fn(options, { packageRoot, version: VERSION, out: (t) => process.stdout.write(t) });
+      process.exitCode = fn(options, { packageRoot, version: VERSION, out: (t) => process.stdout.write(terminalText(t)) });
     } catch (err) {
       printError(name, err instanceof Error ? err.message : String(err));
       process.exitCode = 1;

@@ -89,37 +89,40 @@ const DEFAULT_MAX_LINE = 64 * 1024 * 1024;
  */
 export class EventReader {
   readonly stats: EventReaderStats = { lines: 0, events: 0, malformed: 0, skipped: 0, bytes: 0, format: 'empty' };
-  private readonly maxLine: number;
-  private selected = new Uint8Array(1024);
+  readonly #maxLine: number;
+  #selected = new Uint8Array(1024);
 
-  constructor(private readonly options: EventReaderOptions = {}) {
-    this.maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
+  readonly #options: EventReaderOptions;
+
+  constructor(options: EventReaderOptions = {}) {
+    this.#options = options;
+    this.#maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
   }
 
   /** While reading a run here between remote ones: its malformed lines, reported when its turn comes. */
-  private deferred: MalformedInput[] | null = null;
+  #deferred: MalformedInput[] | null = null;
 
-  private malformed(line: number, reason: string): void {
-    if (this.deferred !== null) {
-      this.deferred.push({ line, reason });
+  #malformed(line: number, reason: string): void {
+    if (this.#deferred !== null) {
+      this.#deferred.push({ line, reason });
       return;
     }
     this.stats.malformed++;
-    this.options.onMalformed?.({ line, reason });
+    this.#options.onMalformed?.({ line, reason });
   }
 
   /** Reads a run on this thread now; what to do when its turn comes (after the remote runs before it). */
-  private localRun(run: LineRun, emit: (e: EcsEvent) => void): () => void {
+  #localRun(run: LineRun, emit: (e: EcsEvent) => void): () => void {
     const events: EcsEvent[] = [];
     const malformed: MalformedInput[] = [];
-    this.deferred = malformed;
+    this.#deferred = malformed;
     try {
-      this.run(run, events);
+      this.#run(run, events);
     } finally {
-      this.deferred = null;
+      this.#deferred = null;
     }
     return () => {
-      for (const m of malformed) this.malformed(m.line, m.reason);
+      for (const m of malformed) this.#malformed(m.line, m.reason);
       for (const e of events) emit(e);
     };
   }
@@ -132,32 +135,32 @@ export class EventReader {
   /** Events in batches, one per input chunk (maybe empty): the fast path (one await per chunk, not per event). */
   async *batches(input: AsyncIterable<Buffer | string>): AsyncGenerator<EcsEvent[]> {
     let out: EcsEvent[] = [];
-    const lines = new ByteLineSplitter(this.maxLine);
+    const lines = new ByteLineSplitter(this.#maxLine);
     // With a remote parser, runs wait in `pending` (in order, oversize reports included) for their answers.
-    const remote = this.options.remote;
+    const remote = this.#options.remote;
     const pending: Array<Promise<() => void>> = [];
     const maxInFlight = remote?.maxRunsInFlight ?? 8;
     const lineSink = {
       line: (run: LineRun) => {
-        if (remote === undefined) this.run(run, out);
-        else if (remote.idle?.() === false) pending.push(Promise.resolve(this.localRun(run, (e) => out.push(e))));
+        if (remote === undefined) this.#run(run, out);
+        else if (remote.idle?.() === false) pending.push(Promise.resolve(this.#localRun(run, (e) => out.push(e))));
         else {
-          const answer = this.remoteRun(remote, run, (e) => out.push(e));
+          const answer = this.#remoteRun(remote, run, (e) => out.push(e));
           answer.catch(() => undefined); // awaited in order below, where a failure is thrown
           pending.push(answer);
         }
       },
       oversize: (line: number) => {
-        const report = (): void => this.malformed(line, `line longer than ${this.maxLine} bytes`);
+        const report = (): void => this.#malformed(line, `line longer than ${this.#maxLine} bytes`);
         if (remote === undefined) report();
         else pending.push(Promise.resolve(report));
       },
     };
     let array: JsonArraySplitter | null = null;
     const arraySink = {
-      element: (buf: Buffer, start: number, end: number, line: number, index: number) => this.element(buf, start, end, line, index, out),
-      error: (line: number, reason: string) => this.malformed(line, reason),
-      oversize: (line: number, index: number) => this.malformed(line, `array element ${index} longer than ${this.maxLine} bytes`),
+      element: (buf: Buffer, start: number, end: number, line: number, index: number) => this.#element(buf, start, end, line, index, out),
+      error: (line: number, reason: string) => this.#malformed(line, reason),
+      oversize: (line: number, index: number) => this.#malformed(line, `array element ${index} longer than ${this.#maxLine} bytes`),
     };
     let mode: 'unknown' | 'ndjson' | 'array' = 'unknown';
     for await (const chunk of input) {
@@ -175,7 +178,7 @@ export class EventReader {
         if (mode === 'array') {
           const nl = bytes.lastIndexOf(10, first);
           if (nl >= 0) lines.push(bytes.subarray(0, nl + 1), lineSink);
-          array = new JsonArraySplitter(this.maxLine, lines.lines + 1);
+          array = new JsonArraySplitter(this.#maxLine, lines.lines + 1);
           bytes = bytes.subarray(nl + 1);
         }
       }
@@ -195,22 +198,22 @@ export class EventReader {
   }
 
   /** Sends a run to the remote parser; resolves with what to do when its turn comes. */
-  private async remoteRun(remote: RemoteParser, run: LineRun, emit: (e: EcsEvent) => void): Promise<() => void> {
+  async #remoteRun(remote: RemoteParser, run: LineRun, emit: (e: EcsEvent) => void): Promise<() => void> {
     const { buf, starts, ends, firstLine } = run;
     this.stats.lines += starts.length;
     const result = await remote.parse(run);
     return () => {
       this.stats.events += result.events;
       this.stats.skipped += result.skipped;
-      for (const m of result.malformed) this.malformed(m.line, m.reason);
+      for (const m of result.malformed) this.#malformed(m.line, m.reason);
       const kept: EcsEvent[] = [];
       const before = this.stats.events;
-      const scan = this.options.scan;
+      const scan = this.#options.scan;
       for (const i of result.keep) {
         const line = firstLine + i;
         const event = scan === undefined ? null : scan.project(buf, afterBom(buf, starts[i]!, ends[i]!, line), ends[i]!);
         if (event !== null) kept.push(event);
-        else this.parse(buf.toString('utf8', starts[i], ends[i]), line, kept);
+        else this.#parse(buf.toString('utf8', starts[i], ends[i]), line, kept);
       }
       this.stats.events = before; // counted by the remote parse
       for (const e of kept) emit(e);
@@ -223,33 +226,33 @@ export class EventReader {
    */
   readRun(run: LineRun, indices: number[]): EcsEvent[] {
     const out: EcsEvent[] = [];
-    this.run(run, out, indices);
+    this.#run(run, out, indices);
     return out;
   }
 
   /** The lines of one run: selected (or all) parsed, the others counted. */
-  private run(run: LineRun, out: EcsEvent[], indices?: number[]): void {
+  #run(run: LineRun, out: EcsEvent[], indices?: number[]): void {
     const n = run.starts.length;
     this.stats.lines += n;
-    const select = this.options.select;
-    if (select === undefined && this.options.scan === undefined) {
-      this.parseRun(run, out, indices);
+    const select = this.#options.select;
+    if (select === undefined && this.#options.scan === undefined) {
+      this.#parseRun(run, out, indices);
       return;
     }
-    if (this.selected.length < n) this.selected = new Uint8Array(Math.max(n, 2 * this.selected.length));
-    const sel = this.selected;
+    if (this.#selected.length < n) this.#selected = new Uint8Array(Math.max(n, 2 * this.#selected.length));
+    const sel = this.#selected;
     sel.fill(0, 0, n);
-    if (select !== undefined && select(run, sel)) this.runSelected(run, sel, out, indices);
-    else if (this.options.scan !== undefined) {
+    if (select !== undefined && select(run, sel)) this.#runSelected(run, sel, out, indices);
+    else if (this.#options.scan !== undefined) {
       // No selector, or it declined: a scan projects every line.
       sel.fill(1, 0, n);
-      this.runSelected(run, sel, out, indices);
-    } else this.parseRun(run, out, indices);
+      this.#runSelected(run, sel, out, indices);
+    } else this.#parseRun(run, out, indices);
   }
 
-  private runSelected(run: LineRun, sel: Uint8Array, out: EcsEvent[], indices?: number[]): void {
+  #runSelected(run: LineRun, sel: Uint8Array, out: EcsEvent[], indices?: number[]): void {
     const { buf, starts, ends, firstLine } = run;
-    const scan = this.options.scan;
+    const scan = this.#options.scan;
     for (let i = 0; i < starts.length; i++) {
       const line = firstLine + i;
       const s = starts[i]!;
@@ -271,12 +274,12 @@ export class EventReader {
           continue;
         }
       }
-      if (this.parse(buf.toString('utf8', s, e), line, out)) indices?.push(i);
+      if (this.#parse(buf.toString('utf8', s, e), line, out)) indices?.push(i);
     }
   }
 
   /** Every line of a run, decoded in one call and cut on the string (cheaper than one decode per line). */
-  private parseRun(run: LineRun, out: EcsEvent[], indices?: number[]): void {
+  #parseRun(run: LineRun, out: EcsEvent[], indices?: number[]): void {
     const { buf, starts, ends, firstLine } = run;
     const n = starts.length;
     const base = starts[0]!;
@@ -286,13 +289,13 @@ export class EventReader {
       let nl = i + 1 < n ? text.indexOf('\n', pos) : text.length;
       const next = nl + 1;
       if (nl > pos && text.charCodeAt(nl - 1) === 13) nl--;
-      if (this.parse(text.slice(pos, nl), firstLine + i, out)) indices?.push(i);
+      if (this.#parse(text.slice(pos, nl), firstLine + i, out)) indices?.push(i);
       pos = next;
     }
   }
 
   /** Parses one line into `out`; true when it was an event. */
-  private parse(text: string, lineNo: number, out: EcsEvent[]): boolean {
+  #parse(text: string, lineNo: number, out: EcsEvent[]): boolean {
     if (text.length === 0) return false;
     const line = lineNo === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a UTF-8 byte order mark
     let v: unknown;
@@ -300,11 +303,11 @@ export class EventReader {
       v = JSON.parse(line);
     } catch (err) {
       if (line.trim().length === 0) return false;
-      this.malformed(lineNo, (err as Error).message);
+      this.#malformed(lineNo, (err as Error).message);
       return false;
     }
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-      this.malformed(lineNo, `expected a JSON object, found ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}`);
+      this.#malformed(lineNo, `expected a JSON object, found ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}`);
       return false;
     }
     this.stats.events++;
@@ -312,16 +315,16 @@ export class EventReader {
     return true;
   }
 
-  private element(buf: Buffer, start: number, end: number, line: number, index: number, out: EcsEvent[]): void {
+  #element(buf: Buffer, start: number, end: number, line: number, index: number, out: EcsEvent[]): void {
     let v: unknown;
     try {
       v = JSON.parse(buf.toString('utf8', start, end));
     } catch (err) {
-      this.malformed(line, `array element ${index}: ${(err as Error).message}`);
+      this.#malformed(line, `array element ${index}: ${(err as Error).message}`);
       return;
     }
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-      this.malformed(line, `array element ${index} is not a JSON object`);
+      this.#malformed(line, `array element ${index} is not a JSON object`);
       return;
     }
     this.stats.events++;

@@ -31,7 +31,10 @@ export class JsonArraySplitter {
   #oversize = false;
 
   /** `line`: the line the first byte given to `push` is on. */
-  constructor(private readonly maxElementBytes: number, line = 1) {
+  readonly #maxElementBytes: number;
+
+  constructor(maxElementBytes: number, line = 1) {
+    this.#maxElementBytes = maxElementBytes;
     this.#line = line;
   }
 
@@ -139,7 +142,7 @@ export class JsonArraySplitter {
 
   #keep(part: Buffer, sink: ArraySink): void {
     if (this.#oversize) return;
-    if (this.#pending + part.length > this.maxElementBytes) {
+    if (this.#pending + part.length > this.#maxElementBytes) {
       this.#oversize = true;
       this.#parts = [];
       this.#pending = 0;
@@ -153,7 +156,7 @@ export class JsonArraySplitter {
   #finish(chunk: Buffer, start: number, end: number, sink: ArraySink): void {
     const index = this.#index++;
     this.#state = State.After;
-    if (this.#parts.length === 0 && !this.#oversize && end - start <= this.maxElementBytes) {
+    if (this.#parts.length === 0 && !this.#oversize && end - start <= this.#maxElementBytes) {
       sink.element(chunk, start, end, this.#elementLine, index);
       return;
     }

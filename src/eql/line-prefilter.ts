@@ -158,38 +158,43 @@ const DECLINE_FRACTION = 0.3;
 
 class TextPrefilter implements LinePrefilter {
   texts: readonly TextLeaf[] = [];
-  private finders: Array<(view: RunView) => Finder> = [];
-  private tuned: boolean;
-  private declined = false;
+  #finders: Array<(view: RunView) => Finder> = [];
+  #tuned: boolean;
+  #declined = false;
+
+  readonly #choices: readonly (readonly TextLeaf[][])[];
+  readonly #oneScanPerText: boolean;
 
   constructor(
-    private readonly choices: readonly (readonly TextLeaf[][])[],
-    private readonly oneScanPerText: boolean,
+    choices: readonly (readonly TextLeaf[][])[],
+    oneScanPerText: boolean,
   ) {
-    this.tuned = false;
-    this.use(choices.map((c) => c[0]!));
+    this.#choices = choices;
+    this.#oneScanPerText = oneScanPerText;
+    this.#tuned = false;
+    this.#use(choices.map((c) => c[0]!));
   }
 
-  private use(picked: readonly TextLeaf[][]): void {
+  #use(picked: readonly TextLeaf[][]): void {
     const texts = dedupe(picked.flat());
     this.texts = texts;
-    this.finders = [...textFinders(texts, this.oneScanPerText), ...forcingFinders(texts.some((t) => t.ci))];
+    this.#finders = [...textFinders(texts, this.#oneScanPerText), ...forcingFinders(texts.some((t) => t.ci))];
   }
 
   /**
    * Any conjunct of a filter is a valid narrowing; which one selects fewest lines depends on the data.
    * On the first run of some size, each candidate of each branch is counted on it and the fewest wins.
    */
-  private tune(run: LineRun): void {
-    this.tuned = true;
-    if (this.choices.every((c) => c.length === 1)) return;
+  #tune(run: LineRun): void {
+    this.#tuned = true;
+    if (this.#choices.every((c) => c.length === 1)) return;
     const view = new RunView(run.buf);
     const count = (leaves: readonly TextLeaf[]): number => {
       const sel = new Uint8Array(run.starts.length);
-      mark(textFinders(dedupe(leaves), this.oneScanPerText), view, run, sel);
+      mark(textFinders(dedupe(leaves), this.#oneScanPerText), view, run, sel);
       return sel.reduce((a, b) => a + b, 0);
     };
-    this.use(this.choices.map((c) => {
+    this.#use(this.#choices.map((c) => {
       if (c.length === 1) return c[0]!;
       let best = c[0]!;
       let bestCount = count(best);
@@ -205,11 +210,11 @@ class TextPrefilter implements LinePrefilter {
   }
 
   select(run: LineRun, out: Uint8Array): boolean {
-    if (this.declined) return false;
-    const first = !this.tuned && run.starts.length >= TUNE_MIN_LINES;
-    if (first) this.tune(run);
-    mark(this.finders, new RunView(run.buf), run, out);
-    if (first && out.reduce((a, b) => a + b, 0) > DECLINE_FRACTION * run.starts.length) this.declined = true;
+    if (this.#declined) return false;
+    const first = !this.#tuned && run.starts.length >= TUNE_MIN_LINES;
+    if (first) this.#tune(run);
+    mark(this.#finders, new RunView(run.buf), run, out);
+    if (first && out.reduce((a, b) => a + b, 0) > DECLINE_FRACTION * run.starts.length) this.#declined = true;
     return true;
   }
 }
@@ -264,13 +269,13 @@ function mark(finders: ReadonlyArray<(view: RunView) => Finder>, view: RunView, 
 
 /** The bytes of a run, with a Latin-1 string view made only when a regular expression needs it. */
 class RunView {
-  private latin1: string | null = null;
+  #latin1: string | null = null;
 
   constructor(readonly buf: Buffer) {}
 
   get text(): string {
-    if (this.latin1 === null) this.latin1 = this.buf.toString('latin1');
-    return this.latin1;
+    if (this.#latin1 === null) this.#latin1 = this.buf.toString('latin1');
+    return this.#latin1;
   }
 
   /** Next match of a global RegExp at or after `from`, verified with `check`; -1 when none. */

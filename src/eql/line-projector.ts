@@ -1,5 +1,8 @@
 import { MAX_EVENT_DEPTH } from '../ecs/event-depth.js';
 
+/** Only `LineProjector.forFields` constructs one (it refuses unsafe paths first): the constructor asks for this module's key. */
+const FOR_FIELDS: unique symbol = Symbol('LineProjector.forFields');
+
 /**
  * Reads a raw NDJSON line without `JSON.parse`: checks that it is one JSON object that `JSON.parse` accepts
  * (`valid`), or builds from it a sparse object holding only the fields a query reads (`project`), so that
@@ -21,7 +24,8 @@ import { MAX_EVENT_DEPTH } from '../ecs/event-depth.js';
 export class LineProjector {
   readonly #root: KeyNode;
 
-  private constructor(root: KeyNode) {
+  constructor(key: typeof FOR_FIELDS, root: KeyNode) {
+    if (key !== FOR_FIELDS) throw new TypeError('LineProjector: use LineProjector.forFields()');
     this.#root = root;
   }
 
@@ -32,7 +36,7 @@ export class LineProjector {
       if (path.includes('\ufffd') || path.split('.').includes('__proto__')) return null;
       root.add(path.split('.'), 0);
     }
-    return new LineProjector(root);
+    return new LineProjector(FOR_FIELDS, root);
   }
 
   /** Whether `buf[s, e)` is one JSON object `JSON.parse` accepts, nested at most `MAX_EVENT_DEPTH` levels. */

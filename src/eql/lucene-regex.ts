@@ -123,64 +123,70 @@ function repeatWays(w: number, min: number, max: number): number {
 }
 
 class Translator {
-  private i = 0;
-  private depth = 0;
-  private quantifiers = 0;
+  #i = 0;
+  #depth = 0;
+  #quantifiers = 0;
   unbounded = false;
   nested = false;
-  constructor(private readonly p: string, private readonly lower: boolean) {}
+  readonly #p: string;
+  readonly #lower: boolean;
+
+  constructor(p: string, lower: boolean) {
+    this.#p = p;
+    this.#lower = lower;
+  }
 
   run(): Piece {
-    const out = this.union();
-    if (this.i < this.p.length) throw new LuceneRegexError(`unexpected '${this.p[this.i]}' in regex`, this.i);
+    const out = this.#union();
+    if (this.#i < this.#p.length) throw new LuceneRegexError(`unexpected '${this.#p[this.#i]}' in regex`, this.#i);
     return out;
   }
 
-  private fold(c: string): string {
-    return this.lower ? c.toLowerCase() : c;
+  #fold(c: string): string {
+    return this.#lower ? c.toLowerCase() : c;
   }
 
-  private union(): Piece {
-    const parts = [this.concat()];
-    while (this.p[this.i] === '|') {
-      this.i++;
-      parts.push(this.concat());
+  #union(): Piece {
+    const parts = [this.#concat()];
+    while (this.#p[this.#i] === '|') {
+      this.#i++;
+      parts.push(this.#concat());
     }
     return { s: parts.map((x) => x.s).join('|'), w: sat(parts.reduce((n, x) => n + x.w, 0)) };
   }
 
-  private concat(): Piece {
+  #concat(): Piece {
     let out = '';
     let w = 1;
-    while (this.i < this.p.length && this.p[this.i] !== '|' && this.p[this.i] !== ')') {
-      if (this.p[this.i] === '&') throw new LuceneRegexError('regex intersection (&) is not supported', this.i);
-      const r = this.repeat();
+    while (this.#i < this.#p.length && this.#p[this.#i] !== '|' && this.#p[this.#i] !== ')') {
+      if (this.#p[this.#i] === '&') throw new LuceneRegexError('regex intersection (&) is not supported', this.#i);
+      const r = this.#repeat();
       out += r.s;
       w = sat(w * r.w);
     }
     return { s: out, w };
   }
 
-  private repeat(): Piece {
-    const before = this.quantifiers;
-    const first = this.simple();
+  #repeat(): Piece {
+    const before = this.#quantifiers;
+    const first = this.#simple();
     let atom = first.s;
     let ways = first.w;
-    const inner = this.quantifiers > before;
+    const inner = this.#quantifiers > before;
     let quantified = false;
     for (;;) {
-      const c = this.p[this.i];
+      const c = this.#p[this.#i];
       let q: string | null = null;
       if (c === '?' || c === '*' || c === '+') {
         q = c;
-        this.i++;
+        this.#i++;
       } else if (c === '{') {
-        const m = /^\{(\d+)(,(\d*))?\}/.exec(this.p.slice(this.i, this.i + 24));
-        if (m === null) throw new LuceneRegexError('malformed repeat {n,m}', this.i);
-        if (m[3] !== undefined && m[3] !== '' && Number(m[3]) < Number(m[1])) throw new LuceneRegexError('repeat {n,m} with m < n', this.i);
-        if (Number(m[1]) > 1000 || Number(m[3] || 0) > 1000) throw new LuceneRegexError('repeat count above 1000', this.i);
+        const m = /^\{(\d+)(,(\d*))?\}/.exec(this.#p.slice(this.#i, this.#i + 24));
+        if (m === null) throw new LuceneRegexError('malformed repeat {n,m}', this.#i);
+        if (m[3] !== undefined && m[3] !== '' && Number(m[3]) < Number(m[1])) throw new LuceneRegexError('repeat {n,m} with m < n', this.#i);
+        if (Number(m[1]) > 1000 || Number(m[3] || 0) > 1000) throw new LuceneRegexError('repeat count above 1000', this.#i);
         q = m[0];
-        this.i += m[0].length;
+        this.#i += m[0].length;
       }
       if (q === null) return { s: atom, w: ways };
       if (inner || quantified) this.nested = true;
@@ -193,42 +199,42 @@ class Translator {
         const m = /^\{(\d+)(,(\d*))?\}$/.exec(q)!;
         ways = repeatWays(ways, Number(m[1]), m[2] === undefined ? Number(m[1]) : Number(m[3]));
       }
-      this.quantifiers++;
+      this.#quantifiers++;
       atom = quantified ? `(?:${atom})${q}` : `${atom}${q}`;
       quantified = true;
     }
   }
 
-  private simple(): Piece {
-    const start = this.i;
-    if (this.p[start] === '(' || this.p[start] === '<') return this.nonUnit(start);
-    return { s: this.unit(start), w: 1 };
+  #simple(): Piece {
+    const start = this.#i;
+    if (this.#p[start] === '(' || this.#p[start] === '<') return this.#nonUnit(start);
+    return { s: this.#unit(start), w: 1 };
   }
 
   /** Groups and numeric intervals: pieces with several ways to match. */
-  private nonUnit(start: number): Piece {
-    this.i++;
-    if (this.p[start] === '<') {
-      const s = this.interval(start);
+  #nonUnit(start: number): Piece {
+    this.#i++;
+    if (this.#p[start] === '<') {
+      const s = this.#interval(start);
       return { s, w: s.split('|').length };
     }
-    if (this.p[this.i] === ')') {
-      this.i++;
+    if (this.#p[this.#i] === ')') {
+      this.#i++;
       return { s: '(?:)', w: 1 };
     }
-    if (++this.depth > MAX_REGEX_NESTING) throw new LuceneRegexError(`regex groups nested deeper than ${MAX_REGEX_NESTING}`, start);
-    const inner = this.union();
-    this.depth--;
-    if (this.p[this.i] !== ')') throw new LuceneRegexError("missing ')' in regex", start);
-    this.i++;
+    if (++this.#depth > MAX_REGEX_NESTING) throw new LuceneRegexError(`regex groups nested deeper than ${MAX_REGEX_NESTING}`, start);
+    const inner = this.#union();
+    this.#depth--;
+    if (this.#p[this.#i] !== ')') throw new LuceneRegexError("missing ')' in regex", start);
+    this.#i++;
     return { s: `(?:${inner.s})`, w: inner.w };
   }
 
   /** One character's worth of pattern (a char, class, escape, literal string, `.`, `@`, `#`). */
-  private unit(start: number): string {
-    const c = this.p[this.i];
+  #unit(start: number): string {
+    const c = this.#p[this.#i];
     if (c === undefined) throw new LuceneRegexError('unexpected end of regex', start);
-    this.i++;
+    this.#i++;
     switch (c) {
       case '.':
         return '[^]';
@@ -236,26 +242,26 @@ class Translator {
         return '[]';
       case '@':
         this.unbounded = true;
-        this.quantifiers++;
+        this.#quantifiers++;
         return '(?:[^]*)';
       case '~':
         throw new LuceneRegexError('regex complement (~) is not supported', start);
       case '"': {
-        const close = this.p.indexOf('"', this.i);
+        const close = this.#p.indexOf('"', this.#i);
         if (close < 0) throw new LuceneRegexError('unterminated "literal" in regex', start);
-        const lit = this.p.slice(this.i, close);
-        this.i = close + 1;
-        return `(?:${lit.split('').map((x) => escChar(this.fold(x))).join('')})`;
+        const lit = this.#p.slice(this.#i, close);
+        this.#i = close + 1;
+        return `(?:${lit.split('').map((x) => escChar(this.#fold(x))).join('')})`;
       }
       case '[':
-        return this.charClass(start);
+        return this.#charClass(start);
       case '\\': {
-        const e = this.p[this.i];
+        const e = this.#p[this.#i];
         if (e === undefined) throw new LuceneRegexError('regex ends with a backslash', start);
-        this.i++;
+        this.#i++;
         const sh = Object.hasOwn(SHORTHAND, e.toLowerCase()) ? SHORTHAND[e.toLowerCase()] : undefined;
         if (sh !== undefined) return e === e.toLowerCase() ? `[${sh}]` : `[^${sh}]`;
-        return escChar(this.fold(e));
+        return escChar(this.#fold(e));
       }
       case '?':
       case '*':
@@ -263,49 +269,49 @@ class Translator {
       case '{':
         throw new LuceneRegexError(`nothing to repeat before '${c}'`, start);
       default:
-        return escChar(this.fold(c));
+        return escChar(this.#fold(c));
     }
   }
 
-  private charClass(start: number): string {
+  #charClass(start: number): string {
     let negate = false;
-    if (this.p[this.i] === '^') {
+    if (this.#p[this.#i] === '^') {
       negate = true;
-      this.i++;
+      this.#i++;
     }
     let body = '';
     let first = true;
     for (;;) {
-      const c = this.p[this.i];
+      const c = this.#p[this.#i];
       if (c === undefined) throw new LuceneRegexError("missing ']' in regex character class", start);
       if (c === ']' && !first) {
-        this.i++;
+        this.#i++;
         break;
       }
       first = false;
-      const at = this.i;
-      let lo = this.classChar();
+      const at = this.#i;
+      let lo = this.#classChar();
       if (lo.shorthand !== undefined) {
         body += lo.shorthand;
         continue;
       }
-      if (this.p[this.i] === '-' && this.p[this.i + 1] !== ']' && this.p[this.i + 1] !== undefined) {
-        this.i++;
-        const hi = this.classChar();
-        if (hi.shorthand !== undefined) throw new LuceneRegexError('a class shorthand cannot end a range', this.i);
+      if (this.#p[this.#i] === '-' && this.#p[this.#i + 1] !== ']' && this.#p[this.#i + 1] !== undefined) {
+        this.#i++;
+        const hi = this.#classChar();
+        if (hi.shorthand !== undefined) throw new LuceneRegexError('a class shorthand cannot end a range', this.#i);
         if (hi.char < lo.char) throw new LuceneRegexError(`invalid range ${lo.char}-${hi.char} in regex class`, at);
         body += `${escClassChar(lo.char)}-${escClassChar(hi.char)}`;
-        if (this.lower) body += this.foldRange(lo.char, hi.char);
+        if (this.#lower) body += this.#foldRange(lo.char, hi.char);
         continue;
       }
-      lo = { char: this.fold(lo.char) };
+      lo = { char: this.#fold(lo.char) };
       body += escClassChar(lo.char);
     }
     return `[${negate ? '^' : ''}${body}]`;
   }
 
   /** In case-insensitive mode the input is lowercased, so an uppercase range also needs its lowercase twin. */
-  private foldRange(lo: string, hi: string): string {
+  #foldRange(lo: string, hi: string): string {
     const l = lo.toLowerCase();
     const h = hi.toLowerCase();
     if (l === lo && h === hi) return '';
@@ -313,23 +319,23 @@ class Translator {
     return `${escClassChar(l)}-${escClassChar(h)}`;
   }
 
-  private classChar(): { char: string; shorthand?: string } {
-    const c = this.p[this.i]!;
-    this.i++;
+  #classChar(): { char: string; shorthand?: string } {
+    const c = this.#p[this.#i]!;
+    this.#i++;
     if (c !== '\\') return { char: c };
-    const e = this.p[this.i];
-    if (e === undefined) throw new LuceneRegexError('regex ends with a backslash', this.i - 1);
-    this.i++;
+    const e = this.#p[this.#i];
+    if (e === undefined) throw new LuceneRegexError('regex ends with a backslash', this.#i - 1);
+    this.#i++;
     const sh = Object.hasOwn(SHORTHAND, e.toLowerCase()) ? SHORTHAND[e.toLowerCase()] : undefined;
     if (sh !== undefined && e === e.toLowerCase()) return { char: e, shorthand: sh };
-    if (sh !== undefined) throw new LuceneRegexError(`negated shorthand \\${e} inside a class is not supported`, this.i - 2);
+    if (sh !== undefined) throw new LuceneRegexError(`negated shorthand \\${e} inside a class is not supported`, this.#i - 2);
     return { char: e };
   }
 
-  private interval(start: number): string {
-    const m = /^(\d+)-(\d+)>/.exec(this.p.slice(this.i, this.i + 40));
+  #interval(start: number): string {
+    const m = /^(\d+)-(\d+)>/.exec(this.#p.slice(this.#i, this.#i + 40));
     if (m === null) throw new LuceneRegexError('malformed numeric interval <n-m>', start);
-    this.i += m[0].length;
+    this.#i += m[0].length;
     let lo = Number(m[1]);
     let hi = Number(m[2]);
     if (lo > hi) [lo, hi] = [hi, lo];

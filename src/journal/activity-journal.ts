@@ -130,6 +130,9 @@ const CONNECTION_ACTIONS = new Set(['connection_attempted', 'connection_accepted
 const PRUNE_EVERY_MS = 10 * 60_000;
 const DAY_MS = 86_400_000;
 
+/** Only `ActivityJournal.open` constructs one (it migrates the database first): the constructor asks for this module's key. */
+const OPEN: unique symbol = Symbol('ActivityJournal.open');
+
 /**
  * The AI-agent activity journal: one session per AI-agent root process (process.ai_agent, is_descendant
  * false), and per session what its descendants started, changed, opened and connected to, with the alerts
@@ -162,7 +165,8 @@ export class ActivityJournal {
   };
   readonly #writeError: (err: unknown) => void;
 
-  private constructor(path: string, db: BetterSqlite3.Database, options: JournalOptions, onWriteError: (err: unknown) => void) {
+  constructor(key: typeof OPEN, path: string, db: BetterSqlite3.Database, options: JournalOptions, onWriteError: (err: unknown) => void) {
+    if (key !== OPEN) throw new TypeError('ActivityJournal: use ActivityJournal.open()');
     this.path = path;
     this.#db = db;
     this.#o = { fileMode: 0o600, maxMembers: 100_000, maxPendingRows: 50_000, flushRows: 2000, ...options };
@@ -196,7 +200,7 @@ export class ActivityJournal {
       db.close();
       throw err;
     }
-    const j = new ActivityJournal(path, db, options, onWriteError);
+    const j = new ActivityJournal(OPEN, path, db, options, onWriteError);
     j.prune(Date.now());
     return j;
   }

@@ -96,11 +96,15 @@ function summary(r: Row): SessionSummary {
   };
 }
 
+/** Only `JournalReader.open` constructs one (it checks the schema first): the constructor asks for this module's key. */
+const OPEN: unique symbol = Symbol('JournalReader.open');
+
 /** Read-only access to an activity journal (`vigil ai`, `vigil alerts show`, `vigil notify`). */
 export class JournalReader {
   readonly #db: BetterSqlite3.Database;
 
-  private constructor(db: BetterSqlite3.Database) {
+  constructor(key: typeof OPEN, db: BetterSqlite3.Database) {
+    if (key !== OPEN) throw new TypeError('JournalReader: use JournalReader.open()');
     this.#db = db;
   }
 
@@ -116,7 +120,7 @@ export class JournalReader {
       db.close();
       throw new Error(`${path}: not an activity journal (no schema)`);
     }
-    return new JournalReader(db);
+    return new JournalReader(OPEN, db);
   }
 
   sessions(q: SessionQuery = {}): SessionSummary[] {

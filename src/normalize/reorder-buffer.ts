@@ -49,52 +49,52 @@ export class ReorderBuffer<T> {
    * sorted by (timestamp, arrival)); only the others go to the heap. The earliest held event is the earlier
    * of the two heads.
    */
-  private readonly heap = new MinHeap<Held<T>>(before);
-  private queue: Array<Held<T> | undefined> = [];
-  private queueHead = 0;
-  private queueTailTs = -Infinity;
-  private readonly holdMs: number;
-  private readonly maxEvents: number;
-  private readonly dropOnOverflow: boolean;
-  private readonly timestampOf: (event: T) => number;
-  private arrival = 0;
+  readonly #heap = new MinHeap<Held<T>>(before);
+  #queue: Array<Held<T> | undefined> = [];
+  #queueHead = 0;
+  #queueTailTs = -Infinity;
+  readonly #holdMs: number;
+  readonly #maxEvents: number;
+  readonly #dropOnOverflow: boolean;
+  readonly #timestampOf: (event: T) => number;
+  #arrival = 0;
   /** Timestamp of the last event released in order. */
-  private releasedUpTo = -Infinity;
-  private readonly counters: ReorderBufferStats = { received: 0, released: 0, late: 0, overflowReleased: 0, dropped: 0, held: 0, peakHeld: 0 };
+  #releasedUpTo = -Infinity;
+  readonly #counters: ReorderBufferStats = { received: 0, released: 0, late: 0, overflowReleased: 0, dropped: 0, held: 0, peakHeld: 0 };
 
   constructor(options: ReorderBufferOptions<T>) {
-    this.timestampOf = options.timestamp;
-    this.holdMs = Math.max(0, options.holdMs ?? DEFAULT_HOLD_MS);
-    this.maxEvents = Math.max(1, options.maxEvents ?? DEFAULT_MAX_HELD);
-    this.dropOnOverflow = options.overflow === 'drop';
+    this.#timestampOf = options.timestamp;
+    this.#holdMs = Math.max(0, options.holdMs ?? DEFAULT_HOLD_MS);
+    this.#maxEvents = Math.max(1, options.maxEvents ?? DEFAULT_MAX_HELD);
+    this.#dropOnOverflow = options.overflow === 'drop';
   }
 
   /** Adds an event; returns what is ready at `nowMs` (late events come back at once), appended to `out`. */
   push(event: T, nowMs: number, out: T[] = []): T[] {
-    const c = this.counters;
+    const c = this.#counters;
     c.received++;
-    const ts = this.timestampOf(event);
-    if (ts < this.releasedUpTo) {
+    const ts = this.#timestampOf(event);
+    if (ts < this.#releasedUpTo) {
       c.late++;
       c.released++;
       out.push(event);
       return this.release(nowMs, out);
     }
-    if (this.size >= this.maxEvents) {
-      if (this.dropOnOverflow) {
+    if (this.size >= this.#maxEvents) {
+      if (this.#dropOnOverflow) {
         c.dropped++;
         return this.release(nowMs, out);
       }
       // Overflow rule: the earliest held event leaves early (it is next in order anyway).
       c.overflowReleased++;
-      this.emit(this.popEarliest(), out);
+      this.#emit(this.#popEarliest(), out);
     }
-    const held: Held<T> = { ts, seq: this.arrival++, event };
-    if (ts >= this.queueTailTs) {
-      this.queue.push(held);
-      this.queueTailTs = ts;
+    const held: Held<T> = { ts, seq: this.#arrival++, event };
+    if (ts >= this.#queueTailTs) {
+      this.#queue.push(held);
+      this.#queueTailTs = ts;
     } else {
-      this.heap.push(held);
+      this.#heap.push(held);
     }
     const size = this.size;
     c.held = size;
@@ -104,61 +104,61 @@ export class ReorderBuffer<T> {
 
   /** Releases, in (timestamp, arrival) order, every event at least `holdMs` old at `nowMs`. */
   release(nowMs: number, out: T[] = []): T[] {
-    const limit = nowMs - this.holdMs;
-    for (let h = this.earliest(); h !== undefined && h.ts <= limit; h = this.earliest()) this.emit(this.popEarliest(), out);
-    this.counters.held = this.size;
+    const limit = nowMs - this.#holdMs;
+    for (let h = this.#earliest(); h !== undefined && h.ts <= limit; h = this.#earliest()) this.#emit(this.#popEarliest(), out);
+    this.#counters.held = this.size;
     return out;
   }
 
   /** Releases everything held, in order (shutdown, end of a replay). */
   flush(): T[] {
     const out: T[] = [];
-    while (this.size > 0) this.emit(this.popEarliest(), out);
-    this.counters.held = 0;
+    while (this.size > 0) this.#emit(this.#popEarliest(), out);
+    this.#counters.held = 0;
     return out;
   }
 
   /** When the earliest held event falls due (for a timer), or null when empty. */
   nextDueMs(): number | null {
-    const h = this.earliest();
-    return h !== undefined ? h.ts + this.holdMs : null;
+    const h = this.#earliest();
+    return h !== undefined ? h.ts + this.#holdMs : null;
   }
 
   get size(): number {
-    return this.heap.size + this.queue.length - this.queueHead;
+    return this.#heap.size + this.#queue.length - this.#queueHead;
   }
 
   stats(): ReorderBufferStats {
-    return { ...this.counters };
+    return { ...this.#counters };
   }
 
-  private earliest(): Held<T> | undefined {
-    const q = this.queue[this.queueHead];
-    const h = this.heap.peek();
+  #earliest(): Held<T> | undefined {
+    const q = this.#queue[this.#queueHead];
+    const h = this.#heap.peek();
     if (q === undefined) return h;
     return h !== undefined && before(h, q) ? h : q;
   }
 
   /** Removes the earliest held event (the caller knows there is one). */
-  private popEarliest(): Held<T> {
-    const q = this.queue[this.queueHead];
-    const h = this.heap.peek();
-    if (q === undefined || (h !== undefined && before(h, q))) return this.heap.pop()!;
-    this.queue[this.queueHead++] = undefined;
-    if (this.queueHead === this.queue.length) {
-      this.queue.length = 0;
-      this.queueHead = 0;
-      this.queueTailTs = -Infinity;
-    } else if (this.queueHead >= 4096 && this.queueHead * 2 >= this.queue.length) {
-      this.queue = this.queue.slice(this.queueHead);
-      this.queueHead = 0;
+  #popEarliest(): Held<T> {
+    const q = this.#queue[this.#queueHead];
+    const h = this.#heap.peek();
+    if (q === undefined || (h !== undefined && before(h, q))) return this.#heap.pop()!;
+    this.#queue[this.#queueHead++] = undefined;
+    if (this.#queueHead === this.#queue.length) {
+      this.#queue.length = 0;
+      this.#queueHead = 0;
+      this.#queueTailTs = -Infinity;
+    } else if (this.#queueHead >= 4096 && this.#queueHead * 2 >= this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#queueHead);
+      this.#queueHead = 0;
     }
     return q;
   }
 
-  private emit(h: Held<T>, out: T[]): void {
-    if (h.ts > this.releasedUpTo) this.releasedUpTo = h.ts;
-    this.counters.released++;
+  #emit(h: Held<T>, out: T[]): void {
+    if (h.ts > this.#releasedUpTo) this.#releasedUpTo = h.ts;
+    this.#counters.released++;
     out.push(h.event);
   }
 }

@@ -69,26 +69,26 @@ const EMPTY: Candidates = { stages: [], rules: [] };
  */
 export class RuleIndex {
   readonly stats: RuleIndexStats = { lookups: 0, cacheHits: 0, cacheMisses: 0, cacheEvictions: 0 };
-  private readonly buckets = new Map<string, CategoryBucket>();
-  private readonly order = new Map<IndexedStage, number>();
-  private readonly cache = new Map<string, Candidates>();
+  readonly #buckets = new Map<string, CategoryBucket>();
+  readonly #order = new Map<IndexedStage, number>();
+  readonly #cache = new Map<string, Candidates>();
   /** category -> action -> type -> candidates, for events with one of each (bounded by cacheSize too). */
-  private readonly single = new Map<string, Map<string, Map<string, Candidates>>>();
-  private singleSize = 0;
-  private readonly cacheSize: number;
-  private readonly getCategory: FieldGetter;
-  private readonly getAction = compileFieldGetter('event.action');
-  private readonly getType = compileFieldGetter('event.type');
+  readonly #single = new Map<string, Map<string, Map<string, Candidates>>>();
+  #singleSize = 0;
+  readonly #cacheSize: number;
+  readonly #getCategory: FieldGetter;
+  readonly #getAction = compileFieldGetter('event.action');
+  readonly #getType = compileFieldGetter('event.type');
 
   constructor(rules: readonly LoadedRule[], options: RuleIndexOptions = {}) {
-    this.getCategory = compileFieldGetter(options.categoryField ?? 'event.category');
-    this.cacheSize = Math.max(1, options.cacheSize ?? 1024);
+    this.#getCategory = compileFieldGetter(options.categoryField ?? 'event.category');
+    this.#cacheSize = Math.max(1, options.cacheSize ?? 1024);
     for (const rule of rules) {
       for (const entry of stagesOf(rule)) {
-        this.order.set(entry, this.order.size);
+        this.#order.set(entry, this.#order.size);
         const key = entry.stage.category ?? ANY;
-        let bucket = this.buckets.get(key);
-        if (!bucket) this.buckets.set(key, (bucket = new CategoryBucket()));
+        let bucket = this.#buckets.get(key);
+        if (!bucket) this.#buckets.set(key, (bucket = new CategoryBucket()));
         bucket.add(entry);
       }
     }
@@ -97,71 +97,71 @@ export class RuleIndex {
   /** The stages (and rules) an event may match. */
   candidates(event: EcsEvent): Candidates {
     this.stats.lookups++;
-    const category = this.getCategory(event);
-    const action = this.getAction(event);
-    const type = this.getType(event);
+    const category = this.#getCategory(event);
+    const action = this.#getAction(event);
+    const type = this.#getType(event);
     // The usual shape (one category, one action, one type, as the normalizer writes them): nested maps keyed by
     // the strings themselves, no key text built per event.
     const c = one(category);
     const t = one(type);
     if (c !== undefined && t !== undefined && typeof action === 'string') {
-      const hit = this.single.get(c)?.get(action)?.get(t);
+      const hit = this.#single.get(c)?.get(action)?.get(t);
       if (hit !== undefined) {
         this.stats.cacheHits++;
         return hit;
       }
     }
-    const found = this.lookup(strings(category), strings(action), strings(type));
+    const found = this.#lookup(strings(category), strings(action), strings(type));
     if (c !== undefined && t !== undefined && typeof action === 'string') {
-      if (this.singleSize >= this.cacheSize) {
-        this.stats.cacheEvictions += this.singleSize;
-        this.single.clear();
-        this.singleSize = 0;
+      if (this.#singleSize >= this.#cacheSize) {
+        this.stats.cacheEvictions += this.#singleSize;
+        this.#single.clear();
+        this.#singleSize = 0;
       }
-      let byAction = this.single.get(c);
-      if (byAction === undefined) this.single.set(c, (byAction = new Map()));
+      let byAction = this.#single.get(c);
+      if (byAction === undefined) this.#single.set(c, (byAction = new Map()));
       let byType = byAction.get(action);
       if (byType === undefined) byAction.set(action, (byType = new Map()));
       byType.set(t, found);
-      this.singleSize++;
+      this.#singleSize++;
     }
     return found;
   }
 
-  private lookup(categories: readonly string[], actions: readonly string[], types: readonly string[]): Candidates {
+  #lookup(categories: readonly string[], actions: readonly string[], types: readonly string[]): Candidates {
     const key = `${categories.join('\u0001')}\u0002${actions.join('\u0001')}\u0002${types.join('\u0001')}`;
-    const hit = this.cache.get(key);
+    const hit = this.#cache.get(key);
     if (hit) {
       this.stats.cacheHits++;
       return hit;
     }
     this.stats.cacheMisses++;
-    const found = this.compute(categories, actions, types);
-    if (this.cache.size >= this.cacheSize) {
+    const found = this.#compute(categories, actions, types);
+    if (this.#cache.size >= this.#cacheSize) {
       // Evict the oldest shape (Map iteration order is insertion order).
-      this.cache.delete(this.cache.keys().next().value as string);
+      this.#cache.delete(this.#cache.keys().next().value as string);
       this.stats.cacheEvictions++;
     }
-    this.cache.set(key, found);
+    this.#cache.set(key, found);
     return found;
   }
 
-  private compute(categories: readonly string[], actions: readonly string[], types: readonly string[]): Candidates {
+  #compute(categories: readonly string[], actions: readonly string[], types: readonly string[]): Candidates {
     const picked = new Set<IndexedStage>();
     for (const cat of [ANY, ...categories]) {
-      const bucket = this.buckets.get(cat);
+      const bucket = this.#buckets.get(cat);
       if (!bucket) continue;
       for (const e of bucket.generic) picked.add(e);
       for (const a of actions) for (const e of bucket.byAction.get(a) ?? []) picked.add(e);
       for (const t of types) for (const e of bucket.byType.get(t) ?? []) picked.add(e);
     }
     if (picked.size === 0) return EMPTY;
-    const stages = [...picked].sort((x, y) => this.order.get(x)! - this.order.get(y)!);
+    const stages = [...picked].sort((x, y) => this.#order.get(x)! - this.#order.get(y)!);
     const rules = [...new Set(stages.map((s) => s.rule))];
     return { stages, rules };
   }
 
   get size(): number {
-    return this.order.size;
+    return this.#order.size;
   }
 }

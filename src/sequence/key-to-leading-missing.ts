@@ -15,7 +15,11 @@ export class KeyToLeadingMissing {
   readonly #map = new Map<string, LeadingTimes>();
   evicted = 0;
 
-  constructor(private readonly cap: number) {}
+  readonly #cap: number;
+
+  constructor(cap: number) {
+    this.#cap = cap;
+  }
 
   get size(): number {
     return this.#map.size;
@@ -36,7 +40,7 @@ export class KeyToLeadingMissing {
     }
     this.#map.set(key, { last: ts, previous: null });
     // Eviction rule: least recently updated key first.
-    while (this.#map.size > this.cap) {
+    while (this.#map.size > this.#cap) {
       const oldest = this.#map.keys().next().value as string;
       this.#map.delete(oldest);
       this.evicted++;

@@ -5,10 +5,16 @@ import type { Sequence } from './sequence.js';
 export class KeyToSequences {
   readonly #map = new Map<string, (SequenceGroup | undefined)[]>();
 
+  readonly #stages: number;
+  readonly #groupCap: number;
+
   constructor(
-    private readonly stages: number,
-    private readonly groupCap: number,
-  ) {}
+    stages: number,
+    groupCap: number,
+  ) {
+    this.#stages = stages;
+    this.#groupCap = groupCap;
+  }
 
   /** Number of keys with at least one partial sequence. */
   get keys(): number {
@@ -26,12 +32,12 @@ export class KeyToSequences {
   add(stage: number, sequence: Sequence, dropped: Sequence[]): void {
     let groups = this.#map.get(sequence.keyId);
     if (groups === undefined) {
-      groups = new Array<SequenceGroup | undefined>(this.stages);
+      groups = new Array<SequenceGroup | undefined>(this.#stages);
       this.#map.set(sequence.keyId, groups);
     }
     let group = groups[stage];
     if (group === undefined) {
-      group = new SequenceGroup(this.groupCap);
+      group = new SequenceGroup(this.#groupCap);
       groups[stage] = group;
     }
     group.add(sequence, dropped);

@@ -20,15 +20,28 @@ export class MissingEventStages {
   readonly #pending = new PendingTrailing();
   readonly #due: Sequence[] = [];
 
+  readonly #plan: StagePlan;
+  readonly #maxspanMs: number | null;
+  readonly #horizonMs: number;
+  readonly #cap: number;
+  readonly #stats: MatcherStats;
+  readonly #report: (s: Sequence) => void;
+
   constructor(
-    private readonly plan: StagePlan,
-    private readonly maxspanMs: number | null,
-    private readonly horizonMs: number,
-    private readonly cap: number,
+    plan: StagePlan,
+    maxspanMs: number | null,
+    horizonMs: number,
+    cap: number,
     maxLeadingKeys: number,
-    private readonly stats: MatcherStats,
-    private readonly report: (s: Sequence) => void,
+    stats: MatcherStats,
+    report: (s: Sequence) => void,
   ) {
+    this.#plan = plan;
+    this.#maxspanMs = maxspanMs;
+    this.#horizonMs = horizonMs;
+    this.#cap = cap;
+    this.#stats = stats;
+    this.#report = report;
     this.#leadingMissing = new KeyToLeadingMissing(maxLeadingKeys);
   }
 
@@ -42,15 +55,15 @@ export class MissingEventStages {
 
   /** A sequence starts: remember the latest leading missing event of its key strictly before it. */
   onStart(s: Sequence, key: string, ts: number): void {
-    if (this.plan.hasLeading) s.leadingTs = this.#leadingMissing.before(key, ts);
+    if (this.#plan.hasLeading) s.leadingTs = this.#leadingMissing.before(key, ts);
   }
 
   /** An event matched missing-event `stage` with this key. */
   onMissingEvent(stage: number, key: string, ts: number, keyToSequences: KeyToSequences): void {
-    const role = this.plan.role[stage];
+    const role = this.#plan.role[stage];
     if (role === 'leading') {
       this.#leadingMissing.add(key, ts);
-      this.stats.evictedLeadingKeys = this.#leadingMissing.evicted;
+      this.#stats.evictedLeadingKeys = this.#leadingMissing.evicted;
       return;
     }
     if (role === 'trailing') {
@@ -63,31 +76,31 @@ export class MissingEventStages {
       }
       return;
     }
-    const group = keyToSequences.groupIfPresent(this.plan.previousPositive[stage]!, key);
+    const group = keyToSequences.groupIfPresent(this.#plan.previousPositive[stage]!, key);
     if (group === undefined) return;
     for (const s of group.entries()) if (s.lastTs < ts && ts < s.poisonTs) s.poisonTs = ts;
   }
 
   /** Every positive stage matched: report, reject, or wait for a trailing verdict. */
   complete(s: Sequence): void {
-    const plan = this.plan;
+    const plan = this.#plan;
     if (s.doomed) return this.#reject(s);
-    if (!plan.hasTrailing) return plan.hasLeading ? this.#decide(s) : this.report(s);
-    if (plan.hasLeading && s.leadingTs === null) return this.report(s);
-    s.deadline = trailingDeadline(plan, this.maxspanMs, this.horizonMs, s);
+    if (!plan.hasTrailing) return plan.hasLeading ? this.#decide(s) : this.#report(s);
+    if (plan.hasLeading && s.leadingTs === null) return this.#report(s);
+    s.deadline = trailingDeadline(plan, this.#maxspanMs, this.#horizonMs, s);
     this.#pending.add(s);
     // Eviction rule: over the cap, the pending sequence with the earliest deadline is dropped first.
-    while (this.#pending.size > this.cap) {
+    while (this.#pending.size > this.#cap) {
       const oldest = this.#pending.evictEarliest();
       if (oldest === undefined) break;
       oldest.state = 'dead';
-      this.stats.evicted++;
+      this.#stats.evicted++;
     }
   }
 
   /** The clock moved to `now`: leading times past the horizon go; trailing verdicts that fell due are decided. */
   advance(now: number): void {
-    if (this.horizonMs !== Infinity) this.#leadingMissing.expire(now - this.horizonMs);
+    if (this.#horizonMs !== Infinity) this.#leadingMissing.expire(now - this.#horizonMs);
     if (this.#pending.size === 0) return;
     this.#pending.due(now, this.#due);
     this.#decideDue();
@@ -108,12 +121,12 @@ export class MissingEventStages {
   }
 
   #decide(s: Sequence): void {
-    if (missingVerdict(this.plan, this.maxspanMs, s)) this.report(s);
+    if (missingVerdict(this.#plan, this.#maxspanMs, s)) this.#report(s);
     else this.#reject(s);
   }
 
   #reject(s: Sequence): void {
     s.state = 'dead';
-    this.stats.rejectedMissing++;
+    this.#stats.rejectedMissing++;
   }
 }

@@ -21,75 +21,75 @@ const OWNER_QUEUE_SLACK = 64;
  * Bounded by the matcher's cap: an owner is forgotten when its count drops to zero.
  */
 export class OwnerLedger {
-  private readonly owners = new Map<string, OwnerEntry>();
+  readonly #owners = new Map<string, OwnerEntry>();
   /** buckets[n]: owners holding exactly n partial sequences (n >= 1). */
-  private readonly buckets: Array<Set<string> | undefined> = [];
-  private max = 0;
+  readonly #buckets: Array<Set<string> | undefined> = [];
+  #max = 0;
 
   /** Number of owners holding partial sequences. */
   get size(): number {
-    return this.owners.size;
+    return this.#owners.size;
   }
 
   /** A partial sequence entered KeyToSequences; `isNew` when it just started (it joins its owner's start order). */
   enter(s: Sequence, isNew: boolean): void {
-    let entry = this.owners.get(s.owner);
+    let entry = this.#owners.get(s.owner);
     if (entry === undefined) {
       entry = { count: 0, order: new StartOrderQueue() };
-      this.owners.set(s.owner, entry);
+      this.#owners.set(s.owner, entry);
       // An owner forgotten while its only sequence moved between stages takes it back in its order.
       if (!isNew) entry.order.push(s);
     }
     if (isNew) entry.order.push(s);
-    this.move(s.owner, entry.count, entry.count + 1);
+    this.#move(s.owner, entry.count, entry.count + 1);
     entry.count++;
   }
 
   /** A partial sequence left KeyToSequences (extended, completed, superseded, expired, evicted). */
   leave(s: Sequence): void {
-    const entry = this.owners.get(s.owner);
+    const entry = this.#owners.get(s.owner);
     if (entry === undefined) return;
-    this.move(s.owner, entry.count, entry.count - 1);
+    this.#move(s.owner, entry.count, entry.count - 1);
     entry.count--;
-    if (entry.count === 0) this.owners.delete(s.owner);
+    if (entry.count === 0) this.#owners.delete(s.owner);
     else entry.order.compact(entry.count, OWNER_QUEUE_SLACK);
   }
 
   /** The oldest partial sequence of the owner holding the most (the eviction victim), undefined when none. */
   victim(): Sequence | undefined {
-    const heaviest = this.buckets[this.max];
+    const heaviest = this.#buckets[this.#max];
     if (heaviest === undefined) return undefined;
-    for (const owner of heaviest) return this.owners.get(owner)?.order.peek();
+    for (const owner of heaviest) return this.#owners.get(owner)?.order.peek();
     return undefined;
   }
 
   /** Partial sequences per owner, heaviest first (health reports, tests). */
   counts(limit = 10): Array<[string, number]> {
-    return [...this.owners].map(([o, e]): [string, number] => [o, e.count]).sort((a, b) => b[1] - a[1]).slice(0, limit);
+    return [...this.#owners].map(([o, e]): [string, number] => [o, e.count]).sort((a, b) => b[1] - a[1]).slice(0, limit);
   }
 
-  private move(owner: string, from: number, to: number): void {
+  #move(owner: string, from: number, to: number): void {
     if (from > 0) {
-      const b = this.buckets[from]!;
+      const b = this.#buckets[from]!;
       b.delete(owner);
       if (b.size === 0) {
-        this.buckets[from] = undefined;
-        if (this.max === from) this.max = to > 0 ? to : from - 1;
+        this.#buckets[from] = undefined;
+        if (this.#max === from) this.#max = to > 0 ? to : from - 1;
       }
     }
     if (to > 0) {
-      let b = this.buckets[to];
-      if (b === undefined) this.buckets[to] = b = new Set();
+      let b = this.#buckets[to];
+      if (b === undefined) this.#buckets[to] = b = new Set();
       b.add(owner);
-      if (to > this.max) this.max = to;
+      if (to > this.#max) this.#max = to;
     }
     // max only ever drops by one (one count moves by one), and a bucket below it may be empty: walk down.
-    while (this.max > 0 && this.buckets[this.max] === undefined) this.max--;
+    while (this.#max > 0 && this.#buckets[this.#max] === undefined) this.#max--;
   }
 
   clear(): void {
-    this.owners.clear();
-    this.buckets.length = 0;
-    this.max = 0;
+    this.#owners.clear();
+    this.#buckets.length = 0;
+    this.#max = 0;
   }
 }

@@ -12,7 +12,11 @@ import type { Sequence } from './sequence.js';
 export class SequenceGroup {
   readonly #items: Sequence[] = [];
 
-  constructor(private readonly cap: number) {}
+  readonly #cap: number;
+
+  constructor(cap: number) {
+    this.#cap = cap;
+  }
 
   get size(): number {
     return this.#items.length;
@@ -35,7 +39,7 @@ export class SequenceGroup {
       return;
     }
     items.splice(i, 0, sequence);
-    while (items.length > this.cap) dropped.push(items.shift()!);
+    while (items.length > this.#cap) dropped.push(items.shift()!);
   }
 
   /**

@@ -32,8 +32,10 @@ export class Sequence {
   owner = '';
   readonly events: (EcsEvent | null)[];
 
+  readonly #plan: StagePlan;
+
   constructor(
-    private readonly plan: StagePlan,
+    plan: StagePlan,
     readonly keyId: string,
     readonly keyValues: readonly unknown[],
     /** Creation number: stable order between sequences that end on the same event. */
@@ -43,6 +45,7 @@ export class Sequence {
     seq: number,
     event: EcsEvent,
   ) {
+    this.#plan = plan;
     this.events = new Array<EcsEvent | null>(plan.size).fill(null);
     this.events[stage] = event;
     this.currentStage = stage;
@@ -53,7 +56,7 @@ export class Sequence {
 
   /** Records the match of the next positive stage; any other stage is a bug (ES guards stage == current + 1). */
   putMatch(stage: number, ts: number, seq: number, event: EcsEvent): void {
-    if (stage !== this.plan.nextPositive[this.currentStage]) {
+    if (stage !== this.#plan.nextPositive[this.currentStage]) {
       throw new SequenceError('SEQ_BAD_STAGE', `stage ${stage} cannot follow stage ${this.currentStage} (key ${JSON.stringify(this.keyValues)})`);
     }
     this.currentStage = stage;

@@ -3,7 +3,7 @@ import type { InstallContext } from './install-context.js';
 import type { InstallPlan, PlannedCommand, PlannedFile, UninstallPlan } from './install-plan.js';
 import { build } from 'plist';
 import type { PlistDict } from './plist-validate.js';
-import { serviceConfigToml } from './service-config.js';
+import { serviceConfigFile } from './service-config.js';
 
 export const LAUNCHD_AGENT_LABEL = 'dev.vigil.agent';
 export const LAUNCHD_NOTIFY_LABEL = 'dev.vigil.notify';
@@ -26,13 +26,7 @@ function macPaths(ctx: InstallContext) {
 export function macosFiles(ctx: InstallContext): PlannedFile[] {
   const paths = macPaths(ctx);
   return [
-    {
-      path: paths.config,
-      content: serviceConfigToml(ctx.stateDir, paths.db, posix.join(ctx.packageRoot, 'config', 'vigil.toml')),
-      mode: 0o644,
-      description: 'service configuration',
-      config: true,
-    },
+    serviceConfigFile(paths.config, ctx.stateDir, paths.db, posix.join(ctx.packageRoot, 'config', 'vigil.toml')),
     {
       path: DAEMON_PLIST_PATH,
       // The agent, as root. KeepAlive restarts it whenever it exits; ThrottleInterval spaces the restarts.

@@ -3,7 +3,7 @@ import type { InstallContext } from './install-context.js';
 import type { InstallPlan, PlannedCommand, PlannedFile, PlannedLink, UninstallPlan } from './install-plan.js';
 import { renderTemplateFile } from './render-template.js';
 import { desktopCommand, systemdCommand } from './command-quote.js';
-import { serviceConfigToml } from './service-config.js';
+import { serviceConfigFile } from './service-config.js';
 
 export const SYSTEMD_UNIT = 'vigil.service';
 export const SYSTEMD_USER_UNIT = 'vigil-notify.service';
@@ -27,13 +27,7 @@ export function linuxFiles(ctx: InstallContext): PlannedFile[] {
   const agentArgv = [ctx.nodePath, ctx.cliPath, 'run', '--config', paths.config];
   const notifyArgv = [ctx.nodePath, ctx.cliPath, 'notify', '--db', paths.db];
   const files: PlannedFile[] = [
-    {
-      path: paths.config,
-      content: serviceConfigToml(ctx.stateDir, paths.db, join(ctx.packageRoot, 'config', 'vigil.toml')),
-      mode: 0o644,
-      description: 'service configuration',
-      config: true,
-    },
+    serviceConfigFile(paths.config, ctx.stateDir, paths.db, join(ctx.packageRoot, 'config', 'vigil.toml')),
     {
       path: SYSTEM_UNIT_PATH,
       content: renderTemplateFile(ctx.templateRoot, 'systemd/vigil.service.in', { docs, execStart: systemdCommand(agentArgv) }),

@@ -3,7 +3,7 @@ import type { InstallContext } from './install-context.js';
 import type { InstallPlan, PlannedCommand, PlannedFile, UninstallPlan } from './install-plan.js';
 import { renderTemplateFile } from './render-template.js';
 import { windowsCommand, xmlEscape } from './command-quote.js';
-import { serviceConfigToml } from './service-config.js';
+import { serviceConfigFile } from './service-config.js';
 
 export const WINDOWS_SERVICE = 'Vigil';
 export const WINDOWS_TASK = 'Vigil\\Notify';
@@ -42,13 +42,7 @@ export function windowsFiles(ctx: InstallContext): PlannedFile[] {
     arguments: xmlEscape(windowsCommand([ctx.cliPath, 'notify', '--db', paths.db])),
   });
   return [
-    {
-      path: paths.config,
-      content: serviceConfigToml(ctx.stateDir, paths.db, win32.join(ctx.packageRoot, 'config', 'vigil.toml')),
-      mode: 0o644,
-      description: 'service configuration',
-      config: true,
-    },
+    serviceConfigFile(paths.config, ctx.stateDir, paths.db, win32.join(ctx.packageRoot, 'config', 'vigil.toml')),
     { path: paths.task, content: utf16le(taskXml), mode: 0o644, description: 'logon task definition (UTF-16LE XML) for the notifier' },
   ];
 }

@@ -11,13 +11,14 @@ import { cliPath } from '../helpers/agent-process.js';
 /**
  * Issue 19, defect 8: strings from events (process args, host.name) reach people's terminals. An OSC sequence
  * retitles the terminal, CSI 2J clears it, and C1 CSI (U+009B) does the same on terminals that take 8-bit
- * controls. Every human-readable output prints them as visible escapes; JSON output keeps them exactly.
+ * controls, and a right-to-left override (U+202E) makes `red\u202etxt.exe` read as `redexe.txt`. Every
+ * human-readable output prints them as visible escapes; JSON output keeps them exactly.
  */
 const TITLE = '\u001b]0;pwned\u0007';
 const CLEAR = '\u009b2J';
 const HOST = `ws${TITLE}01`;
-const ARG = `--x=${CLEAR}\u001b[31mred`;
-const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+const ARG = `--x=${CLEAR}\u001b[31mred\u202etxt.exe`;
+const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 const tmp = tempDir('escape');
 after(tmp.cleanup);
@@ -45,7 +46,7 @@ test('hunt --output table escapes process args and host.name', () => {
   assert.equal(r.status, 0, r.stderr);
   assertEscaped('hunt table', r.stdout + r.stderr);
   assert.match(r.stdout, /ws\\x1b\]0;pwned\\x0701/);
-  assert.match(r.stdout, /--x=\\x9b2J\\x1b\[31mred/);
+  assert.match(r.stdout, /--x=\\x9b2J\\x1b\[31mred\\u202etxt\.exe/);
   // NDJSON output is exact.
   const json = vigil('hunt', '--events', events, 'process where true');
   assert.equal((JSON.parse(json.stdout) as { _source: { host: { name: string } } })._source.host.name, HOST);
@@ -62,7 +63,7 @@ test('alerts list, show and query escape; --format json stays exact', () => {
   assertEscaped('alerts show', show.stdout);
   assert.match(show.stdout, /Host {8}ws\\x1b\]0;pwned\\x0701/);
   // The event JSON inside `show` already escapes C0 (\u001b); C1 is escaped on top.
-  assert.match(show.stdout, /--x=\\x9b2J\\u001b\[31mred/);
+  assert.match(show.stdout, /--x=\\x9b2J\\u001b\[31mred\\u202etxt\.exe/);
   const query = vigil('alerts', 'query', 'SELECT host_name, events FROM alerts', '--db', db);
   assert.equal(query.status, 0, query.stderr);
   assertEscaped('alerts query', query.stdout);

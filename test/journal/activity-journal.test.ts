@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import type { RawEvent } from '../../src/collectors/raw-event.js';
 import { ActivityJournal } from '../../src/journal/activity-journal.js';
 import { JournalReader } from '../../src/journal/journal-reader.js';
-import { sessionTreeText } from '../../src/journal/session-tree-text.js';
-import { sessionTreeHtml } from '../../src/journal/session-tree-html.js';
-import { escapeControl } from '../../src/journal/escape-control.js';
+import { sessionTreeText } from '../../src/cli/session-tree-text.js';
+import { sessionTreeHtml } from '../../src/cli/session-tree-html.js';
 import { proc, T0 } from '../normalize/normalize-fixtures.js';
 import { journalOf, L, LIMITS, normalize, scenario } from './journal-scenario.js';
 import { tempDir } from '../alerts/temp-dir.js';
@@ -113,11 +112,6 @@ test('retention: ended sessions older than the retention age are deleted; runnin
   } finally {
     tmp.cleanup();
   }
-});
-
-test('escapeControl: C0, C1, DEL, separators and bidi overrides become visible', () => {
-  assert.equal(escapeControl('a\u001b[2Jb\rc\u007fd\u009be\u202ef\u2028g'), 'a\\x1b[2Jb\\x0dc\\x7fd\\x9be\\u202ef\\u2028g');
-  assert.equal(escapeControl('plain /tmp/ü'), 'plain /tmp/ü');
 });
 
 test('file events: changes and sensitive opens of a session are journaled, counted and shown', () => {

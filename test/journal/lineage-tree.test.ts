@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ActivityJournal } from '../../src/journal/activity-journal.js';
 import { JournalReader } from '../../src/journal/journal-reader.js';
 import { eventLineage, sessionLineage } from '../../src/journal/lineage-tree.js';
-import { treeLines } from '../../src/journal/session-tree-text.js';
+import { treeLines } from '../../src/cli/session-tree-text.js';
 import { tempDir } from '../alerts/temp-dir.js';
 import { LIMITS, normalize, scenario } from './journal-scenario.js';
 

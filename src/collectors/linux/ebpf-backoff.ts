@@ -5,16 +5,24 @@
 export class EbpfBackoff {
   #attempt = 0;
 
+  readonly #initialMs: number;
+  readonly #maxMs: number;
+  readonly #resetAfterMs: number;
+
   constructor(
-    private readonly initialMs = 250,
-    private readonly maxMs = 30_000,
-    private readonly resetAfterMs = 60_000,
-  ) {}
+    initialMs: number = 250,
+    maxMs: number = 30_000,
+    resetAfterMs: number = 60_000,
+  ) {
+    this.#initialMs = initialMs;
+    this.#maxMs = maxMs;
+    this.#resetAfterMs = resetAfterMs;
+  }
 
   /** The delay before the next restart, given how long the helper that just died had been running. */
   next(ranForMs: number): number {
-    if (ranForMs >= this.resetAfterMs) this.#attempt = 0;
-    const delay = Math.min(this.maxMs, this.initialMs * 2 ** this.#attempt);
+    if (ranForMs >= this.#resetAfterMs) this.#attempt = 0;
+    const delay = Math.min(this.#maxMs, this.#initialMs * 2 ** this.#attempt);
     this.#attempt = Math.min(this.#attempt + 1, 30);
     return delay;
   }

@@ -80,39 +80,39 @@ export class EbpfCollector implements Collector {
     return probeEbpf(helperPath);
   }
 
-  private readonly helperPath: string;
-  private readonly args: readonly string[];
-  private readonly log: (level: EbpfLogLevel, msg: string, data?: object) => void;
-  private readonly backoff = new EbpfBackoff();
-  private sink: RawEventSink | undefined;
-  private helper: EbpfHelperProcess | undefined;
-  private restartTimer: NodeJS.Timeout | undefined;
-  private stopping = false;
-  private events = 0;
-  private lostBefore = 0;
-  private malformed = 0;
-  private restarts = 0;
-  private readonly gap = new EbpfRestartGap();
-  private readonly reconcile: ((sinceTicks: number) => RawEvent[]) | undefined;
-  private blindMs = 0;
-  private lastBlindMs = 0;
-  private gapForks = 0;
-  private reconciled = 0;
+  readonly #helperPath: string;
+  readonly #args: readonly string[];
+  readonly #log: (level: EbpfLogLevel, msg: string, data?: object) => void;
+  readonly #backoff = new EbpfBackoff();
+  #sink: RawEventSink | undefined;
+  #helper: EbpfHelperProcess | undefined;
+  #restartTimer: NodeJS.Timeout | undefined;
+  #stopping = false;
+  #events = 0;
+  #lostBefore = 0;
+  #malformed = 0;
+  #restarts = 0;
+  readonly #gap = new EbpfRestartGap();
+  readonly #reconcile: ((sinceTicks: number) => RawEvent[]) | undefined;
+  #blindMs = 0;
+  #lastBlindMs = 0;
+  #gapForks = 0;
+  #reconciled = 0;
   /** When the running helper last wrote to us (its stats frame comes every second even when idle). */
-  private lastHeardMs = Date.now();
-  private streamErrors = 0;
-  private sinkErrors = 0;
-  private hello: EbpfHelperHello | undefined;
-  private helperStats: EbpfHelperStats | undefined;
-  private readonly files: EbpfFileOptions | undefined;
-  private fileEvents = 0;
-  private opensUnmatched = 0;
-  private pathsUnresolved = 0;
-  private readonly stopGraceMs: number;
+  #lastHeardMs = Date.now();
+  #streamErrors = 0;
+  #sinkErrors = 0;
+  #hello: EbpfHelperHello | undefined;
+  #helperStats: EbpfHelperStats | undefined;
+  readonly #files: EbpfFileOptions | undefined;
+  #fileEvents = 0;
+  #opensUnmatched = 0;
+  #pathsUnresolved = 0;
+  readonly #stopGraceMs: number;
   /** Records the kernel submitted that the stopped helper never delivered (killed after its grace). */
-  private undelivered = 0;
+  #undelivered = 0;
   /** The running helper wrote its stop report (what it submitted in all), so it may be killed after its grace. */
-  private stopReported = false;
+  #stopReported = false;
 
   constructor(options: EbpfCollectorOptions = {}) {
     const ring = options.ringBufferBytes ?? DEFAULT_RING_BYTES;
@@ -123,123 +123,123 @@ export class EbpfCollector implements Collector {
     if (!Number.isInteger(drain) || drain < 1 || drain > 1000) {
       throw new RangeError(`drainIntervalMs must be an integer in 1..1000, got ${drain}`);
     }
-    this.helperPath = options.helperPath ?? defaultHelperPath();
-    this.args = ['--ring-bytes', String(ring), '--drain-ms', String(drain)];
-    this.log = options.log ?? (() => undefined);
-    this.reconcile = options.reconcile;
-    this.files = options.files;
-    this.stopGraceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+    this.#helperPath = options.helperPath ?? defaultHelperPath();
+    this.#args = ['--ring-bytes', String(ring), '--drain-ms', String(drain)];
+    this.#log = options.log ?? (() => undefined);
+    this.#reconcile = options.reconcile;
+    this.#files = options.files;
+    this.#stopGraceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
   }
 
   async start(sink: RawEventSink): Promise<void> {
-    if (this.sink !== undefined) throw new Error('EbpfCollector already started');
-    this.sink = sink;
-    this.stopping = false;
+    if (this.#sink !== undefined) throw new Error('EbpfCollector already started');
+    this.#sink = sink;
+    this.#stopping = false;
     try {
-      await this.launch();
+      await this.#launch();
     } catch (error) {
-      this.sink = undefined;
+      this.#sink = undefined;
       throw error;
     }
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.restartTimer !== undefined) clearTimeout(this.restartTimer);
-    this.restartTimer = undefined;
-    await this.helper?.stop(this.stopGraceMs, () => this.stopReported);
-    this.helper = undefined;
-    this.sink = undefined;
+    this.#stopping = true;
+    if (this.#restartTimer !== undefined) clearTimeout(this.#restartTimer);
+    this.#restartTimer = undefined;
+    await this.#helper?.stop(this.#stopGraceMs, () => this.#stopReported);
+    this.#helper = undefined;
+    this.#sink = undefined;
   }
 
   stats(): CollectorStats {
     return {
       backend: 'ebpf',
-      events: this.events,
+      events: this.#events,
       // Forks during a restart gap were never seen: lost, so alerts around the gap say so.
-      lost: this.lostBefore + (this.helperStats?.lost ?? 0) + this.gapForks + this.undelivered,
-      restarts: this.restarts,
-      blindMs: this.blindMs,
-      lastBlindMs: this.lastBlindMs,
-      reconciled: this.reconciled,
-      malformed: this.malformed,
+      lost: this.#lostBefore + (this.#helperStats?.lost ?? 0) + this.#gapForks + this.#undelivered,
+      restarts: this.#restarts,
+      blindMs: this.#blindMs,
+      lastBlindMs: this.#lastBlindMs,
+      reconciled: this.#reconciled,
+      malformed: this.#malformed,
     };
   }
 
   helperState(): EbpfHelperState {
     return {
-      pid: this.helper?.pid,
-      hello: this.hello,
-      stats: this.helperStats,
-      malformed: this.malformed,
-      streamErrors: this.streamErrors,
-      sinkErrors: this.sinkErrors,
+      pid: this.#helper?.pid,
+      hello: this.#hello,
+      stats: this.#helperStats,
+      malformed: this.#malformed,
+      streamErrors: this.#streamErrors,
+      sinkErrors: this.#sinkErrors,
       files: {
-        enabled: this.files !== undefined,
-        attached: this.hello?.files ?? false,
-        events: this.fileEvents,
-        opensUnmatched: this.opensUnmatched,
-        pathsUnresolved: this.pathsUnresolved,
+        enabled: this.#files !== undefined,
+        attached: this.#hello?.files ?? false,
+        events: this.#fileEvents,
+        opensUnmatched: this.#opensUnmatched,
+        pathsUnresolved: this.#pathsUnresolved,
       },
     };
   }
 
   /** The helper's arguments, and what it reads on stdin first (the file policy, up to a line `end`). */
-  private helperArgs(): { args: string[]; stdin?: string } {
-    if (this.files === undefined) return { args: [...this.args] };
-    return { args: [...this.args, '--files', '--file-policy', '-'], stdin: `${ebpfFilePolicyText(this.files)}end\n` };
+  #helperArgs(): { args: string[]; stdin?: string } {
+    if (this.#files === undefined) return { args: [...this.#args] };
+    return { args: [...this.#args, '--files', '--file-policy', '-'], stdin: `${ebpfFilePolicyText(this.#files)}end\n` };
   }
 
   /** Spawns one helper; resolves on its hello frame (attached), rejects with its reason if it dies first. */
-  private launch(): Promise<void> {
+  #launch(): Promise<void> {
     const decoder = new EbpfRecordDecoder();
     const reader = new EbpfFrameReader();
     const stderrTail: string[] = [];
-    this.helperStats = undefined;
-    const { args, stdin } = this.helperArgs();
-    const unresolvedBefore = this.pathsUnresolved;
+    this.#helperStats = undefined;
+    const { args, stdin } = this.#helperArgs();
+    const unresolvedBefore = this.#pathsUnresolved;
     return new Promise((resolve, reject) => {
       let attached = false;
       let fatal: string | undefined;
       /** Kernel records (not the helper's own hello/stats frames) received from this helper. */
       let received = 0;
       let stopReport: { submitted: number; lost: number } | undefined;
-      this.stopReported = false;
-      const helper: EbpfHelperProcess = new EbpfHelperProcess(this.helperPath, args, {
+      this.#stopReported = false;
+      const helper: EbpfHelperProcess = new EbpfHelperProcess(this.#helperPath, args, {
         onChunk: (chunk) => {
-          this.lastHeardMs = Date.now();
+          this.#lastHeardMs = Date.now();
           try {
             reader.push(chunk, (frame) => {
               if (frame.kind < FRAME_KIND_CODES.hello) received++;
               const decoded = decoder.decode(frame.kind, frame.payload);
               switch (decoded.type) {
                 case 'event':
-                  if (decoded.event.kind === 'file' && !this.keepFile(decoded.event)) break;
-                  this.deliver(decoded.event);
+                  if (decoded.event.kind === 'file' && !this.#keepFile(decoded.event)) break;
+                  this.#deliver(decoded.event);
                   break;
                 case 'stats':
-                  this.helperStats = decoded.stats;
+                  this.#helperStats = decoded.stats;
                   break;
                 case 'hello':
-                  this.hello = decoded.hello;
+                  this.#hello = decoded.hello;
                   if (!attached) {
                     attached = true;
-                    this.log('info', 'eBPF helper attached', { pid: decoded.hello.helperPid, ringBytes: decoded.hello.ringBytes });
-                    this.closeGap();
+                    this.#log('info', 'eBPF helper attached', { pid: decoded.hello.helperPid, ringBytes: decoded.hello.ringBytes });
+                    this.#closeGap();
                     resolve();
                   }
                   break;
                 case 'malformed':
-                  this.malformed++;
-                  if (this.malformed <= 10) this.log('warn', `eBPF frame skipped: ${decoded.reason}`);
+                  this.#malformed++;
+                  if (this.#malformed <= 10) this.#log('warn', `eBPF frame skipped: ${decoded.reason}`);
                   break;
               }
             });
           } catch (error) {
-            this.streamErrors++;
+            this.#streamErrors++;
             // Another frame version will not change by restarting: give up on this helper binary.
             if (error instanceof EbpfFrameError && error.code === 'VG_EBPF_BAD_VERSION') fatal = error.message;
-            this.log('error', `eBPF helper stream unreadable${fatal ? '' : ', restarting it'}: ${(error as Error).message}`);
+            this.#log('error', `eBPF helper stream unreadable${fatal ? '' : ', restarting it'}: ${(error as Error).message}`);
             helper.kill();
           }
         },
@@ -247,71 +247,71 @@ export class EbpfCollector implements Collector {
           const stop = STOP_REPORT.exec(line);
           if (stop !== null) {
             stopReport = { submitted: Number(stop[1]), lost: Number(stop[2]) };
-            this.stopReported = true;
+            this.#stopReported = true;
             return;
           }
           stderrTail.push(line);
           if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
-          this.log('warn', `vigil-ebpf: ${line}`);
+          this.#log('warn', `vigil-ebpf: ${line}`);
         },
         onClose: (code, signal, spawnError) => {
-          this.pathsUnresolved = unresolvedBefore + decoder.paths.unresolved;
-          const last = this.helperStats;
-          this.lostBefore += Math.max(last?.lost ?? 0, stopReport?.lost ?? 0);
-          this.helperStats = undefined;
+          this.#pathsUnresolved = unresolvedBefore + decoder.paths.unresolved;
+          const last = this.#helperStats;
+          this.#lostBefore += Math.max(last?.lost ?? 0, stopReport?.lost ?? 0);
+          this.#helperStats = undefined;
           // Without the stop report (killed before it could write it), the last stats frame gives a lower bound.
-          if (this.stopping && attached) this.countUndelivered(received, stopReport?.submitted ?? last?.records ?? 0, stopReport !== undefined, signal);
-          if (this.helper === helper) this.helper = undefined;
+          if (this.#stopping && attached) this.#countUndelivered(received, stopReport?.submitted ?? last?.records ?? 0, stopReport !== undefined, signal);
+          if (this.#helper === helper) this.#helper = undefined;
           const why = spawnError?.message ?? `exit code ${code}${signal ? `, signal ${signal}` : ''}`;
           const detail = stderrTail.filter((l) => l.startsWith('vigil-ebpf:')).at(-1) ?? stderrTail.at(-1) ?? '';
           if (!attached || fatal !== undefined) {
             const error = new Error(fatal ?? `eBPF helper did not attach (${why})${detail ? `: ${detail}` : ''}`);
             reject(Object.assign(error, { fatal: fatal !== undefined }));
-            if (fatal !== undefined && attached && !this.stopping) this.log('error', `eBPF collector stopped: ${fatal}`);
+            if (fatal !== undefined && attached && !this.#stopping) this.#log('error', `eBPF collector stopped: ${fatal}`);
             return;
           }
-          if (this.stopping) return;
-          this.gap.open(this.hello?.clkTck ?? 100, this.lastHeardMs);
-          this.log('warn', `eBPF helper died (${why}); restarting`, { detail });
-          this.scheduleRestart(Date.now() - helper.startedAt);
+          if (this.#stopping) return;
+          this.#gap.open(this.#hello?.clkTck ?? 100, this.#lastHeardMs);
+          this.#log('warn', `eBPF helper died (${why}); restarting`, { detail });
+          this.#scheduleRestart(Date.now() - helper.startedAt);
         },
       });
       if (stdin !== undefined) helper.write(stdin);
-      this.helper = helper;
+      this.#helper = helper;
     });
   }
 
-  private scheduleRestart(ranForMs: number): void {
-    const delay = this.backoff.next(ranForMs);
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = undefined;
-      if (this.stopping) return;
-      this.restarts++;
+  #scheduleRestart(ranForMs: number): void {
+    const delay = this.#backoff.next(ranForMs);
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = undefined;
+      if (this.#stopping) return;
+      this.#restarts++;
       const startedAt = Date.now();
-      this.launch().catch((error: Error & { fatal?: boolean }) => {
-        this.log('error', `eBPF helper restart failed${error.fatal ? ' for good' : ''}: ${error.message}`);
-        if (!this.stopping && error.fatal !== true) this.scheduleRestart(Date.now() - startedAt);
+      this.#launch().catch((error: Error & { fatal?: boolean }) => {
+        this.#log('error', `eBPF helper restart failed${error.fatal ? ' for good' : ''}: ${error.message}`);
+        if (!this.#stopping && error.fatal !== true) this.#scheduleRestart(Date.now() - startedAt);
       });
     }, delay);
-    this.restartTimer.unref?.();
+    this.#restartTimer.unref?.();
   }
 
   /** A restarted helper attached: account for the blind gap and report the processes born in it. */
-  private closeGap(): void {
-    const cost = this.gap.close();
+  #closeGap(): void {
+    const cost = this.#gap.close();
     if (cost === null) return;
-    this.blindMs += cost.blindMs;
-    this.lastBlindMs = cost.blindMs;
-    this.gapForks += cost.forks;
+    this.#blindMs += cost.blindMs;
+    this.#lastBlindMs = cost.blindMs;
+    this.#gapForks += cost.forks;
     let found: RawEvent[] = [];
     try {
-      found = this.reconcile?.(cost.sinceTicks) ?? [];
+      found = this.#reconcile?.(cost.sinceTicks) ?? [];
     } catch (error) {
-      this.log('warn', `process table not reconciled after the restart: ${(error as Error).message}`);
+      this.#log('warn', `process table not reconciled after the restart: ${(error as Error).message}`);
     }
-    for (const event of found) this.deliver(event);
-    this.reconciled += found.length;
-    this.log('warn', `eBPF helper restarted: blind for ${cost.blindMs} ms, ${cost.forks} forks in the gap counted lost, ${found.length} processes born in it reported as already running`, {
+    for (const event of found) this.#deliver(event);
+    this.#reconciled += found.length;
+    this.#log('warn', `eBPF helper restarted: blind for ${cost.blindMs} ms, ${cost.forks} forks in the gap counted lost, ${found.length} processes born in it reported as already running`, {
       blind_ms: cost.blindMs,
       gap_forks: cost.forks,
       reconciled: found.length,
@@ -322,15 +322,15 @@ export class EbpfCollector implements Collector {
    * A stopped helper is gone: every record the kernel submitted and the collector did not receive (left in the
    * ring, in the helper's buffer when it was killed after its grace) is counted lost.
    */
-  private countUndelivered(received: number, submitted: number, exact: boolean, signal: NodeJS.Signals | null): void {
+  #countUndelivered(received: number, submitted: number, exact: boolean, signal: NodeJS.Signals | null): void {
     const missing = Math.max(0, submitted - received);
     if (!exact && signal === 'SIGKILL') {
-      this.log('error', 'eBPF helper killed before it reported its final counters: what it still held is counted only as far as its last stats frame', { submitted, received });
+      this.#log('error', 'eBPF helper killed before it reported its final counters: what it still held is counted only as far as its last stats frame', { submitted, received });
     }
     if (missing === 0) return;
-    this.undelivered += missing;
-    const why = signal === 'SIGKILL' ? `killed after its ${this.stopGraceMs} ms grace` : `exited${signal ? ` on ${signal}` : ''}`;
-    this.log('warn', `eBPF helper stopped (${why}) with ${exact ? '' : 'at least '}${missing} records it never delivered: counted lost`, {
+    this.#undelivered += missing;
+    const why = signal === 'SIGKILL' ? `killed after its ${this.#stopGraceMs} ms grace` : `exited${signal ? ` on ${signal}` : ''}`;
+    this.#log('warn', `eBPF helper stopped (${why}) with ${exact ? '' : 'at least '}${missing} records it never delivered: counted lost`, {
       lost: missing,
       submitted,
       received,
@@ -339,22 +339,22 @@ export class EbpfCollector implements Collector {
   }
 
   /** An open is kept only when the exact patterns match (the kernel's keys are a superset). */
-  private keepFile(event: Extract<RawEvent, { kind: 'file' }>): boolean {
-    if (event.action === 'open' && this.files !== undefined && this.files.policy.match(event.path) === undefined) {
-      this.opensUnmatched++;
+  #keepFile(event: Extract<RawEvent, { kind: 'file' }>): boolean {
+    if (event.action === 'open' && this.#files !== undefined && this.#files.policy.match(event.path) === undefined) {
+      this.#opensUnmatched++;
       return false;
     }
-    this.fileEvents++;
+    this.#fileEvents++;
     return true;
   }
 
-  private deliver(event: Parameters<RawEventSink>[0]): void {
-    this.events++;
+  #deliver(event: Parameters<RawEventSink>[0]): void {
+    this.#events++;
     try {
-      this.sink?.(event);
+      this.#sink?.(event);
     } catch (error) {
-      this.sinkErrors++;
-      if (this.sinkErrors <= 10) this.log('error', `event sink threw: ${(error as Error).message}`);
+      this.#sinkErrors++;
+      if (this.#sinkErrors <= 10) this.#log('error', `event sink threw: ${(error as Error).message}`);
     }
   }
 }

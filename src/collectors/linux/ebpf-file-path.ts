@@ -13,11 +13,15 @@ const CACHE_TTL_MS = 2_000;
  * this cannot follow (the lexical join is kept then).
  */
 export class FilePathResolver {
-  private readonly cache = new Map<string, { real: string; atMs: number }>();
+  readonly #cache = new Map<string, { real: string; atMs: number }>();
   resolved = 0;
   unresolved = 0;
 
-  constructor(private readonly nowMs: () => number = Date.now) {}
+  readonly #nowMs: () => number;
+
+  constructor(nowMs: () => number = Date.now) {
+    this.#nowMs = nowMs;
+  }
 
   join(dir: string, name: string, resolve: boolean): string {
     if (name === '') return dir;
@@ -30,19 +34,19 @@ export class FilePathResolver {
     const leaf = written.slice(cut + 1);
     if (leaf === '' || leaf === '.' || leaf === '..') return lexical;
     // the parent as written, so that `..` after a symlinked directory is followed as the kernel did
-    const real = this.realDir(cut <= 0 ? '/' : written.slice(0, cut));
+    const real = this.#realDir(cut <= 0 ? '/' : written.slice(0, cut));
     if (real === undefined) return lexical;
     return real === '/' ? `/${leaf}` : `${real}/${leaf}`;
   }
 
-  private realDir(dir: string): string | undefined {
-    const now = this.nowMs();
-    const hit = this.cache.get(dir);
+  #realDir(dir: string): string | undefined {
+    const now = this.#nowMs();
+    const hit = this.#cache.get(dir);
     if (hit !== undefined && now - hit.atMs < CACHE_TTL_MS) return hit.real;
     try {
       const real = realpathSync(dir);
-      if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(dir, { real, atMs: now });
+      if (this.#cache.size >= CACHE_MAX) this.#cache.delete(this.#cache.keys().next().value!);
+      this.#cache.set(dir, { real, atMs: now });
       this.resolved++;
       return real;
     } catch {

@@ -44,7 +44,7 @@ function cString(buf: Buffer, at: number, max: number): string {
  * milliseconds with the offset from the latest hello frame; until a hello arrives, events are malformed.
  */
 export class EbpfRecordDecoder {
-  private bootToEpochMs: number | undefined;
+  #bootToEpochMs: number | undefined;
   /** Joins file events' directories and names (resolving multi-component names). */
   readonly paths = new FilePathResolver();
 
@@ -52,10 +52,10 @@ export class EbpfRecordDecoder {
     const kind = KIND_BY_CODE.get(kindCode);
     if (kind === undefined) return { type: 'malformed', reason: `unknown frame kind ${kindCode}` };
     if (p.length < MIN_BYTES[kind]) return { type: 'malformed', reason: `${kind} frame of ${p.length} bytes` };
-    return this.handlers[kind](p);
+    return this.#handlers[kind](p);
   }
 
-  private readonly handlers: Readonly<Record<FrameKind, (p: Buffer) => DecodedFrame>> = {
+  readonly #handlers: Readonly<Record<FrameKind, (p: Buffer) => DecodedFrame>> = {
     hello: (p) => {
       const hello: EbpfHelperHello = {
         bootToEpochMs: Number(p.readBigInt64LE(HELLO.bootToEpochNs)) / 1e6,
@@ -65,7 +65,7 @@ export class EbpfRecordDecoder {
         helperPid: p.readUInt32LE(HELLO.helperPid),
         files: (p.readUInt32LE(HELLO.features) & FEATURE_FILES) !== 0,
       };
-      this.bootToEpochMs = hello.bootToEpochMs;
+      this.#bootToEpochMs = hello.bootToEpochMs;
       return { type: 'hello', hello };
     },
     stats: (p) => ({
@@ -80,10 +80,10 @@ export class EbpfRecordDecoder {
         fileSkipped: u64(p, STATS.fileSkipped),
       },
     }),
-    exec: (p) => this.exec(p),
-    fork: (p) => this.event(p, (timeMs, process): RawFork => ({ kind: 'fork', timeMs, backend: 'ebpf', platform: 'linux', process })),
+    exec: (p) => this.#exec(p),
+    fork: (p) => this.#event(p, (timeMs, process): RawFork => ({ kind: 'fork', timeMs, backend: 'ebpf', platform: 'linux', process })),
     exit: (p) =>
-      this.event(p, (timeMs, process): RawExit => {
+      this.#event(p, (timeMs, process): RawExit => {
         const status = p.readUInt32LE(EXIT.status);
         const signal = status & 0x7f;
         return {
@@ -96,32 +96,32 @@ export class EbpfRecordDecoder {
           exitCode: signal === 0 ? (status >> 8) & 0xff : 128 + signal,
         };
       }),
-    connect: (p) => this.network(p, 'connect'),
-    accept: (p) => this.network(p, 'accept'),
-    disconnect: (p) => this.network(p, 'disconnect'),
-    file: (p) => this.file(p),
+    connect: (p) => this.#network(p, 'connect'),
+    accept: (p) => this.#network(p, 'accept'),
+    disconnect: (p) => this.#network(p, 'disconnect'),
+    file: (p) => this.#file(p),
   };
 
-  private file(p: Buffer): DecodedFrame {
+  #file(p: Buffer): DecodedFrame {
     return fileRecord(this, p);
   }
 
   /** @internal the event frame of a record (used by fileRecord). */
   eventOf(p: Buffer, build: (timeMs: number, process: RawProcess) => RawEvent): DecodedFrame {
-    return this.event(p, build);
+    return this.#event(p, build);
   }
 
-  private event(p: Buffer, build: (timeMs: number, process: RawProcess) => RawEvent, complete?: (process: Mutable<RawProcess>) => void): DecodedFrame {
-    if (this.bootToEpochMs === undefined) return { type: 'malformed', reason: 'event before hello' };
-    const timeMs = u64(p, RECORD.timeNs) / 1e6 + this.bootToEpochMs;
-    const process = this.process(p);
+  #event(p: Buffer, build: (timeMs: number, process: RawProcess) => RawEvent, complete?: (process: Mutable<RawProcess>) => void): DecodedFrame {
+    if (this.#bootToEpochMs === undefined) return { type: 'malformed', reason: 'event before hello' };
+    const timeMs = u64(p, RECORD.timeNs) / 1e6 + this.#bootToEpochMs;
+    const process = this.#process(p);
     complete?.(process);
     return { type: 'event', event: build(timeMs, process) };
   }
 
   /** The record header's process, always built in one shape (exec adds its fields by assignment, in one order). */
-  private process(p: Buffer): Mutable<RawProcess> {
-    const base = this.bootToEpochMs ?? 0;
+  #process(p: Buffer): Mutable<RawProcess> {
+    const base = this.#bootToEpochMs ?? 0;
     return {
       pid: p.readUInt32LE(RECORD.pid),
       startKey: String(u64(p, RECORD.startTicks)),
@@ -139,7 +139,7 @@ export class EbpfRecordDecoder {
     };
   }
 
-  private exec(p: Buffer): DecodedFrame {
+  #exec(p: Buffer): DecodedFrame {
     const exeLen = p.readUInt16LE(EXEC.exeLen);
     const argvLen = p.readUInt16LE(EXEC.argvLen);
     const cwdLen = p.readUInt16LE(EXEC.cwdLen);
@@ -156,7 +156,7 @@ export class EbpfRecordDecoder {
     const cwd = (flags & EXEC.flagCwdTruncated) !== 0 ? undefined : decodePath(p, cwdAt, cwdLen);
     const executable = (flags & EXEC.flagExeTruncated) === 0 ? decodePath(p, EXEC.dataStart, exeLen) : fromFilename(p, filenameAt, filenameLen, cwd);
     const truncated = argvLen < argvTrueLen || (flags & EXEC.flagArgvFault) !== 0;
-    return this.event(
+    return this.#event(
       p,
       (timeMs, process): RawExec => ({ kind: 'exec', timeMs, backend: 'ebpf', platform: 'linux', process }),
       (process) => {
@@ -171,7 +171,7 @@ export class EbpfRecordDecoder {
     );
   }
 
-  private network(p: Buffer, kind: 'connect' | 'accept' | 'disconnect'): DecodedFrame {
+  #network(p: Buffer, kind: 'connect' | 'accept' | 'disconnect'): DecodedFrame {
     const familyCode = p.readUInt16LE(NET.family);
     if (familyCode !== AF_INET && familyCode !== AF_INET6) return { type: 'malformed', reason: `address family ${familyCode}` };
     const width = familyCode === AF_INET ? 4 : 16;
@@ -188,7 +188,7 @@ export class EbpfRecordDecoder {
     // Orientation follows the connection: an outbound one has the local end as source; an inbound one (accepted
     // here) has the remote peer as source and the local listener as destination.
     const inboundDisconnect = kind === 'disconnect' && (p.readUInt16LE(RECORD.flags) & DISCONNECT_INBOUND) !== 0;
-    return this.event(p, (timeMs, process): RawConnect | RawAccept | RawDisconnect => {
+    return this.#event(p, (timeMs, process): RawConnect | RawAccept | RawDisconnect => {
       if (kind === 'connect') {
         const result = p.readInt32LE(NET.result);
         return { kind, timeMs, process, ...base, ...(local.port !== 0 ? { source: local } : {}), destination: remote, result };

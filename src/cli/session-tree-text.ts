@@ -1,6 +1,6 @@
-import { escapeControl } from './escape-control.js';
-import type { JournalConnection, JournalFile, JournalProcess, SessionDetail, SessionSummary } from './journal-reader.js';
-import { buildSessionTree, walkTree, type TreeNode } from './session-tree.js';
+import type { JournalConnection, JournalFile, JournalProcess, SessionDetail, SessionSummary } from '../journal/journal-reader.js';
+import { buildSessionTree, walkTree, type TreeNode } from '../journal/session-tree.js';
+import { terminalLine } from './terminal-text.js';
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
@@ -69,10 +69,10 @@ export function treeLines(roots: readonly TreeNode[], width: number): string[] {
     const own = lasts.length > 1 ? (lasts[lasts.length - 1] ? '└── ' : '├── ') : '';
     const cont = lasts.length > 1 ? (lasts[lasts.length - 1] ? '    ' : '│   ') : '';
     const detail = guide + cont + (node.children.length > 0 ? '│ ' : '  ') + '  ';
-    out.push(cut(guide + own + drawnDeeper + escapeControl(processLabel(node.process)), width));
-    for (const f of node.files) out.push(cut(detail + escapeControl(fileLabel(f)), width));
-    for (const c of node.connections) out.push(cut(detail + escapeControl(connectionLabel(c)), width));
-    for (const a of node.alerts) out.push(cut(`${detail}!! alert ${a.alertId} ${a.severity}: ${escapeControl(a.rule)}`, width));
+    out.push(cut(guide + own + drawnDeeper + terminalLine(processLabel(node.process)), width));
+    for (const f of node.files) out.push(cut(detail + terminalLine(fileLabel(f)), width));
+    for (const c of node.connections) out.push(cut(detail + terminalLine(connectionLabel(c)), width));
+    for (const a of node.alerts) out.push(cut(`${detail}!! alert ${a.alertId} ${a.severity}: ${terminalLine(a.rule)}`, width));
   });
   return out;
 }
@@ -80,7 +80,7 @@ export function treeLines(roots: readonly TreeNode[], width: number): string[] {
 /** `vigil ai show SESSION` as terminal text. */
 export function sessionTreeText(detail: SessionDetail, width: number): string {
   const w = Math.max(40, width);
-  const lines = [...sessionHeader(detail.session).map((l) => cut(escapeControl(l), w)), ''];
+  const lines = [...sessionHeader(detail.session).map((l) => cut(terminalLine(l), w)), ''];
   lines.push(...treeLines(buildSessionTree(detail), w));
   return lines.join('\n') + '\n';
 }

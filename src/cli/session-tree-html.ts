@@ -1,11 +1,11 @@
-import { escapeControl } from './escape-control.js';
-import type { SessionDetail } from './journal-reader.js';
-import { buildSessionTree, walkTree } from './session-tree.js';
+import type { SessionDetail } from '../journal/journal-reader.js';
+import { buildSessionTree, walkTree } from '../journal/session-tree.js';
 import { connectionLabel, fileLabel, processTail, sessionCounts } from './session-tree-text.js';
+import { terminalLine } from './terminal-text.js';
 
 /** Text for HTML content and attributes: markup characters escaped, control characters made visible. */
 function h(text: string): string {
-  return escapeControl(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return terminalLine(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 const STYLE = `
