@@ -3,7 +3,8 @@
  *
  * `vigil run` (eBPF, the bundled rules, the alert store on) and `bpftrace` running a script that prints one line
  * per exec (pid, ppid, filename) and three fields per fork and exit are attached at the same time; then
- * native/linux/bench/exec-pacer execs a tiny program at 1600 execs/s, then at 5000 execs/s. Each side's CPU is
+ * native/linux/bench/exec-pacer execs a tiny program at 1600 execs/s for a first storm (V8 compiles the agent's
+ * per-event path during it: shown, not held to the goal), then at 1600 and 5000 execs/s. Each side's CPU is
  * read from /proc (whole process, every thread: for the agent, Node + its eBPF helper) over the same storm.
  * Reports both CPU figures and their ratio, the agent's idle CPU, peak RSS, lost counts (the agent's kernel
  * ring counter; bpftrace's exec lines missing and its own "Lost" reports), and Node CPU per raw event end to
@@ -25,6 +26,8 @@ import { runPacer, type PacerResult } from './pacer-run.js';
 const IDLE_S = Number(process.env['BENCH_IDLE_SECONDS'] ?? 15);
 const STORM_S = Number(process.env['BENCH_STORM_SECONDS'] ?? 10);
 const WARMUP_S = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 8);
+/** The first storm, at 1600 execs/s: V8 compiles the per-event path during it (reported, not held to the goal). */
+const COLD_STORM_S = Number(process.env['BENCH_COLD_STORM_SECONDS'] ?? 15);
 const RATES = (process.env['BENCH_RATES'] ?? '1600,5000').split(',').map(Number);
 const CPU_PROF = process.env['BENCH_CPU_PROF'];
 const nativeBuild = join(projectRoot, 'native', 'linux', 'build');
@@ -120,6 +123,8 @@ function readStatus(dir: string): AgentStatusCounts {
 }
 
 interface Row {
+  /** cold: the first storm (V8 still compiling the per-event path); warm: the steady state the goal is about. */
+  readonly phase: 'cold' | 'warm';
   readonly rate: number;
   readonly achieved: number;
   readonly spawned: number;
@@ -168,18 +173,14 @@ async function main(): Promise<void> {
     printer = new BpftracePrinter(scriptPath);
     await printer.ready;
     const btPid = printer.child.pid!;
-    // Warm-up storm (JIT of the per-event path), not measured.
-    await storm(1600, 3, 'warmup');
-    await sleep(2000);
-
-    const rows: Row[] = [];
-    for (const rate of RATES) {
+    /** One storm with both attached: CPU of each over the storm, the agent's counters over storm + tail. */
+    const measure = async (rate: number, stormSeconds: number, phase: Row['phase']): Promise<Row> => {
       const status0 = readStatus(dir);
-      const lines0 = printer.execLines;
-      const btLost0 = printer.lost;
+      const lines0 = printer!.execLines;
+      const btLost0 = printer!.lost;
       const ticks0 = [...agentPids, btPid].map(cpuTicks);
       const t0 = performance.now();
-      const pacer = await storm(rate, STORM_S, `vs-${rate}`);
+      const pacer = await storm(rate, stormSeconds, `vs-${phase}-${rate}`);
       const ticks1 = [...agentPids, btPid].map(cpuTicks);
       const seconds = (performance.now() - t0) / 1000;
       const agentRssMb = mb(statusKb(agentPid, 'VmRSS'));
@@ -192,7 +193,8 @@ async function main(): Promise<void> {
       const agentCpu = cpuPct(ticks0.slice(0, n), ticks1.slice(0, n), seconds);
       const btCpu = cpuPct(ticks0.slice(n), ticks1.slice(n), seconds);
       const raw = status1.raw - status0.raw;
-      rows.push({
+      return {
+        phase,
         rate,
         achieved: Math.round(pacer.achieved),
         spawned: pacer.spawned,
@@ -203,18 +205,26 @@ async function main(): Promise<void> {
         ratio: btCpu > 0 ? r2(agentCpu / btCpu) : Number.NaN,
         agentRawEvents: raw,
         agentLost: status1.lost - status0.lost,
-        bpftraceExecsMissing: pacer.spawned - (printer.execLines - lines0),
-        bpftraceLost: printer.lost - btLost0,
+        bpftraceExecsMissing: pacer.spawned - (printer!.execLines - lines0),
+        bpftraceLost: printer!.lost - btLost0,
         nodeUsPerRawEvent: raw > 0 ? r2((((ticks2 - ticks0[0]!) / TICKS_PER_S) * 1e6) / raw) : Number.NaN,
         agentRssMb,
         bpftraceRssMb,
-      });
+      };
+    };
+
+    // The first storm pays for V8 compiling the per-event path (its worker threads and the main thread; about
+    // 15 s at 1600 execs/s on this machine class): measured and shown, but the goal is the agent's steady state.
+    const rows: Row[] = [await measure(1600, COLD_STORM_S, 'cold')];
+    await sleep(1000);
+    for (const rate of RATES) {
+      rows.push(await measure(rate, STORM_S, 'warm'));
       await sleep(1000);
     }
     const peakRssMb = mb(statusKb(agentPid, 'VmHWM'));
     const helperPeakRssMb = helperPids.length > 0 ? mb(statusKb(helperPids[0]!, 'VmHWM')) : 0;
-    const at1600 = rows.find((r) => r.rate === 1600);
-    const at5000 = rows.find((r) => r.rate === 5000);
+    const at1600 = rows.find((r) => r.phase === 'warm' && r.rate === 1600);
+    const at5000 = rows.find((r) => r.phase === 'warm' && r.rate === 5000);
     const goal = {
       ratioAt1600: at1600 !== undefined ? at1600.ratio <= 1.0 : null,
       peakRssUnder120Mb: peakRssMb < 120,
@@ -224,10 +234,10 @@ async function main(): Promise<void> {
     };
 
     console.log(`agent-vs-bpftrace: vigil run (${String(agent.ready['rules'])} bundled rules, eBPF, alert store on) vs ${bpftraceVersion} printer, same storm, ${STORM_S} s per rate`);
-    console.log('| execs/s | agent CPU % (node + helper) | bpftrace CPU % | ratio | agent lost | bpftrace missing / lost | Node us per raw event | RSS MB agent / bpftrace |');
-    console.log('|---|---|---|---|---|---|---|---|');
+    console.log('| storm | execs/s | agent CPU % (node + helper) | bpftrace CPU % | ratio | agent lost | bpftrace missing / lost | Node us per raw event | RSS MB agent / bpftrace |');
+    console.log('|---|---|---|---|---|---|---|---|---|');
     for (const r of rows) {
-      console.log(`| ${r.rate} (${r.achieved}) | ${r.agentCpuPct} (${r.agentNodeCpuPct} + ${r.agentHelperCpuPct}) | ${r.bpftraceCpuPct} | ${r.ratio} | ${r.agentLost} | ${r.bpftraceExecsMissing} / ${r.bpftraceLost} | ${r.nodeUsPerRawEvent} | ${r.agentRssMb} / ${r.bpftraceRssMb} |`);
+      console.log(`| ${r.phase === 'cold' ? `first (${COLD_STORM_S} s, JIT)` : `steady (${STORM_S} s)`} | ${r.rate} (${r.achieved}) | ${r.agentCpuPct} (${r.agentNodeCpuPct} + ${r.agentHelperCpuPct}) | ${r.bpftraceCpuPct} | ${r.ratio} | ${r.agentLost} | ${r.bpftraceExecsMissing} / ${r.bpftraceLost} | ${r.nodeUsPerRawEvent} | ${r.agentRssMb} / ${r.bpftraceRssMb} |`);
     }
     console.log(`idle (${IDLE_S} s): ${idleCpuPct}% of a core, RSS ${idleRssMb} MB; peak RSS ${peakRssMb} MB (helper ${helperPeakRssMb} MB)`);
     console.log(`goal: ${Object.entries(goal).map(([k, v]) => `${k} ${v === null ? 'n/a' : v ? 'met' : 'NOT met'}`).join(', ')}`);
@@ -240,6 +250,7 @@ async function main(): Promise<void> {
       bpftrace: bpftraceVersion,
       rules: Number(agent.ready['rules']),
       stormSeconds: STORM_S,
+      coldStormSeconds: COLD_STORM_S,
       idle: { seconds: IDLE_S, cpuPctOfOneCore: idleCpuPct, rssMb: idleRssMb },
       peakRssMb,
       helperPeakRssMb,

@@ -5,7 +5,7 @@ import { eqlErrorAt } from './eql-position.js';
 import { arithmetic, type ArithmeticKind } from './functions/math-functions.js';
 import { FUNCTIONS } from './functions/function-registry.js';
 import { compileLuceneRegex } from './lucene-regex.js';
-import { anyOf, isNull, scalarCompare, scalarEquals, single, toCondition } from './value-ops.js';
+import { anyOf, foldCase, isNull, scalarCompare, scalarEquals, single, toCondition } from './value-ops.js';
 import { compileWildcards, type StringTest } from './wildcard.js';
 
 const ARITH: Readonly<Record<'+' | '-' | '*' | '/' | '%', ArithmeticKind>> = {
@@ -243,7 +243,7 @@ export function literalInTest(e: InNode): ((x: unknown) => boolean) | null {
     if (typeof c === 'string' && c.trim() === c && c !== '' && !Number.isNaN(Number(c))) set.add(Number(c));
     if (c === 'true' || c === 'false') set.add(c === 'true');
   }
-  return e.insensitive ? (x: unknown): boolean => set.has(typeof x === 'string' ? x.toLowerCase() : x) : (x: unknown): boolean => set.has(x);
+  return e.insensitive ? (x: unknown): boolean => set.has(typeof x === 'string' ? foldCase(x) : x) : (x: unknown): boolean => set.has(x);
 }
 
 function compileIn(e: InNode, ctx: CompileContext): Condition {

@@ -1,4 +1,5 @@
 import { linearRegexFallback } from './linear-regex-engine.js';
+import { foldCase } from './value-ops.js';
 
 /**
  * Translates a Lucene regular expression (the syntax of Elasticsearch's `regex` / `regexp`) into a JS RegExp
@@ -44,7 +45,7 @@ const escClassChar = (c: string): string => ('\\]^-['.includes(c) ? `\\${c}` : c
 /** Compiles a Lucene regex into a full-match test; `insensitive` folds case. Throws LuceneRegexError. */
 export function compileLuceneRegex(pattern: string, insensitive: boolean): (s: string) => boolean {
   const re = safeRegExp(pattern, insensitive);
-  return insensitive ? (s) => re.test(s.toLowerCase()) : (s) => re.test(s);
+  return insensitive ? (s) => re.test(foldCase(s)) : (s) => re.test(s);
 }
 
 /**

@@ -83,3 +83,17 @@ export function single(v: unknown): unknown {
   if (Array.isArray(v)) return v.length === 0 ? null : single(v[0]);
   return v;
 }
+
+let foldIn = '';
+let foldOut = '';
+/**
+ * `s.toLowerCase()`, remembered for the last string: the case-insensitive tests of the rules one event visits
+ * mostly fold the same field value (process.name, process.parent.name) in turn.
+ */
+export function foldCase(s: string): string {
+  if (s !== foldIn) {
+    foldOut = s.toLowerCase();
+    foldIn = s;
+  }
+  return foldOut;
+}

@@ -1,3 +1,4 @@
+import { foldCase } from './value-ops.js';
 /**
  * Wildcard patterns (`:`, `like`, `like~`): `*` matches any run of characters, `?` exactly one; everything
  * else, backslash included, is literal (as Elasticsearch's EQL wildcards are).
@@ -80,7 +81,7 @@ export function compileWildcards(patterns: readonly string[], insensitive: boole
   if (patterns.length === 1 && !hasWildcard(patterns[0]!)) {
     const exact = patterns[0]!;
     const lower = exact.toLowerCase();
-    return (s) => s === exact || (s.length === exact.length && s.toLowerCase() === lower);
+    return (s) => s === exact || (s.length === exact.length && foldCase(s) === lower);
   }
   const tests: StringTest[] = [];
   const simple = patterns.filter(isSimpleShape);

@@ -58,8 +58,10 @@ async function alertsOf(pid: number, want: number, timeoutMs: number): Promise<A
 
 function opensOf(pid: number): Array<Record<string, any>> {
   if (!existsSync(events)) return [];
-  return readFileSync(events, 'utf8')
-    .split('\n')
+  // the agent may be appending: only complete lines (the text after the last newline is still being written)
+  const lines = readFileSync(events, 'utf8').split('\n');
+  lines.pop();
+  return lines
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as Record<string, any>)
     .filter((e) => e['event']?.['action'] === 'open' && e['process']?.['pid'] === pid);
