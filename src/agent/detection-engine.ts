@@ -3,6 +3,7 @@ import type { EcsEvent } from '../ecs/ecs-event.js';
 import type { CompiledSequenceQuery } from '../eql/compiled-query.js';
 import type { LoadedRule } from '../rules/loaded-rule.js';
 import type { RuleSet } from '../rules/rule-set.js';
+import type { Candidates } from '../rules/rule-index.js';
 import { SequenceMatcher, type SequenceHit } from '../sequence/index.js';
 
 /** One rule match, before it becomes an alert. */
@@ -74,6 +75,13 @@ export interface DetectionEngineStats {
   rulesDisabled: number;
 }
 
+/** One candidate rule as `process` runs it: an event query's filter, or a sequence rule's matcher. */
+interface RuleDispatch {
+  readonly rule: LoadedRule;
+  readonly filter: ((event: EcsEvent) => boolean) | null;
+  readonly matcher: SequenceMatcher | null;
+}
+
 /** What `process` returns when nothing matched (shared, frozen: the common case allocates nothing). */
 const NO_MATCHES: EngineMatch[] = Object.freeze([]) as unknown as EngineMatch[];
 
@@ -96,6 +104,8 @@ export interface SequenceRuleHealth {
 export class DetectionEngine {
   readonly #ruleSet: RuleSet;
   readonly #matchers = new Map<LoadedRule, SequenceMatcher>();
+  /** Per candidate list (the index caches one per event shape): each rule with its filter or matcher, looked up once. */
+  readonly #dispatch = new WeakMap<Candidates, readonly RuleDispatch[]>();
   readonly #stats: DetectionEngineStats = { events: 0, candidates: 0, matches: 0, ruleErrors: 0, samplesSkipped: 0, budgetOverruns: 0, rulesDisabled: 0 };
   readonly #onError: (rule: LoadedRule, err: unknown) => void;
   readonly #budgetMs: number;
@@ -144,19 +154,24 @@ export class DetectionEngine {
     const timed = this.#timedEvents > 0;
     const t0 = budget > 0 ? performance.now() : 0;
     let tRule = t0;
-    for (const rule of candidates.rules) {
+    let dispatch = this.#dispatch.get(candidates);
+    if (dispatch === undefined) {
+      dispatch = candidates.rules.map((rule) => ({
+        rule,
+        filter: rule.query.kind === 'event' ? rule.query.stage.filter : null,
+        matcher: this.#matchers.get(rule) ?? null,
+      }));
+      this.#dispatch.set(candidates, dispatch);
+    }
+    for (const { rule, filter, matcher } of dispatch) {
       if (this.#disabled.size > 0 && this.#disabled.has(rule)) continue;
       const cpu0 = timed && this.#suspects.has(rule) ? threadCpuMs() : -1;
       try {
-        const q = rule.query;
-        if (q.kind === 'event') {
-          if (q.stage.filter(event)) (out ??= []).push({ rule, events: [event], joinKeys: [] });
-        } else {
-          const matcher = this.#matchers.get(rule);
-          if (matcher !== undefined) {
-            const hits = matcher.push(event);
-            if (hits.length > 0) this.#collect(rule, hits, (out ??= []));
-          }
+        if (filter !== null) {
+          if (filter(event)) (out ??= []).push({ rule, events: [event], joinKeys: [] });
+        } else if (matcher !== null) {
+          const hits = matcher.push(event);
+          if (hits.length > 0) this.#collect(rule, hits, (out ??= []));
         }
       } catch (err) {
         this.#stats.ruleErrors++;
