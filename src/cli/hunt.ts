@@ -179,7 +179,7 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
     else io.stdout.write(renderTable(hits, { timestampField, categoryField, fields: query.fields, kind: query.kind }));
     const stats = reader.stats;
     if (stats.malformed > 0) io.stderr.write(`vigil hunt: skipped ${stats.malformed} malformed line(s)\n`);
-    if (withoutTimestamp > 0) io.stderr.write(`vigil hunt: skipped ${withoutTimestamp} event(s) without a readable ${timestampField}\n`);
+    if (withoutTimestamp > 0) io.stderr.write(terminalText(`vigil hunt: skipped ${withoutTimestamp} event(s) without a readable ${timestampField}`) + '\n');
     if (tooDeep > 0) io.stderr.write(`vigil hunt: skipped ${tooDeep} event(s) nested deeper than ${MAX_EVENT_DEPTH} levels\n`);
     return { exitCode: 0, hits: hits.length, events: stats.events, malformed: stats.malformed, withoutTimestamp, skipped: stats.skipped };
   }

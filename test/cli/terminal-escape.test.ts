@@ -90,3 +90,9 @@ test('error messages escape what the user or an event put in them', () => {
     assert.match(r.stderr, message, name);
   }
 });
+
+test('hunt: the skipped-events notice escapes the --timestamp-field it names', () => {
+  const r = vigil('hunt', '--events', events, '--timestamp-field', `t${TITLE}`, 'process where true');
+  assertEscaped('hunt --timestamp-field', r.stderr);
+  assert.match(r.stderr, /without a readable t\\x1b\]0;pwned\\x07/);
+});
