@@ -40,8 +40,15 @@ export function compileFilterFunction(ctx: CompileContext, category: string | nu
   }
   const source = `return function eqlFilter(e) {\n${body}return ${r} === true;\n};`;
   if (source.length > MAX_SOURCE) return closureFilter(ctx, category, condition);
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- query text enters only as JSON literals (see above)
-  const make = new Function('x', 'anyOf', source) as (x: readonly unknown[], a: typeof anyOf) => EventPredicate;
+  let make: (x: readonly unknown[], a: typeof anyOf) => EventPredicate;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- query text enters only as JSON literals (see above)
+    make = new Function('x', 'anyOf', source) as typeof make;
+  } catch (err) {
+    // Node started with --disallow-code-generation-from-strings (an embedder's policy): the closures serve
+    if (err instanceof EvalError) return closureFilter(ctx, category, condition);
+    throw err;
+  }
   return make(gen.externals, anyOf);
 }
 

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import type { EcsEvent } from '../../src/ecs/ecs-event.js';
 import { CompileContext } from '../../src/eql/compile-context.js';
@@ -90,4 +91,19 @@ test('field names and constants reach the generated code only as data', () => {
   const doc = { 'a"]; throw 1; //': { 'b\u2028': 'x"); throw 2; //' } } as unknown as EcsEvent;
   assert.equal(f(doc), false);
   assert.equal(f({} as EcsEvent), false);
+});
+
+test('where code generation is forbidden, filters fall back to the closures with the same results', () => {
+  const script = `
+    import { compileQuery } from ${JSON.stringify(new URL('../../src/eql/index.js', import.meta.url).href)};
+    const q = compileQuery('process where process.name in ("curl", "wget") and not process.args : "*-s*"');
+    const yes = { event: { category: ['process'] }, process: { name: 'curl', args: ['curl', 'x'] } };
+    const no = { event: { category: ['process'] }, process: { name: 'curl', args: ['curl', '-s'] } };
+    let generated = true;
+    try { new Function('return 1'); } catch { generated = false; }
+    console.log(JSON.stringify({ generated, yes: q.stage.filter(yes), no: q.stage.filter(no) }));
+  `;
+  const r = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { generated: false, yes: true, no: false });
 });
