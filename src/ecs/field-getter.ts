@@ -1,15 +1,4 @@
-import type { EcsEvent } from './ecs-event.js';
-
-/** The ECS version the normalizer writes (`ecs.version`). */
-export const ECS_VERSION = '8.17.0';
-
-/**
- * The `ecs` object of every document the normalizer builds (shared, frozen), and the mark of such a document:
- * all its keys are single segments (no literal dotted key such as `"process.name"` anywhere), so a field
- * absent on the nested path is absent, and the getters skip the general walk (only arrays of objects still
- * take it). A recorded or parsed document never holds this very object.
- */
-export const NORMALIZED_ECS: Readonly<{ version: string }> = Object.freeze({ version: ECS_VERSION });
+import { NORMALIZED_ECS, type EcsEvent } from './ecs-event.js';
 
 /** Whether `event` was built by the normalizer (see NORMALIZED_ECS). */
 export function nestedOnly(event: EcsEvent): boolean {

@@ -1,5 +1,4 @@
-import type { EcsEvent } from '../ecs/ecs-event.js';
-import { NORMALIZED_ECS } from '../ecs/field-getter.js';
+import { NORMALIZED_ECS, type EcsEvent } from '../ecs/ecs-event.js';
 import { fieldPath, type ComparisonNode, type Expr, type FieldNode, type InNode, type MatchNode } from './ast.js';
 import type { CompileContext } from './compile-context.js';
 import { compileCondition, literalInTest, matchTests } from './compile-expression.js';
@@ -127,7 +126,8 @@ class FilterSource {
       code += i === parts.length - 1 ? `${out} = a${i - 1}[${key}]; ` : `const a${i} = a${i - 1}[${key}];\n`;
       close += '} }';
     }
-    // absent on the nested path: only a document with literal dotted keys or arrays of objects can still hold it
+    // absent on the nested path: only a document with literal dotted keys (not nestedOnly: its `ecs` is not
+    // NORMALIZED_ECS) or arrays of objects can still hold it
     return `${code}${close}\nif (${out} === undefined && (w || e.ecs !== ${this.#ext(NORMALIZED_ECS)})) ${out} = ${getter}(e); }\n`;
   }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { packageRoot } from '../package-root.js';
+import { BoundedMemo } from './bounded-memo.js';
 
 /** The bundled table (config/ai-agents.toml). */
 export const BUNDLED_AI_AGENTS_PATH = join(packageRoot, 'config', 'ai-agents.toml');
@@ -85,7 +86,7 @@ export class AiAgentTable {
   readonly #executables: CompiledGlob[] = [];
   readonly #byInterpreter = new Map<string, CompiledGlob[]>();
   /** executable path -> agent name, or null for none (bounded by EXECUTABLE_MEMO_MAX). */
-  readonly #byExecutable = new Map<string, string | null>();
+  readonly #byExecutable = new BoundedMemo<string, string | null>(EXECUTABLE_MEMO_MAX);
   readonly agents: readonly string[];
 
   constructor(specs: Readonly<Record<string, AiAgentSpec>>) {
@@ -134,9 +135,7 @@ export class AiAgentTable {
         break;
       }
     }
-    if (this.#byExecutable.size >= EXECUTABLE_MEMO_MAX) this.#byExecutable.clear();
-    this.#byExecutable.set(executable, agent);
-    return agent;
+    return this.#byExecutable.set(executable, agent);
   }
 
   /** Parses table text (config/ai-agents.toml format) into specs; errors name the file and the entry. */

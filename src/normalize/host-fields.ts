@@ -5,16 +5,16 @@ import type { HostIdentity } from '../collectors/host-identity.js';
 /**
  * The `host.*` field set, as a factory: the values are computed once per host (and again when the refreshed
  * host facts change) into one deeply frozen object that every document shares (no stage annotates a document
- * after normalization; frozen, a mutation would throw rather than leak into other documents). `facts` gives the current host facts (addresses, domain, os as
- * systeminformation reads it), or null before the first read.
+ * after normalization; frozen, a mutation would throw rather than leak into other documents). `facts` gives
+ * the current host facts (addresses, domain, os as systeminformation reads it), or null before the first read.
  */
 export function hostFields(host: HostIdentity, facts: () => HostFacts | null = () => null): () => EcsObject {
   const id = host.hostId;
   const name = host.hostname;
   const architecture = host.architecture;
   let seen: HostFacts | null | undefined;
-  let make: () => EcsObject = () => ({});
-  const build = (f: HostFacts | null): (() => EcsObject) => {
+  let fields: EcsObject = {};
+  const build = (f: HostFacts | null): EcsObject => {
     // The identity reader's os fields (os-release on Linux, sw_vers on macOS) win; the facts fill what is missing.
     const o = host.os;
     const osName = o.name ?? f?.os.name;
@@ -29,20 +29,18 @@ export function hostFields(host: HostIdentity, facts: () => HostFacts | null = (
     const ip = f !== null && f.ip.length > 0 ? f.ip : null;
     const mac = f !== null && f.mac.length > 0 ? f.mac : null;
     const domain = f?.domain;
-    // The usual case (every os field and the addresses known) as one literal: one object shape per document.
     const doc: EcsObject = { id, name, hostname: name, architecture, os: Object.freeze(os) };
     if (ip !== null) doc['ip'] = Object.freeze([...ip]) as string[];
     if (mac !== null) doc['mac'] = Object.freeze([...mac]) as string[];
     if (domain !== undefined) doc['domain'] = domain;
-    Object.freeze(doc);
-    return () => doc;
+    return Object.freeze(doc);
   };
   return () => {
     const f = facts();
     if (f !== seen) {
       seen = f;
-      make = build(f);
+      fields = build(f);
     }
-    return make();
+    return fields;
   };
 }

@@ -1,11 +1,12 @@
 import type { EcsObject } from '../ecs/ecs-event.js';
 import type { ProcessCache } from './process-cache.js';
+import { BoundedMemo } from './bounded-memo.js';
 import type { ProcessEntry } from './process-entry.js';
 
 /** Leader sets remembered by entity id (frozen, shared: a session's processes all name the same leaders). */
 const LEADERS_MAX = 4096;
-const withPids = new Map<string, EcsObject>();
-const idsOnly = new Map<string, EcsObject>();
+const withPids = new BoundedMemo<string, EcsObject>(LEADERS_MAX);
+const idsOnly = new BoundedMemo<string, EcsObject>(LEADERS_MAX);
 
 function leader(e: ProcessEntry, pid: number | undefined, cache: ProcessCache, withPid: boolean): EcsObject | undefined {
   if (pid === undefined || pid <= 0) return undefined;
@@ -14,9 +15,7 @@ function leader(e: ProcessEntry, pid: number | undefined, cache: ProcessCache, w
   const memo = withPid ? withPids : idsOnly;
   let fields = memo.get(entityId);
   if (fields === undefined || (withPid && fields['pid'] !== pid)) {
-    fields = Object.freeze(withPid ? { entity_id: entityId, pid } : { entity_id: entityId });
-    if (memo.size >= LEADERS_MAX) memo.clear();
-    memo.set(entityId, fields);
+    fields = memo.set(entityId, Object.freeze(withPid ? { entity_id: entityId, pid } : { entity_id: entityId }));
   }
   return fields;
 }

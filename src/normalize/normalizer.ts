@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { EcsEvent, EcsObject } from '../ecs/ecs-event.js';
-import { ECS_VERSION, NORMALIZED_ECS } from '../ecs/field-getter.js';
+import { NORMALIZED_ECS, type EcsEvent, type EcsObject } from '../ecs/ecs-event.js';
 import type { HostFacts } from '../collectors/host-facts.js';
 import type { HostIdentity } from '../collectors/host-identity.js';
 import type {
@@ -25,9 +24,6 @@ import { PasswdUserDirectory, type UserDirectory } from './user-directory.js';
 
 /** Exited processes are expired at most this often (retention is seconds; per-event checks would be waste). */
 const EXPIRE_EVERY_MS = 100;
-
-/** ECS version Vigil's documents follow. */
-export { ECS_VERSION };
 
 export interface NormalizerOptions {
   readonly host: HostIdentity;

@@ -1,11 +1,12 @@
 import type { EcsObject } from '../ecs/ecs-event.js';
+import { BoundedMemo } from './bounded-memo.js';
 import { resolvedNames } from './entry-memo.js';
 import type { ProcessEntry } from './process-entry.js';
 import type { UserDirectory } from './user-directory.js';
 
 /** Ids whose `{id, name, domain}` object is remembered (cleared when full: a few users run most processes). */
 const ID_NAMES_MAX = 4096;
-const idNames = new Map<number | string, EcsObject>();
+const idNames = new BoundedMemo<number | string, EcsObject>(ID_NAMES_MAX);
 
 /**
  * `{id, name, domain}` of a user or group: one frozen object per id and names, shared by the documents that
@@ -22,10 +23,7 @@ function idName(id: number | string | undefined, name: string | undefined, domai
   if (name !== undefined) o['name'] = name;
   if (domain !== undefined) o['domain'] = domain;
   Object.freeze(o);
-  if (id !== undefined) {
-    if (idNames.size >= ID_NAMES_MAX) idNames.clear();
-    idNames.set(id, o);
-  }
+  if (id !== undefined) idNames.set(id, o);
   return o;
 }
 
