@@ -13,9 +13,9 @@ import { packageRoot } from '../package-root.js';
 export interface NativeLineScan {
   /** For each line i with `sel[i] === 0`: `out[i] = 1` when it is one JSON object `LineProjector#valid` accepts, else 0. */
   validLines(buf: Uint8Array, offsets: Int32Array, n: number, sel: Uint8Array, out: Uint8Array): void;
-  /** A searcher for texts packed by `packTexts`. */
+  /** A searcher for a condition on texts, packed by `packTexts`. */
   compileTexts(spec: Uint8Array): NativeSearcher;
-  /** Sets `out[i] = 1` for each line holding one of the searcher's texts (other entries left as they are). */
+  /** Sets `out[i] = 1` for each line holding a forcing text or on which the searcher's condition holds (others left as they are). */
   markLines(searcher: NativeSearcher, buf: Uint8Array, offsets: Int32Array, n: number, out: Uint8Array): void;
 }
 
@@ -39,21 +39,40 @@ export function nativeLineScan(): NativeLineScan | null {
   return loaded;
 }
 
-/** A text to search: its bytes, ASCII case-insensitive or not, and whether it must not be followed by `:` (a key). */
+/** A text to search: its bytes, ASCII case-insensitive or not, whether it must not be followed by `:` (a key), its leaf. */
 export interface NativeText {
   readonly bytes: Buffer;
   readonly ci: boolean;
   readonly notKey: boolean;
+  /** The leaf of the condition it makes true (0 to NATIVE_MAX_LEAVES - 1). */
+  readonly leaf: number;
+  /** A line holding it is marked whatever the condition (it could hide a text: a `\u` escape). */
+  readonly forcing: boolean;
 }
 
-/** The searcher spec: per text, a flags byte (1: case-insensitive, 2: not a key), its length (u32 LE), its bytes. */
-export function packTexts(texts: readonly NativeText[]): Buffer {
-  const parts: Buffer[] = [];
+/**
+ * The searcher's condition: a postfix program of `kind << 24 | argument` ops. Leaf: pushes whether the line
+ * holds a text of leaf `argument`; And / Or: pops `argument` values, pushes their `and` / `or`.
+ */
+export const NativeOp = { Leaf: 0, And: 1, Or: 2, True: 3, False: 4 } as const;
+export const NATIVE_MAX_LEAVES = 1024;
+export const NATIVE_MAX_OPS = 8192;
+
+/**
+ * The searcher spec: the condition (op count, then the ops, u32 each); then per text a flags byte
+ * (1: case-insensitive, 2: not a key, 4: forcing), its leaf (u16), its length (u32), its bytes. Little-endian.
+ */
+export function packTexts(ops: readonly number[], texts: readonly NativeText[]): Buffer {
+  const head = Buffer.alloc(4 + 4 * ops.length);
+  head.writeUInt32LE(ops.length, 0);
+  ops.forEach((op, i) => head.writeUInt32LE(op >>> 0, 4 + 4 * i));
+  const parts: Buffer[] = [head];
   for (const t of texts) {
-    const head = Buffer.alloc(5);
-    head[0] = (t.ci ? 1 : 0) | (t.notKey ? 2 : 0);
-    head.writeUInt32LE(t.bytes.length, 1);
-    parts.push(head, t.bytes);
+    const h = Buffer.alloc(7);
+    h[0] = (t.ci ? 1 : 0) | (t.notKey ? 2 : 0) | (t.forcing ? 4 : 0);
+    h.writeUInt16LE(t.leaf, 1);
+    h.writeUInt32LE(t.bytes.length, 3);
+    parts.push(h, t.bytes);
   }
   return Buffer.concat(parts);
 }
