@@ -5,6 +5,7 @@ import type { EcsEvent } from '../ecs/ecs-event.js';
 import type { LineScan } from '../ecs/event-reader.js';
 import { isCanonicalJson } from '../eql/line-canonical.js';
 import type { LineProjector } from '../eql/line-projector.js';
+import { lineOffsets, nativeLineScan, type NativeLineScan } from '../eql/native-line-scan.js';
 
 /**
  * Sparse events for `vigil hunt`: a line the prefilter selects is read by a `LineProjector` into an object
@@ -25,9 +26,10 @@ interface Source {
 type Sparse = EcsEvent & { [SOURCE]?: Source };
 
 /** The reader's `scan` for a projector: projected events carry a view of their line (copied by `retain`). */
-export function sparseScan(projector: LineProjector): LineScan {
+export function sparseScan(projector: LineProjector, native: NativeLineScan | null = nativeLineScan()): LineScan {
   return {
     valid: (buf, s, e) => projector.valid(buf, s, e),
+    ...(native === null ? {} : { validRun: (run, sel, out) => native.validLines(run.buf, lineOffsets(run), run.starts.length, sel, out) }),
     project: (buf, s, e) => {
       const event = projector.project(buf, s, e) as Sparse | null;
       // A symbol key: no field getter, Object.values, JSON.stringify or for-in sees it.
