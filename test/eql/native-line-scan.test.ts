@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import type { LineNeed } from '../../src/eql/line-need.js';
 import { ASCII_FOLDING_CODE_POINTS, linePrefilterFromNeed } from '../../src/eql/line-prefilter.js';
 import { LineProjector } from '../../src/eql/line-projector.js';
-import { lineOffsets, nativeLineScan, type NativeLineScan } from '../../src/eql/native-line-scan.js';
+import { lineOffsets, nativeLineScan, nativeProjector, type NativeLineScan } from '../../src/eql/native-line-scan.js';
 import type { LineRun } from '../../src/line-splitter.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
@@ -12,7 +12,8 @@ import { seededRandom } from '../helpers/seeded-random.js';
  * The C line scanner gives exactly the results of the JavaScript code it stands in for: `validLines` is
  * `LineProjector#valid` on every line (tables, every string length around its 16-byte blocks, tens of
  * thousands of mutated lines, bytes that are not UTF-8); `markLines` selects the lines the prefilter's
- * JavaScript finders select.
+ * JavaScript finders select (and the whole condition where it evaluates one); the C projector builds what
+ * `LineProjector#project` builds.
  */
 const hasCompiler = spawnSync('sh', ['-c', 'command -v cc || command -v gcc || command -v clang'], { stdio: 'ignore' }).status === 0;
 
@@ -328,3 +329,32 @@ function treeFuzz(native: NativeLineScan): void {
   }
   assert.ok(checked > 3000 && hits > checked / 10 && misses > checked / 10, `${hits} selected, ${misses} not, of ${checked}: the fuzz proves little`);
 }
+
+// ---- the projection --------------------------------------------------------------------------------------
+
+test('the C projector builds exactly what LineProjector#project builds, or gives up (tables, mutation fuzz)', { skip: nativeLineScan() === null ? 'the C line scanner is not built here' : false }, () => {
+  const native = nativeLineScan()!;
+  const paths = ['a', 'a.b', 'a.b.c', 'x.y.z', 'x.y', 'process.name', 'process.parent.name', 'process.args', 'event.category', 'k', 'n', 'e', 'missing.field', 'constructor', 'a.toString', 'deep'];
+  const p = LineProjector.forFields(paths)!;
+  const inC = nativeProjector(native, p);
+  const extra = ['{"a":{"b":1},"a":{"c":2}}', '{"a":5,"a.b":{"c":"d"}}', '{"x":[1,{"y":[null,{"z":[3]}]},[{"y":{"z":4}}]]}', '{"process":{"name":"a"},"process":"flat"}', '{"constructor":1}', '{"a":{"toString":"t"}}', '{"n\\u0061me":1,"process":{"n\\u0061me":"esc"}}', '{"a.b.c":"lit","a":{"b.c":"mid"}}', '{"k":"\\u00e9\\n","a":["x","y\\"z"],"n":[1,2,{"q":3}]}', ' {"e" : 1e21 , "k" : "caf\u00e9"} '];
+  const r = seededRandom(0x9a11);
+  const lines: Buffer[] = [...SAMPLES.map((x) => JSON.stringify(x)), ...extra].map((l) => Buffer.from(l, 'utf8'));
+  for (let n = 0; n < 20000; n++) {
+    let line: Buffer = Buffer.from(JSON.stringify(SAMPLES[n % SAMPLES.length]), 'utf8');
+    for (let m = Math.floor(r() * 3); m > 0; m--) line = mutate(r, line);
+    lines.push(line);
+  }
+  let built = 0;
+  for (const line of lines) {
+    const padded = Buffer.concat([Buffer.from('xx'), line, Buffer.from('\nyy')]);
+    const want = p.project(padded, 2, 2 + line.length);
+    const got = inC(padded, 2, 2 + line.length);
+    if (got === undefined) continue; // C gave up: the JavaScript projector decides (want, as above)
+    assert.ok(want !== null, `C projected a line the JavaScript projector refuses: ${line.toString('latin1')}`);
+    assert.deepEqual(got, want, line.toString('latin1'));
+    assert.deepEqual(Object.keys(got), Object.keys(want!), `key order of ${line.toString('latin1')}`);
+    built++;
+  }
+  assert.ok(built > 8000, `only ${built} lines projected in C: the test proves little`);
+});

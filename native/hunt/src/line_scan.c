@@ -768,6 +768,225 @@ fail:
 }
 
 /* ---------------------------------------------------------------------------------------------------------
+ * Projection: the walk of `LineProjector#project` in C. A projector holds the projector's key tree (nodes of
+ * entries: a name, whether the value is kept whole, the node below). Walking a line, it writes records that
+ * JavaScript turns into the sparse object (src/eql/native-line-scan.ts, `buildProjection`), in order:
+ *   VALUE entry s e escaped   the value at [s, e) kept whole (escaped: it holds a backslash)
+ *   OBJECT entry / ARRAY entry   an object / array on the way to a path's end (its records follow, then END)
+ *   NULL entry                 a scalar where an object is needed
+ *   ELEM_OBJECT / ELEM_ARRAY / ELEM_NULL   the same, as the next element of an array
+ *   END
+ * It gives up (-1) where JavaScript must decide: a syntax error, nesting deeper than 64 levels, a key with an
+ * escape in an object it projects, more records than room; the caller then runs the JavaScript projector.
+ * ------------------------------------------------------------------------------------------------------ */
+
+enum { R_VALUE = 1, R_OBJECT, R_ARRAY, R_NULL, R_ELEM_OBJECT, R_ELEM_ARRAY, R_ELEM_NULL, R_END };
+
+typedef struct {
+  uint8_t *name;
+  int len;
+  int whole;
+  int next; /* node index, -1 */
+} pentry_t;
+
+typedef struct {
+  int first; /* entries[first .. first + count) */
+  int count;
+} pnode_t;
+
+typedef struct {
+  pnode_t *nodes;
+  int node_count;
+  pentry_t *entries;
+  int entry_count;
+} projector_t;
+
+typedef struct {
+  const uint8_t *b;
+  long e;
+  const projector_t *pr;
+  int32_t *out;
+  long cap;
+  long n;
+} pwalk_t;
+
+static inline int emit(pwalk_t *w, int32_t op, int32_t a, int32_t x, int32_t y) {
+  if (w->n + 4 > w->cap) return 0;
+  w->out[w->n++] = op;
+  w->out[w->n++] = a;
+  w->out[w->n++] = x;
+  w->out[w->n++] = y;
+  return 1;
+}
+
+static long project_object(pwalk_t *w, long i, int d, int node);
+static long project_array(pwalk_t *w, long i, int d, int node);
+
+static int find_entry(const pwalk_t *w, int node, long s, long e) {
+  const pnode_t *nd = &w->pr->nodes[node];
+  long len = e - s;
+  for (int k = 0; k < nd->count; k++) {
+    const pentry_t *en = &w->pr->entries[nd->first + k];
+    if (en->len == len && memcmp(en->name, w->b + s, (size_t)len) == 0) return nd->first + k;
+  }
+  return -1;
+}
+
+static long project_member(pwalk_t *w, long i, int d, int entry) {
+  const uint8_t *B = w->b;
+  long E = w->e;
+  const pentry_t *en = &w->pr->entries[entry];
+  if (en->whole) {
+    long j = skip_value(B, E, i, d);
+    if (j < 0) return -1;
+    int escaped = memchr(B + i, '\\', (size_t)(j - i)) != NULL;
+    return emit(w, R_VALUE, entry, (int32_t)i, (int32_t)((j << 1) | escaped)) ? j : -1;
+  }
+  if (B[i] == '{') {
+    if (!emit(w, R_OBJECT, entry, 0, 0)) return -1;
+    long j = project_object(w, i, d + 1, en->next);
+    return j >= 0 && emit(w, R_END, 0, 0, 0) ? j : -1;
+  }
+  if (B[i] == '[') {
+    if (!emit(w, R_ARRAY, entry, 0, 0)) return -1;
+    long j = project_array(w, i, d + 1, en->next);
+    return j >= 0 && emit(w, R_END, 0, 0, 0) ? j : -1;
+  }
+  if (!emit(w, R_NULL, entry, 0, 0)) return -1;
+  return skip_value(B, E, i, d);
+}
+
+static long project_object(pwalk_t *w, long i, int d, int node) {
+  const uint8_t *B = w->b;
+  long E = w->e;
+  if (d > MAX_DEPTH) return -1;
+  i = skip_ws(B, E, i + 1);
+  if (i >= E) return -1;
+  if (B[i] == '}') return i + 1;
+  for (;;) {
+    if (B[i] != '"') return -1;
+    long key = i + 1;
+    i = skip_string(B, E, key);
+    if (i < 0) return -1;
+    if (memchr(B + key, '\\', (size_t)(i - 1 - key)) != NULL) return -1; /* JavaScript decodes it */
+    int entry = find_entry(w, node, key, i - 1);
+    i = skip_ws(B, E, i);
+    if (i >= E || B[i] != ':') return -1;
+    i = skip_ws(B, E, i + 1);
+    if (i >= E) return -1;
+    i = entry < 0 ? skip_value(B, E, i, d) : project_member(w, i, d, entry);
+    if (i < 0) return -1;
+    i = skip_ws(B, E, i);
+    if (i >= E) return -1;
+    uint8_t c = B[i];
+    if (c == '}') return i + 1;
+    if (c != ',') return -1;
+    i = skip_ws(B, E, i + 1);
+    if (i >= E) return -1;
+  }
+}
+
+static long project_array(pwalk_t *w, long i, int d, int node) {
+  const uint8_t *B = w->b;
+  long E = w->e;
+  if (d > MAX_DEPTH) return -1;
+  i = skip_ws(B, E, i + 1);
+  if (i >= E) return -1;
+  if (B[i] == ']') return i + 1;
+  for (;;) {
+    uint8_t c = B[i];
+    if (c == '{') {
+      if (!emit(w, R_ELEM_OBJECT, 0, 0, 0)) return -1;
+      i = project_object(w, i, d + 1, node);
+      if (i < 0 || !emit(w, R_END, 0, 0, 0)) return -1;
+    } else if (c == '[') {
+      if (!emit(w, R_ELEM_ARRAY, 0, 0, 0)) return -1;
+      i = project_array(w, i, d + 1, node);
+      if (i < 0 || !emit(w, R_END, 0, 0, 0)) return -1;
+    } else {
+      if (!emit(w, R_ELEM_NULL, 0, 0, 0)) return -1;
+      i = skip_value(B, E, i, d);
+      if (i < 0) return -1;
+    }
+    i = skip_ws(B, E, i);
+    if (i >= E) return -1;
+    c = B[i];
+    if (c == ']') return i + 1;
+    if (c != ',') return -1;
+    i = skip_ws(B, E, i + 1);
+    if (i >= E) return -1;
+  }
+}
+
+/* Records written (a multiple of 4), or -1. */
+static long project_line(const projector_t *pr, const uint8_t *b, long s, long e, int32_t *out, long cap) {
+  pwalk_t w = { b, e, pr, out, cap, 0 };
+  long i = skip_ws(b, e, s);
+  if (i >= e || b[i] != '{') return -1;
+  long j = project_object(&w, i, 1, 0);
+  return j >= 0 && skip_ws(b, e, j) == e ? w.n : -1;
+}
+
+static void free_projector(projector_t *pr) {
+  if (pr == NULL) return;
+  for (int i = 0; i < pr->entry_count; i++) free(pr->entries[i].name);
+  free(pr->entries);
+  free(pr->nodes);
+  free(pr);
+}
+
+/*
+ * spec: [node count u32] then per node [entry count u32] and per entry [whole u8][next i32][len u32][name],
+ * entries numbered in order across nodes; node 0 is the root. Little-endian. NULL when malformed.
+ */
+static projector_t *compile_projector(const uint8_t *spec, size_t size) {
+  projector_t *pr = calloc(1, sizeof(projector_t));
+  if (pr == NULL || size < 4) goto fail;
+  uint32_t nn = u32le(spec);
+  size_t at = 4;
+  if (nn == 0 || nn > 65536) goto fail;
+  pr->nodes = calloc(nn, sizeof(pnode_t));
+  if (pr->nodes == NULL) goto fail;
+  pr->node_count = (int)nn;
+  int cap = 0;
+  for (uint32_t k = 0; k < nn; k++) {
+    if (size - at < 4) goto fail;
+    uint32_t ne = u32le(spec + at);
+    at += 4;
+    pr->nodes[k].first = pr->entry_count;
+    pr->nodes[k].count = (int)ne;
+    for (uint32_t m = 0; m < ne; m++) {
+      if (size - at < 9) goto fail;
+      int whole = spec[at];
+      int32_t next = (int32_t)u32le(spec + at + 1);
+      uint32_t len = u32le(spec + at + 5);
+      at += 9;
+      if (len > size - at || next < -1 || next >= (int32_t)nn || (!whole && next < 0)) goto fail;
+      if (pr->entry_count == cap) {
+        cap = cap == 0 ? 16 : 2 * cap;
+        pentry_t *grown = realloc(pr->entries, sizeof(pentry_t) * (size_t)cap);
+        if (grown == NULL) goto fail;
+        pr->entries = grown;
+      }
+      pentry_t *en = &pr->entries[pr->entry_count];
+      en->name = malloc(len + 1);
+      if (en->name == NULL) goto fail;
+      pr->entry_count++;
+      memcpy(en->name, spec + at, len);
+      en->len = (int)len;
+      en->whole = whole;
+      en->next = next;
+      at += len;
+    }
+  }
+  if (at != size) goto fail;
+  return pr;
+fail:
+  free_projector(pr);
+  return NULL;
+}
+
+/* ---------------------------------------------------------------------------------------------------------
  * N-API glue.
  * ------------------------------------------------------------------------------------------------------ */
 
@@ -877,11 +1096,57 @@ static napi_value mark_lines(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+
+static void finalize_projector(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  free_projector(data);
+}
+
+static napi_value compile_projector_js(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  void *spec;
+  size_t size;
+  if (argc < 1 || !bytes_of(env, argv[0], napi_uint8_array, &spec, &size)) return throw_error(env, "compileProjector(spec): bad arguments");
+  projector_t *pr = compile_projector(spec, size);
+  if (pr == NULL) return throw_error(env, "compileProjector(spec): malformed spec or out of memory");
+  napi_value ext;
+  if (napi_create_external(env, pr, finalize_projector, NULL, &ext) != napi_ok) {
+    free_projector(pr);
+    return throw_error(env, "compileProjector: napi_create_external");
+  }
+  return ext;
+}
+
+/* projectLine(projector, buf, s, e, out: Int32Array): the records written, or -1. */
+static napi_value project_line_js(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  napi_valuetype type;
+  void *pr, *buf, *out;
+  size_t buf_len, out_len;
+  int32_t s, e;
+  if (argc < 5 || napi_typeof(env, argv[0], &type) != napi_ok || type != napi_external || napi_get_value_external(env, argv[0], &pr) != napi_ok ||
+      !bytes_of(env, argv[1], napi_uint8_array, &buf, &buf_len) || napi_get_value_int32(env, argv[2], &s) != napi_ok ||
+      napi_get_value_int32(env, argv[3], &e) != napi_ok || !bytes_of(env, argv[4], napi_int32_array, &out, &out_len) ||
+      s < 0 || e < s || (size_t)e > buf_len) {
+    return throw_error(env, "projectLine(projector, buf, s, e, out): bad arguments");
+  }
+  napi_value result;
+  CHECK(napi_create_int64(env, project_line(pr, buf, s, e, out, (long)out_len), &result));
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "validLines", NULL, valid_lines, NULL, NULL, NULL, napi_enumerable, NULL },
     { "compileTexts", NULL, compile_texts_js, NULL, NULL, NULL, napi_enumerable, NULL },
     { "markLines", NULL, mark_lines, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "compileProjector", NULL, compile_projector_js, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "projectLine", NULL, project_line_js, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return NULL;
   return exports;
