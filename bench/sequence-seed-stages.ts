@@ -93,6 +93,7 @@ const stage = (filter: (e: EcsEvent) => boolean, cat: string): CompiledStage => 
   filter,
   category: cat,
   constraints: {},
+    fields: [],
   keys: [entityId],
   keyNames: ['process.entity_id'],
   keyOptional: [false],

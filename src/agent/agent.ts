@@ -159,7 +159,11 @@ export class Agent {
         : null;
     this.#alertLog = config.outputs.alerts_ndjson !== '' ? new NdjsonAlertLog(config.outputs.alerts_ndjson, { agentVersion: options.version }) : null;
     this.#eventLog = config.outputs.events_ndjson !== '' ? new EventLog(config.outputs.events_ndjson) : null;
-    this.#demand = new DocumentDemand(this.ruleSet, { logsEveryEvent: this.#eventLog !== null });
+    this.#demand = new DocumentDemand(this.ruleSet, {
+      logsEveryEvent: this.#eventLog !== null,
+      ruleBudgetMs: config.engine.rule_budget_ms,
+      disabled: (rule) => this.pipeline.engine.isDisabled(rule),
+    });
     const sinks: AlertSink[] = [];
     /** The AI-agent session of the alert the sinks are handling (set by the journal sink, read by the notifier's). */
     let session: AiSessionRef | null = null;
@@ -258,7 +262,8 @@ export class Agent {
         if (aiDoc !== null) this.journal!.ingest(aiDoc, eventTime(aiDoc));
         return;
       }
-      doc = this.#normalizer.normalize(raw);
+      // the journal reads every document of an AI-agent process, whether a rule could match it or not
+      doc = this.#normalizer.normalize(raw, this.#demand.probe(raw.platform, raw.kind), this.journal !== null);
     } catch (err) {
       if (this.#normalizeErrors++ === 0) this.#o.log('error', 'normalization failed (further failures counted)', { kind: raw.kind, error: String(err) });
       return;

@@ -209,6 +209,11 @@ export class DetectionEngine {
     this.#onRuleDisabled(rule, { budgetMs: this.#budgetMs, strikes: s.at.length, worstMs: Math.round(s.worstMs) });
   }
 
+  /** Whether `rule` was disabled for exceeding the evaluation budget. */
+  isDisabled(rule: LoadedRule): boolean {
+    return this.#disabled.size > 0 && this.#disabled.has(rule);
+  }
+
   /** Rules disabled for exceeding the evaluation budget. */
   disabledRules(): LoadedRule[] {
     return [...this.#disabled];

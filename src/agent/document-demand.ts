@@ -1,6 +1,30 @@
+import type { EcsEvent } from '../ecs/ecs-event.js';
 import type { Platform, RawEventKind } from '../collectors/raw-event.js';
+import type { DocumentProbe } from '../normalize/normalizer.js';
+import { LITE_EVENT_FIELDS } from '../normalize/normalizer.js';
 import { PLATFORM_EVENT_SHAPES, type EventShape } from '../normalize/event-shapes.js';
+import type { LoadedRule } from '../rules/loaded-rule.js';
 import type { RuleSet } from '../rules/rule-set.js';
+
+/** Raw kinds whose documents may be probed before they are built (Normalizer.processDoc). */
+const PROBED_KINDS: ReadonlySet<RawEventKind> = new Set(['exec', 'fork', 'exit']);
+
+/** Whether a field is in the probe's partial document, with the value the whole document would give it. */
+function inLiteDocument(field: string): boolean {
+  return field.startsWith('process.') || field.startsWith('user.') || field.startsWith('group.') || LITE_EVENT_FIELDS.has(field);
+}
+
+export interface DocumentDemandOptions {
+  /** An output writes every event: every document is built. */
+  readonly logsEveryEvent: boolean;
+  /**
+   * The engine's per-rule budget (ms, 0: none): a probe that takes longer lets its document through, so the
+   * engine meets the slow rule, times it and may disable it, as without the probe.
+   */
+  readonly ruleBudgetMs?: number;
+  /** Rules the engine disabled (over the budget): the probe skips them as the engine does. */
+  readonly disabled?: (rule: LoadedRule) => boolean;
+}
 
 /**
  * Which raw events need their ECS document built: all of them when an output logs every event, else those of
@@ -8,15 +32,34 @@ import type { RuleSet } from '../rules/rule-set.js';
  * event.type only, which each kind fixes per platform (event-shapes.ts), so one lookup per (platform, kind)
  * decides for good. The others only keep the process cache in step (Normalizer.track): no rule could ever see
  * their documents, so leaving them unbuilt changes nothing a rule or an alert sees.
+ *
+ * Within a wanted kind, `probe` goes one event further: when every stage that can see the kind reads only
+ * fields of the event's process, user and shape, the normalizer runs those stages' filters on that part of the
+ * document first and builds the rest only when one of them holds. A document no filter can accept is one no
+ * rule, sequence or `until` would ever act on.
  */
 export class DocumentDemand {
   readonly #ruleSet: RuleSet;
   readonly #all: boolean;
   readonly #memo: Partial<Record<Platform, Partial<Record<RawEventKind, boolean>>>> = {};
+  readonly #probes: Partial<Record<Platform, Partial<Record<RawEventKind, DocumentProbe | null>>>> = {};
 
-  constructor(ruleSet: RuleSet, options: { readonly logsEveryEvent: boolean }) {
+  readonly #budgetMs: number;
+  readonly #disabled: (rule: LoadedRule) => boolean;
+
+  constructor(ruleSet: RuleSet, options: DocumentDemandOptions) {
     this.#ruleSet = ruleSet;
     this.#all = options.logsEveryEvent;
+    this.#budgetMs = options.ruleBudgetMs ?? 0;
+    this.#disabled = options.disabled ?? (() => false);
+  }
+
+  #shape(platform: Platform, kind: RawEventKind): EventShape | undefined {
+    return (PLATFORM_EVENT_SHAPES[platform] as Partial<Record<RawEventKind, EventShape>> | undefined)?.[kind];
+  }
+
+  #stages(shape: EventShape) {
+    return this.#ruleSet.candidates({ event: { category: [shape.category], action: shape.action, type: [shape.type] } }).stages;
   }
 
   wants(platform: Platform, kind: RawEventKind): boolean {
@@ -25,10 +68,48 @@ export class DocumentDemand {
     let wanted = memo[kind];
     if (wanted === undefined) {
       // a kind without one fixed shape (or none known) is never skipped: its document may matter in ways this cannot tell
-      const shape = (PLATFORM_EVENT_SHAPES[platform] as Partial<Record<RawEventKind, EventShape>> | undefined)?.[kind];
-      wanted = shape === undefined || this.#ruleSet.candidates({ event: { category: [shape.category], action: shape.action, type: [shape.type] } }).stages.length > 0;
+      const shape = this.#shape(platform, kind);
+      wanted = shape === undefined || this.#stages(shape).length > 0;
       memo[kind] = wanted;
     }
     return wanted;
+  }
+
+  /**
+   * The test a document of this kind must pass before it is built (see the class comment), or null when it
+   * is always built: every event is logged, the kind is not probed, or a stage reads a field outside the
+   * probed part (host, agent, time, event id...). A filter that throws, or filters slower together than the
+   * rule budget, let the document through: the engine then meets the same error or the same slow rule and
+   * counts, times and disables it as it always has.
+   */
+  probe(platform: Platform, kind: RawEventKind): DocumentProbe | null {
+    if (this.#all || !PROBED_KINDS.has(kind)) return null;
+    const memo = (this.#probes[platform] ??= {});
+    let probe = memo[kind];
+    if (probe === undefined) {
+      const shape = this.#shape(platform, kind);
+      const stages = shape === undefined ? null : this.#stages(shape);
+      if (stages === null || stages.some((s) => !s.stage.fields.every(inLiteDocument))) probe = null;
+      else {
+        const filters = stages.map((s) => s.stage.filter);
+        const rules = stages.map((s) => s.rule);
+        const budget = this.#budgetMs;
+        const disabled = this.#disabled;
+        probe = (lite: EcsEvent): boolean => {
+          const t0 = budget > 0 ? performance.now() : 0;
+          for (let i = 0; i < filters.length; i++) {
+            if (disabled(rules[i]!)) continue;
+            try {
+              if (filters[i]!(lite)) return true;
+            } catch {
+              return true;
+            }
+          }
+          return budget > 0 && performance.now() - t0 > budget;
+        };
+      }
+      memo[kind] = probe;
+    }
+    return probe;
   }
 }

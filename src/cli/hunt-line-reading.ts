@@ -2,6 +2,7 @@ import type { EventReaderOptions } from '../ecs/event-reader.js';
 import type { CompiledQuery } from '../eql/index.js';
 import { compileLinePrefilter } from '../eql/line-prefilter.js';
 import { LineProjector } from '../eql/line-projector.js';
+import { nativeLineScan } from '../eql/native-line-scan.js';
 import { sparseScan } from './hunt-sparse-events.js';
 
 export interface LineReadingOptions {
@@ -11,6 +12,8 @@ export interface LineReadingOptions {
   readonly tiebreakerField?: string;
   /** False for `--no-prefilter`: every line parsed in full (the reference the differential tests compare with). */
   readonly prefilter: boolean;
+  /** False: the JavaScript checks even where the C line scanner is built (tests compare both). Default true. */
+  readonly nativeScan?: boolean;
 }
 
 /**
@@ -21,10 +24,11 @@ export interface LineReadingOptions {
 export function huntLineReading(query: CompiledQuery, o: LineReadingOptions): Pick<EventReaderOptions, 'select' | 'scan'> {
   if (!o.prefilter) return {};
   const projector = LineProjector.forFields(projectedFields(query, o));
-  const prefilter = compileLinePrefilter(o.query, { categoryField: o.categoryField, timestampField: o.timestampField, cheap: projector !== null });
+  const native = o.nativeScan === false ? null : nativeLineScan();
+  const prefilter = compileLinePrefilter(o.query, { categoryField: o.categoryField, timestampField: o.timestampField, cheap: projector !== null, native });
   return {
     ...(prefilter === null ? {} : { select: (run, out) => prefilter.select(run, out) }),
-    ...(projector === null ? {} : { scan: sparseScan(projector) }),
+    ...(projector === null ? {} : { scan: sparseScan(projector, native) }),
   };
 }
 

@@ -42,6 +42,8 @@ export interface HuntOptions {
   readonly parseWorkers?: number;
   /** Bytes of kept lines held in memory before the rest go to a temporary file (default 16 MiB; tests set it low). */
   readonly keptLineBytes?: number;
+  /** False: the JavaScript line checks and search even where the C line scanner is built (tests). Default true. */
+  readonly nativeScan?: boolean;
 }
 
 /** Where a hunt reads and writes: the process's streams, or captured ones in tests. */
@@ -95,7 +97,7 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
 
   // Lines the prefilter selects are projected (only the fields the query reads), the others checked without
   // a parse; events are parsed in full only when printed. Worker threads do the same on big files.
-  const reading = { query: options.query, categoryField, timestampField, tiebreakerField: options.tiebreakerField, prefilter: options.prefilter !== false };
+  const reading = { query: options.query, categoryField, timestampField, tiebreakerField: options.tiebreakerField, prefilter: options.prefilter !== false, nativeScan: options.nativeScan !== false };
   const lineReading = huntLineReading(query, reading);
   const workers = parseWorkers(options);
   // Started now, so that the workers load while this thread opens the input.
@@ -121,8 +123,9 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
       for (const event of batch) {
         index++;
         if (!candidate(event)) continue;
-        // A hostile nesting depth would overflow whatever prints or hashes the event: counted, skipped.
-        if (nestsDeeperThan(event)) {
+        // A hostile nesting depth would overflow whatever prints or hashes the event: counted, skipped. A
+        // projected event's line was checked to nest at most MAX_EVENT_DEPTH levels by its projection.
+        if (!keptLines.projected(event) && nestsDeeperThan(event)) {
           tooDeep++;
           continue;
         }

@@ -53,6 +53,11 @@ export interface RemoteParser {
 export interface LineScan {
   valid(buf: Buffer, s: number, e: number): boolean;
   project(buf: Buffer, s: number, e: number): EcsEvent | null;
+  /**
+   * `valid` for a whole run at once (the C scanner): `out[i] = 1` for each line i with `sel[i] === 0` that
+   * `valid` accepts, else 0. Absent when only the per-line check exists.
+   */
+  validRun?(run: LineRun, sel: Uint8Array, out: Uint8Array): void;
 }
 
 export interface EventReaderOptions {
@@ -91,6 +96,7 @@ export class EventReader {
   readonly stats: EventReaderStats = { lines: 0, events: 0, malformed: 0, skipped: 0, bytes: 0, format: 'empty' };
   readonly #maxLine: number;
   #selected = new Uint8Array(1024);
+  #valid = new Uint8Array(1024);
 
   readonly #options: EventReaderOptions;
 
@@ -253,11 +259,23 @@ export class EventReader {
   #runSelected(run: LineRun, sel: Uint8Array, out: EcsEvent[], indices?: number[]): void {
     const { buf, starts, ends, firstLine } = run;
     const scan = this.#options.scan;
+    // The lines passed over, checked in one call where the C scanner does it (valid implies object-shaped).
+    let valid: Uint8Array | null = null;
+    if (scan?.validRun !== undefined) {
+      if (this.#valid.length < sel.length) this.#valid = new Uint8Array(sel.length);
+      valid = this.#valid;
+      scan.validRun(run, sel, valid);
+    }
     for (let i = 0; i < starts.length; i++) {
       const line = firstLine + i;
       const s = starts[i]!;
       const e = ends[i]!;
       if (sel[i] === 0) {
+        if (valid !== null && valid[i] === 1) {
+          this.stats.events++;
+          this.stats.skipped++;
+          continue;
+        }
         const shape = lineShape(buf, s, e, line === 1);
         if (shape === SHAPE_BLANK) continue;
         if (shape === SHAPE_OBJECT && (scan === undefined || scan.valid(buf, afterBom(buf, s, e, line), e))) {

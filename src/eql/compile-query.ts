@@ -1,5 +1,5 @@
 import type { EcsEvent } from '../ecs/ecs-event.js';
-import type { EventFilterNode, Expr, QueryNode, StageNode } from './ast.js';
+import { fieldPath, walkExpr, type EventFilterNode, type Expr, type QueryNode, type StageNode } from './ast.js';
 import { checkExpression, checkQuery } from './checker.js';
 import { CompileContext } from './compile-context.js';
 import { compileValue } from './compile-expression.js';
@@ -8,6 +8,7 @@ import {
   DEFAULT_COMPILE_OPTIONS, type CompiledQuery, type CompiledStage, type CompileOptions, type EventPredicate, type KeyGetter,
 } from './compiled-query.js';
 import { extractConstraints } from './constraints.js';
+import { gateFilter } from './stage-gate.js';
 import { parseExpression, parseQuery } from './parser.js';
 import { renderExpr } from './renderer.js';
 
@@ -58,6 +59,7 @@ function compileStage(ctx: CompileContext, stage: StageNode, commonKeys: readonl
     filter: compileFilter(ctx, stage.filter),
     category: stage.filter.category,
     constraints: extractConstraints(stage.filter.condition),
+    fields: filterFields(ctx, stage.filter),
     keys,
     keyNames: keyExprs.map(renderExpr),
     keyOptional: keyExprs.map((k) => k.kind === 'field' && k.optional),
@@ -66,6 +68,15 @@ function compileStage(ctx: CompileContext, stage: StageNode, commonKeys: readonl
   };
 }
 
+function filterFields(ctx: CompileContext, filter: EventFilterNode): string[] {
+  const out = new Set<string>();
+  if (filter.category !== null) out.add(ctx.categoryField);
+  walkExpr(filter.condition, (node) => {
+    if (node.kind === 'field') out.add(fieldPath(node));
+  });
+  return [...out];
+}
+
 function compileFilter(ctx: CompileContext, filter: EventFilterNode): EventPredicate {
-  return compileFilterFunction(ctx, filter.category, filter.condition);
+  return gateFilter(ctx, filter.condition, compileFilterFunction(ctx, filter.category, filter.condition));
 }

@@ -25,6 +25,11 @@ export interface CompiledStage {
    * Case-sensitive values only. Empty when none can be proven.
    */
   readonly constraints: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The fields the stage's filter reads (the category field included), as written (`process.args[0]`):
+   * what the document must hold for the filter to decide as it would on the whole event.
+   */
+  readonly fields: readonly string[];
   /** Join keys: the query's `by` keys followed by this stage's own `by` keys, in order. */
   readonly keys: readonly KeyGetter[];
   /** The source text of each join key (`process.entity_id`), parallel to `keys`. */

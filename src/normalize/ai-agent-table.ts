@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { packageRoot } from '../package-root.js';
-import { BoundedMemo } from './bounded-memo.js';
+import { BoundedMemo } from '../bounded-memo.js';
 
 /** The bundled table (config/ai-agents.toml). */
 export const BUNDLED_AI_AGENTS_PATH = join(packageRoot, 'config', 'ai-agents.toml');

@@ -1,6 +1,6 @@
 import type { EcsObject } from '../ecs/ecs-event.js';
 import type { ProcessCache } from './process-cache.js';
-import { BoundedMemo } from './bounded-memo.js';
+import { BoundedMemo } from '../bounded-memo.js';
 import type { ProcessEntry } from './process-entry.js';
 
 /** Leader sets remembered by entity id (frozen, shared: a session's processes all name the same leaders). */

@@ -10,7 +10,7 @@ import { AiAgentTable } from './ai-agent-table.js';
 import { entityIdFor } from './entity-id.js';
 import { dataStreamFields } from './data-stream-fields.js';
 import { connectOutcome, eventFields, type EventOutcome } from './event-fields.js';
-import { FILE_SHAPES, PLATFORM_EVENT_SHAPES } from './event-shapes.js';
+import { FILE_SHAPES, PLATFORM_EVENT_SHAPES, type EventShape } from './event-shapes.js';
 import { assignFileFields, fileOutcome } from './file-fields.js';
 import { hostFields } from './host-fields.js';
 import { assignNetworkFields } from './network-fields.js';
@@ -54,7 +54,30 @@ export interface NormalizerStats {
   readonly snapshotsMerged: number;
   /** Raw events that only updated the process cache: nothing downstream reads their document (`track`). */
   readonly cacheOnly: number;
+  /** Process events whose document was not built: the probe (DocumentDemand) found no stage that could take it. */
+  readonly probedOut: number;
   readonly cache: ProcessCacheStats;
+}
+
+/**
+ * A test of a process event's partial document (`ecs`, the shape's constant `event.*` fields, `process.*`,
+ * `user.*`, `group.*`), run before the rest is built: false means no consumer wants the document.
+ */
+export type DocumentProbe = (partial: EcsEvent) => boolean;
+
+/** The `event.*` fields a probe's partial document holds, each with the value the whole document has. */
+export const LITE_EVENT_FIELDS: ReadonlySet<string> = new Set(['event.kind', 'event.category', 'event.type', 'event.action', 'event.module', 'event.dataset']);
+
+/** Per shape: the constant part of its `event.*` fields (one frozen object; id, sequence and time left out). */
+const LITE_EVENTS = new Map<EventShape, EcsObject>();
+function liteEvent(shape: EventShape): EcsObject {
+  let e = LITE_EVENTS.get(shape);
+  if (e === undefined) {
+    const full = eventFields(shape, '', 0, 0);
+    e = Object.freeze(Object.fromEntries([...LITE_EVENT_FIELDS].map((f) => f.slice('event.'.length)).filter((k) => k in full).map((k) => [k, full[k]])));
+    LITE_EVENTS.set(shape, e);
+  }
+  return e;
 }
 
 type Handler<K extends RawEventKind> = (n: Normalizer, raw: Extract<RawEvent, { kind: K }>) => EcsEvent | null;
@@ -101,6 +124,9 @@ export class Normalizer {
   #build = true;
   /** Inside `track`: build the document all the same for a process of an AI-agent session (the journal's). */
   #buildAiAgent = false;
+  /** Inside `normalize` with a probe: a process document is built only when it passes. */
+  #probe: DocumentProbe | null = null;
+  #probedOut = 0;
   readonly #in: Record<RawEventKind, number> = { exec: 0, fork: 0, exit: 0, snapshot: 0, connect: 0, accept: 0, disconnect: 0, file: 0 };
 
   constructor(options: NormalizerOptions) {
@@ -118,10 +144,19 @@ export class Normalizer {
     this.#idPrefix = randomBytes(9).toString('base64');
   }
 
-  /** Normalizes one raw event; null when it produces no document (a snapshot merged into a live entity). */
-  normalize(raw: RawEvent): EcsEvent | null {
+  /**
+   * Normalizes one raw event; null when it produces no document (a snapshot merged into a live entity, or a
+   * process event whose partial document fails `probe`: `event.sequence` still advances). With
+   * `aiAgentDocuments`, the documents of AI-agent processes are built whatever the probe says.
+   */
+  normalize(raw: RawEvent, probe: DocumentProbe | null = null, aiAgentDocuments = false): EcsEvent | null {
     this.#build = true;
-    return this.#handle(raw);
+    this.#probe = probe;
+    this.#buildAiAgent = aiAgentDocuments;
+    const doc = this.#handle(raw);
+    this.#probe = null;
+    this.#buildAiAgent = false;
+    return doc;
   }
 
   /**
@@ -173,8 +208,19 @@ export class Normalizer {
   /** @internal used by the handlers */
   processDoc(raw: RawEvent, e: ProcessEntry, end?: ProcessEnd): EcsEvent | null {
     if (!this.#builds(e)) return this.#skip();
+    const process = processFields(e, this.cache, this.#users, end);
+    const probe = this.#probe;
+    if (probe !== null && !(this.#buildAiAgent && e.aiAgent !== undefined)) {
+      const shape = PLATFORM_EVENT_SHAPES[raw.platform][raw.kind as Exclude<RawEventKind, 'file'>];
+      const partial: EcsObject = { ecs: NORMALIZED_ECS, event: liteEvent(shape), process };
+      assignUserFields(partial, e, this.#users);
+      if (!probe(partial)) {
+        this.#probedOut++;
+        return this.#skip();
+      }
+    }
     const doc = this.#base(raw, undefined);
-    doc['process'] = processFields(e, this.cache, this.#users, end);
+    doc['process'] = process;
     assignUserFields(doc, e, this.#users);
     return doc;
   }
@@ -210,6 +256,13 @@ export class Normalizer {
   }
 
   stats(): NormalizerStats {
-    return { in: { ...this.#in }, out: this.#out, snapshotsMerged: this.tracker.snapshotsMerged, cacheOnly: this.#cacheOnly, cache: this.cache.stats() };
+    return {
+      in: { ...this.#in },
+      out: this.#out,
+      snapshotsMerged: this.tracker.snapshotsMerged,
+      cacheOnly: this.#cacheOnly,
+      probedOut: this.#probedOut,
+      cache: this.cache.stats(),
+    };
   }
 }

@@ -1,5 +1,5 @@
 import type { EcsObject } from '../ecs/ecs-event.js';
-import { BoundedMemo } from './bounded-memo.js';
+import { BoundedMemo } from '../bounded-memo.js';
 import { resolvedNames } from './entry-memo.js';
 import type { ProcessEntry } from './process-entry.js';
 import type { UserDirectory } from './user-directory.js';

@@ -17,6 +17,7 @@ export function stage(spec: StageSpec): CompiledStage {
     filter: spec.filter,
     category: null,
     constraints: {},
+    fields: [],
     keys: keys.map((k) => compileFieldGetter(k)),
     keyNames: keys,
     keyOptional: keys.map((_, i) => spec.optional?.[i] ?? false),

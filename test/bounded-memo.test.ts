@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BoundedMemo } from '../../src/normalize/bounded-memo.js';
+import { BoundedMemo } from '../src/bounded-memo.js';
 
 test('BoundedMemo: never holds more than its bound; emptied when full, and each emptying counted', () => {
   const m = new BoundedMemo<number, string>(3);

@@ -1,0 +1,180 @@
+import { BoundedMemo } from '../bounded-memo.js';
+import type { EcsEvent } from '../ecs/ecs-event.js';
+import { compileFieldGetter, type FieldGetter } from '../ecs/field-getter.js';
+import { ast, fieldPath, walkExpr, type Expr } from './ast.js';
+import type { CompileContext } from './compile-context.js';
+import { compileFilterFunction } from './compile-filter-source.js';
+import type { EventPredicate } from './compiled-query.js';
+
+/**
+ * Fields a stage may be gated on: one string per event (or a boolean) with few distinct values in a stream,
+ * so a verdict per value is worth remembering. The image names and paths of a process and its parent repeat
+ * for every exec of the same program; the AI-agent tag is one of a handful of values.
+ */
+export const GATE_FIELDS: ReadonlySet<string> = new Set([
+  'process.name',
+  'process.executable',
+  'process.parent.name',
+  'process.parent.executable',
+  'process.ai_agent.is_descendant',
+  'process.ai_agent.name',
+]);
+
+/** Distinct value combinations remembered per stage (emptied when full, counted). */
+const GATE_MEMO_SIZE = 4096;
+
+/** Verdicts of every stage gate in this process, for status and benchmarks. */
+export const stageGateStats = { checks: 0, memoMisses: 0, rejected: 0, notMemoizable: 0, memoClears: 0 };
+
+/** A plain field path read by `e` (names only, no `[n]` index), else null. */
+function plainPath(e: Expr): string | null {
+  return e.kind === 'field' && e.parts.every((p) => typeof p === 'string') ? fieldPath(e) : null;
+}
+
+/** Whether every field `e` reads is a gate field read by plain path. */
+function readsOnlyGateFields(e: Expr): boolean {
+  let ok = true;
+  walkExpr(e, (node) => {
+    if (node.kind !== 'field') return;
+    const path = plainPath(node);
+    if (path === null || !GATE_FIELDS.has(path)) ok = false;
+  });
+  return ok;
+}
+
+/**
+ * A necessary condition of `e` on gate fields alone: every maximal condition reading another field is
+ * replaced by the constant that can only raise the result — `true` where it counts positively, `false` under
+ * an odd number of `not`s. EQL's `and`, `or` and `not` are monotone (Kleene) over false < null < true, so the
+ * gate is true wherever `e` is. Returns a constant when nothing of `e` is left.
+ */
+function necessary(e: Expr, positive: boolean): Expr | boolean {
+  if (e.kind === 'logic') {
+    const a = necessary(e.left, positive);
+    const b = necessary(e.right, positive);
+    if (e.op === 'and') {
+      if (a === false || b === false) return false;
+      if (a === true) return b;
+      if (b === true) return a;
+      return ast.logic('and', a, b);
+    }
+    if (a === true || b === true) return true;
+    if (a === false) return b;
+    if (b === false) return a;
+    return ast.logic('or', a, b);
+  }
+  if (e.kind === 'not') {
+    const x = necessary(e.operand, !positive);
+    return typeof x === 'boolean' ? !x : ast.not(x, e);
+  }
+  return readsOnlyGateFields(e) ? e : positive;
+}
+
+/** The gate fields `e` reads, in a fixed order. */
+function gateFieldsOf(e: Expr): string[] {
+  const out = new Set<string>();
+  walkExpr(e, (node) => {
+    const path = plainPath(node);
+    if (path !== null) out.add(path);
+  });
+  return [...out].sort();
+}
+
+/** Values a verdict can be remembered under (compared by value in a Map). */
+function memoizable(v: unknown): boolean {
+  return v === undefined || v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number';
+}
+
+/**
+ * The stage's filter behind a gate: a necessary condition of the filter on a few low-cardinality fields
+ * (GATE_FIELDS), whose verdict is remembered per combination of their values. An event whose gate is false
+ * cannot match, so its filter is not run; otherwise the filter decides as before. Most events of a stream
+ * repeat the program names the gate reads, so a failing stage costs a map lookup instead of its whole filter
+ * (wildcards over command lines, `in` over arguments). Returns the filter unchanged when no gate can be
+ * derived. The result is the filter's by construction: the gate is only ever a necessary condition.
+ */
+export function gateFilter(ctx: CompileContext, condition: Expr, filter: EventPredicate): EventPredicate {
+  const gate = necessary(condition, true);
+  if (gate === true) return filter;
+  if (gate === false) return () => false;
+  const fields = gateFieldsOf(gate);
+  const test = compileFilterFunction(ctx, null, gate);
+  const getters: FieldGetter[] = fields.map((f) => compileFieldGetter(f));
+  if (getters.length === 1) return gateOne(getters[0]!, test, filter);
+  return gateMany(getters, test, filter);
+}
+
+function gateOne(get: FieldGetter, test: EventPredicate, filter: EventPredicate): EventPredicate {
+  const memo = new BoundedMemo<unknown, boolean>(GATE_MEMO_SIZE);
+  return (e: EcsEvent): boolean => {
+    stageGateStats.checks++;
+    const v = get(e);
+    if (!memoizable(v)) {
+      stageGateStats.notMemoizable++;
+      return filter(e);
+    }
+    let pass = memo.get(v);
+    if (pass === undefined) {
+      stageGateStats.memoMisses++;
+      const clears = memo.clears;
+      pass = memo.set(v, test(e));
+      stageGateStats.memoClears += memo.clears - clears;
+    }
+    if (!pass) {
+      stageGateStats.rejected++;
+      return false;
+    }
+    return filter(e);
+  };
+}
+
+/** Several gate fields: nested maps, one level per field (no key text built per event). */
+function gateMany(getters: readonly FieldGetter[], test: EventPredicate, filter: EventPredicate): EventPredicate {
+  type Level = Map<unknown, Level | boolean>;
+  let root: Level = new Map();
+  let size = 0;
+  const last = getters.length - 1;
+  const values: unknown[] = new Array<unknown>(getters.length);
+  return (e: EcsEvent): boolean => {
+    stageGateStats.checks++;
+    for (let i = 0; i <= last; i++) {
+      const v = getters[i]!(e);
+      if (!memoizable(v)) {
+        stageGateStats.notMemoizable++;
+        return filter(e);
+      }
+      values[i] = v;
+    }
+    let level = root;
+    let i = 0;
+    for (; i < last; i++) {
+      const next = level.get(values[i]) as Level | undefined;
+      if (next === undefined) break;
+      level = next;
+    }
+    let pass = i === last ? (level.get(values[last]) as boolean | undefined) : undefined;
+    if (pass === undefined) {
+      stageGateStats.memoMisses++;
+      pass = test(e);
+      if (size >= GATE_MEMO_SIZE) {
+        root = new Map();
+        level = root;
+        i = 0;
+        size = 0;
+        stageGateStats.memoClears++;
+      }
+      for (; i < last; i++) {
+        const child: Level = new Map();
+        level.set(values[i], child);
+        level = child;
+      }
+      level.set(values[last], pass);
+      size++;
+    }
+    if (!pass) {
+      stageGateStats.rejected++;
+      return false;
+    }
+    return filter(e);
+  };
+}

