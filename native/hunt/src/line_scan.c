@@ -203,6 +203,8 @@ typedef struct {
   int not_key;
   int forcing;
   int leaf;
+  /* The first 4 bytes | 0x20 (texts of 4 bytes or more): a cheap first test before the exact one. */
+  uint32_t head;
 } text_t;
 
 typedef struct {
@@ -255,6 +257,8 @@ typedef struct {
   /* Words of leaf bits in use; whether the condition holds on a line holding no leaf. */
   int leaf_words;
   int empty_holds;
+  /* Whether the condition may hold on a line where no quoted text was found. */
+  int may_hold_without_quoted;
   /* The leaves of texts not searched yet after the quoted texts, after the loose ones. */
   uint64_t later_than_quoted[MAX_LEAVES / 64];
   uint64_t later_than_loose[MAX_LEAVES / 64];
@@ -392,10 +396,16 @@ static inline unsigned fp_bits(const fingerprints_t *f, const uint8_t *b, long q
 static int try_text(line_t *l, int k, long q);
 
 static inline int fp_verify(line_t *l, const fingerprints_t *f, unsigned bits, long q) {
+  uint32_t head;
+  memcpy(&head, l->b + q, 4);
+  head |= 0x20202020u;
   while (bits != 0) {
     int j = __builtin_ctz(bits);
     bits &= bits - 1;
-    for (int k = 0; k < f->bucket_count[j]; k++) if (try_text(l, f->bucket[j][k], q)) return 1;
+    for (int k = 0; k < f->bucket_count[j]; k++) {
+      int t = f->bucket[j][k];
+      if (l->sr->texts[t].head == head && try_text(l, t, q)) return 1;
+    }
   }
   return 0;
 }
@@ -507,7 +517,7 @@ static int line_marked(const searcher_t *sr, const uint8_t *b, long s, long e) {
   }
   if (sr->loose.count > 0) {
     if (!sr->any_marks) {
-      if (!may_hold(sr, &l, sr->later_than_quoted)) return sr->short_count > 0 && scan_shorts(&l);
+      if (!(l.any ? may_hold(sr, &l, sr->later_than_quoted) : sr->may_hold_without_quoted)) return sr->short_count > 0 && scan_shorts(&l);
     }
 #if defined(HAVE_TEDDY)
     if (sr->simd) {
@@ -723,6 +733,11 @@ static searcher_t *compile_texts(const uint8_t *spec, size_t size) {
     t->forcing = (flags >> 2) & 1;
     t->leaf = (int)leaf;
     for (uint32_t k = 0; k < len; k++) t->bytes[k] = t->ci ? lower(spec[at + k]) : spec[at + k];
+    t->head = 0;
+    if (len >= 4) {
+      memcpy(&t->head, t->bytes, 4);
+      t->head |= 0x20202020u;
+    }
     at += len;
   }
   sr->shorts = malloc(sizeof(int) * (size_t)(sr->count + 1));
@@ -761,6 +776,7 @@ static searcher_t *compile_texts(const uint8_t *spec, size_t size) {
     if (kind != QUOTED) sr->later_than_quoted[t->leaf >> 6] |= bit;
     if (kind == SHORT) sr->later_than_loose[t->leaf >> 6] |= bit;
   }
+  sr->may_hold_without_quoted = condition_holds(sr, sr->later_than_quoted);
   return sr;
 fail:
   free_searcher(sr);
