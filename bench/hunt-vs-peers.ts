@@ -18,6 +18,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseToml } from 'smol-toml';
+import { nativeLineScan } from '../src/eql/native-line-scan.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shared = join(root, '..', 'shared');
@@ -28,6 +29,8 @@ const argOf = (name: string): string | undefined => {
 const ROUNDS = Number(argOf('rounds') ?? 3);
 const BIG_GB = Number(argOf('big-gb') ?? 0);
 const VIGIL = join(root, 'dist', 'src', 'cli', 'main.js');
+/** Whether the hunts below run the C line scanner (built by npm run build where a C compiler is). */
+const native = nativeLineScan();
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 interface Measure {
@@ -132,11 +135,15 @@ function main(): void {
   writeFileSync(qfile, seed.replace(/cidrmatch/g, 'cidrMatch').replace(/"::1"/g, '"::1/128"'));
 
   const loadA = loadavg();
-  const [vigilA = null, vigilAFull = null, jqA = null] = measureTogether([
+  // `VIGIL_NATIVE_LINE_SCAN=0`: the JavaScript checks, search and projection, where the C line scanner is built.
+  const jsOnly = { VIGIL_NATIVE_LINE_SCAN: '0' };
+  const [vigilA = null, vigilAFull = null, jqA = null, vigilAJs = null] = measureTogether([
     { cmd: 'node', args: [VIGIL, 'hunt', queryA, '--events', file], count: lines },
     { cmd: 'node', args: [VIGIL, 'hunt', queryA, '--events', file, '--no-prefilter'], count: lines },
     jqWhy === null ? { cmd: 'jq', args: ['-c', 'select(.event.category|index("process")) | select(.process.name=="curl")', file], count: lines } : null,
+    native === null ? null : { cmd: 'node', args: [VIGIL, 'hunt', queryA, '--events', file], count: lines, env: jsOnly },
   ]);
+  if (vigilAJs !== null) check('vigil A without the C scanner', vigilAJs.count, truth.expected_query_a_matches);
   check('vigil A', vigilA!.count, truth.expected_query_a_matches);
   check('vigil A --no-prefilter', vigilAFull!.count, truth.expected_query_a_matches);
   if (jqA !== null) check('jq A', jqA!.count, truth.expected_query_a_matches);
@@ -146,13 +153,15 @@ function main(): void {
   check('vigil A one core', oneCore!.count, truth.expected_query_a_matches);
 
   const loadB = loadavg();
-  const [vigilB = null, vigilBFull = null, pyB = null] = measureTogether([
+  const [vigilB = null, vigilBFull = null, pyB = null, vigilBJs = null] = measureTogether([
     { cmd: 'node', args: [VIGIL, 'hunt', seed, '--events', file], count: lines },
     { cmd: 'node', args: [VIGIL, 'hunt', seed, '--events', file, '--no-prefilter'], count: lines },
     pyWhy === null
       ? { cmd: '/usr/bin/python3', args: [join(shared, 'tools', 'bench-eql.py'), '--query-file', qfile, file], count: (out) => Number((JSON.parse(out) as { results: number }).results), env: { PYTHONPATH: eqlPy } }
       : null,
+    native === null ? null : { cmd: 'node', args: [VIGIL, 'hunt', seed, '--events', file], count: lines, env: jsOnly },
   ]);
+  if (vigilBJs !== null) check('vigil seed without the C scanner', vigilBJs.count, truth.expected_seed_rule_sequences);
   check('vigil seed', vigilB!.count, truth.expected_seed_rule_sequences);
   check('vigil seed --no-prefilter', vigilBFull!.count, truth.expected_seed_rule_sequences);
   if (pyB !== null) check('python eql seed', pyB!.count, truth.expected_seed_rule_sequences);
@@ -175,7 +184,13 @@ function main(): void {
     try {
       const [m] = measureTogether([{ cmd: 'node', args: [VIGIL, 'hunt', queryA, '--events', bigFile], count: lines }], 1);
       check('vigil A big', m!.count, truth.expected_query_a_matches * copies);
-      big = { gb: Math.round(size / 1e7) / 100, ...m, mbPerS: Math.round(size / 1e6 / m!.wallS), mbPerCpuS: m!.cpuS === null ? null : Math.round(size / 1e6 / m!.cpuS) };
+      // One core over the big file: the steady throughput of a selective query (start-up spread thin).
+      const [one] = measureTogether([{ cmd: 'taskset', args: ['-c', '0', 'node', VIGIL, 'hunt', queryA, '--events', bigFile], count: lines }], 1);
+      check('vigil A big one core', one!.count, truth.expected_query_a_matches * copies);
+      big = {
+        gb: Math.round(size / 1e7) / 100, ...m, mbPerS: Math.round(size / 1e6 / m!.wallS), mbPerCpuS: m!.cpuS === null ? null : Math.round(size / 1e6 / m!.cpuS),
+        oneCore: { ...one!, mbPerS: Math.round(size / 1e6 / one!.wallS) },
+      };
     } finally {
       rmSync(bigFile, { force: true });
     }
@@ -191,8 +206,10 @@ function main(): void {
       load: loadA, vigil: a, vigilNoPrefilter: vigilAFull, jq: jqA ?? { skipped: jqWhy }, ratioWall: ratio(jqA, a, 'wallS'), ratioCpu: ratio(jqA, a, 'cpuS'),
       mbPerS: Math.round(mb / a.wallS), mbPerCpuS: a.cpuS === null ? null : Math.round(mb / a.cpuS),
       oneCore: { ...oneCore!, mbPerS: Math.round(mb / oneCore!.wallS) },
+      vigilWithoutC: vigilAJs,
     },
-    B: { load: loadB, vigil: vigilB, vigilNoPrefilter: vigilBFull, python: pyB ?? { skipped: pyWhy }, ratioWall: ratio(pyB, vigilB, 'wallS'), ratioCpu: ratio(pyB, vigilB, 'cpuS') },
+    nativeLineScan: native !== null,
+    B: { load: loadB, vigil: vigilB, vigilNoPrefilter: vigilBFull, vigilWithoutC: vigilBJs, python: pyB ?? { skipped: pyWhy }, ratioWall: ratio(pyB, vigilB, 'wallS'), ratioCpu: ratio(pyB, vigilB, 'cpuS') },
     loadAtEnd: loadavg(),
     big,
   };
@@ -201,7 +218,9 @@ function main(): void {
   console.log(`${'A: name == "curl" (jq)'.padEnd(28)}${fmt(a).padEnd(42)}${fmt(vigilAFull).padEnd(42)}${(jqA === null ? `skipped: ${jqWhy}` : fmt(jqA)).padEnd(44)}${`${summary.A.ratioWall ?? '-'} / ${summary.A.ratioCpu ?? '-'}`.padEnd(19)}${loadA}`);
   console.log(`${'B: seed sequence (eql.py)'.padEnd(28)}${fmt(vigilB).padEnd(42)}${fmt(vigilBFull).padEnd(42)}${(pyB === null ? `skipped: ${pyWhy}` : fmt(pyB)).padEnd(44)}${`${summary.B.ratioWall ?? '-'} / ${summary.B.ratioCpu ?? '-'}`.padEnd(19)}${loadB}`);
   console.log(`A throughput: ${summary.A.mbPerS} MB/s wall, ${summary.A.mbPerCpuS ?? '?'} MB per cpu-second; on one core (taskset): ${summary.A.oneCore.mbPerS} MB/s`);
-  if (big !== null) console.log(`A over ${String(big.gb)} GB: ${String(big.mbPerS)} MB/s wall, ${String(big.mbPerCpuS)} MB per cpu-second, peak RSS ${String(big.peakRssMb)} MB`);
+  if (big !== null) console.log(`A over ${String(big.gb)} GB: ${String(big.mbPerS)} MB/s wall, ${String(big.mbPerCpuS)} MB per cpu-second, peak RSS ${String(big.peakRssMb)} MB; on one core ${String((big.oneCore as { mbPerS: number }).mbPerS)} MB/s`);
+  if (native === null) console.log('the C line scanner is not built here: every vigil figure is the JavaScript path');
+  else console.log(`without the C line scanner (VIGIL_NATIVE_LINE_SCAN=0): A ${fmt(vigilAJs)}; B ${fmt(vigilBJs)}`);
   const out = join(root, 'bench', 'results');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'hunt-vs-peers.json'), `${JSON.stringify(summary, null, 2)}\n`);

@@ -25,7 +25,7 @@ export function huntLineReading(query: CompiledQuery, o: LineReadingOptions): Pi
   if (!o.prefilter) return {};
   const projector = LineProjector.forFields(projectedFields(query, o));
   const native = o.nativeScan === false ? null : nativeLineScan();
-  const prefilter = compileLinePrefilter(o.query, { categoryField: o.categoryField, timestampField: o.timestampField, cheap: projector !== null });
+  const prefilter = compileLinePrefilter(o.query, { categoryField: o.categoryField, timestampField: o.timestampField, cheap: projector !== null, native });
   return {
     ...(prefilter === null ? {} : { select: (run, out) => prefilter.select(run, out) }),
     ...(projector === null ? {} : { scan: sparseScan(projector, native) }),

@@ -5,7 +5,7 @@ import type { EcsEvent } from '../ecs/ecs-event.js';
 import type { LineScan } from '../ecs/event-reader.js';
 import { isCanonicalJson } from '../eql/line-canonical.js';
 import type { LineProjector } from '../eql/line-projector.js';
-import { lineOffsets, nativeLineScan, type NativeLineScan } from '../eql/native-line-scan.js';
+import { lineOffsets, nativeLineScan, nativeProjector, type NativeLineScan } from '../eql/native-line-scan.js';
 
 /**
  * Sparse events for `vigil hunt`: a line the prefilter selects is read by a `LineProjector` into an object
@@ -27,11 +27,12 @@ type Sparse = EcsEvent & { [SOURCE]?: Source };
 
 /** The reader's `scan` for a projector: projected events carry a view of their line (copied by `retain`). */
 export function sparseScan(projector: LineProjector, native: NativeLineScan | null = nativeLineScan()): LineScan {
+  const inC = native === null ? null : nativeProjector(native, projector);
   return {
     valid: (buf, s, e) => projector.valid(buf, s, e),
     ...(native === null ? {} : { validRun: (run, sel, out) => native.validLines(run.buf, lineOffsets(run), run.starts.length, sel, out) }),
     project: (buf, s, e) => {
-      const event = projector.project(buf, s, e) as Sparse | null;
+      const event = (inC?.(buf, s, e) ?? projector.project(buf, s, e)) as Sparse | null;
       // A symbol key: no field getter, Object.values, JSON.stringify or for-in sees it.
       if (event !== null) event[SOURCE] = { buf, s, e };
       return event;
@@ -86,6 +87,11 @@ export class KeptLines {
     spill.size += len;
     this.spilled++;
     return kept;
+  }
+
+  /** Whether the event is a projection of its line (so the line nests at most MAX_EVENT_DEPTH levels). */
+  projected(event: EcsEvent): boolean {
+    return (event as Sparse)[SOURCE] !== undefined;
   }
 
   /** The bytes of an event's line, or null for an event that is not sparse. */

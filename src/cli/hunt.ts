@@ -123,8 +123,9 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
       for (const event of batch) {
         index++;
         if (!candidate(event)) continue;
-        // A hostile nesting depth would overflow whatever prints or hashes the event: counted, skipped.
-        if (nestsDeeperThan(event)) {
+        // A hostile nesting depth would overflow whatever prints or hashes the event: counted, skipped. A
+        // projected event's line was checked to nest at most MAX_EVENT_DEPTH levels by its projection.
+        if (!keptLines.projected(event) && nestsDeeperThan(event)) {
           tooDeep++;
           continue;
         }

@@ -1,5 +1,6 @@
 import type { LineRun } from '../line-splitter.js';
 import { queryLineNeed, type LineNeed, type LineNeedOptions } from './line-need.js';
+import { lineOffsets, packTexts, NATIVE_MAX_LEAVES, NATIVE_MAX_OPS, NativeOp, type NativeLineScan, type NativeText } from './native-line-scan.js';
 import { parseQuery } from './parser.js';
 
 /**
@@ -38,6 +39,11 @@ export interface PrefilterOptions {
    * A regular-expression scan (many texts, case-insensitive ones) costs as much as the projection itself.
    */
   readonly cheap?: boolean;
+  /**
+   * The C line scanner: when given, the query's whole condition is searched in C (`NativePrefilter`): any
+   * number of texts, case-insensitive ones included, every conjunct required.
+   */
+  readonly native?: NativeLineScan | null;
 }
 
 const CHEAP_TEXTS = 4;
@@ -45,6 +51,12 @@ const isCheap = (leaves: readonly TextLeaf[]): boolean => leaves.every((l) => !l
 
 export function linePrefilterFromNeed(need: LineNeed, options: PrefilterOptions = {}): LinePrefilter | null {
   const branches = need.kind === 'or' ? need.of : [need];
+  // A branch (a filter) with no usable text: any line may match it.
+  if (branches.some((b) => candidates(b) === null)) return null;
+  if (options.native != null) {
+    const native = NativePrefilter.compile(options.native, need);
+    if (native !== null) return native;
+  }
   const choices: TextLeaf[][][] = [];
   for (const b of branches) {
     const c = candidates(b)?.filter((leaves) => options.cheap !== true || isCheap(leaves));
@@ -216,6 +228,70 @@ class TextPrefilter implements LinePrefilter {
     mark(this.#finders, new RunView(run.buf), run, out);
     if (first && out.reduce((a, b) => a + b, 0) > DECLINE_FRACTION * run.starts.length) this.#declined = true;
     return true;
+  }
+}
+
+/**
+ * The prefilter in C, and narrower than `TextPrefilter`: the query's whole `LineNeed` is evaluated on each
+ * line (every conjunct of an `and`, not the one most worth searching), its texts found in one pass per run,
+ * any number of them, case-insensitive ones included. Each text is searched with its quotes (`before` /
+ * `after`) as one run of bytes, "not a key" checked after a closing quote. Lines that could hide a text
+ * (a `\u` escape; when a text is case-insensitive, the UTF-8 of a case-folding character) are always
+ * selected. A search in C costs less than any projection: it never declines.
+ */
+class NativePrefilter implements LinePrefilter {
+  constructor(
+    readonly texts: readonly TextLeaf[],
+    readonly select: (run: LineRun, out: Uint8Array) => boolean,
+  ) {}
+
+  /** Null when the condition is too large for the C searcher (the JavaScript prefilter is used). */
+  static compile(native: NativeLineScan, need: LineNeed): NativePrefilter | null {
+    const ops: number[] = [];
+    const spec: NativeText[] = [];
+    const texts: TextLeaf[] = [];
+    const leaves = new Map<string, number>();
+    const walk = (n: LineNeed): void => {
+      switch (n.kind) {
+        case 'all':
+          ops.push(NativeOp.True << 24);
+          return;
+        case 'none':
+          ops.push(NativeOp.False << 24);
+          return;
+        case 'text': {
+          const run = `${n.before ? '"' : ''}${n.text}${n.after ? '"' : ''}`;
+          const key = `${n.ci ? 'i' : 's'}${n.ci ? run.toLowerCase() : run}`;
+          let leaf = leaves.get(key);
+          if (leaf === undefined) {
+            leaf = leaves.size;
+            leaves.set(key, leaf);
+            spec.push({ bytes: Buffer.from(run, 'utf8'), ci: n.ci, notKey: n.after, leaf, forcing: false });
+            texts.push(n);
+          }
+          ops.push((NativeOp.Leaf << 24) | leaf);
+          return;
+        }
+        default:
+          if (n.of.length === 0) {
+            ops.push((n.kind === 'and' ? NativeOp.True : NativeOp.False) << 24);
+            return;
+          }
+          for (const c of n.of) walk(c);
+          ops.push(((n.kind === 'and' ? NativeOp.And : NativeOp.Or) << 24) | n.of.length);
+      }
+    };
+    walk(need);
+    if (leaves.size > NATIVE_MAX_LEAVES || ops.length > NATIVE_MAX_OPS) return null;
+    spec.push({ bytes: Buffer.from('\\u'), ci: false, notKey: false, leaf: 0, forcing: true });
+    if (texts.some((t) => t.ci)) {
+      for (const cp of ASCII_FOLDING_CODE_POINTS) spec.push({ bytes: Buffer.from(String.fromCodePoint(cp), 'utf8'), ci: false, notKey: false, leaf: 0, forcing: true });
+    }
+    const searcher = native.compileTexts(packTexts(ops, spec));
+    return new NativePrefilter(dedupe(texts), (run, out) => {
+      native.markLines(searcher, run.buf, lineOffsets(run), run.starts.length, out);
+      return true;
+    });
   }
 }
 

@@ -47,6 +47,23 @@ export class LineProjector {
     return j >= 0 && skipWs(buf, j, e) === e;
   }
 
+  /**
+   * The key tree, flattened for the C projector (`nativeProjector`): node 0 is the root; an entry's `next`
+   * is the index of the node below it (-1 for a path's end, kept whole).
+   */
+  keyTree(): Array<Array<{ readonly name: string; readonly whole: boolean; readonly next: number }>> {
+    const nodes: Array<Array<{ name: string; whole: boolean; next: number }>> = [];
+    const visit = (node: KeyNode): number => {
+      const at = nodes.length;
+      const entries: Array<{ name: string; whole: boolean; next: number }> = [];
+      nodes.push(entries);
+      for (const k of node.keys) entries.push({ name: k.name, whole: k.whole, next: k.next === null ? -1 : visit(k.next) });
+      return at;
+    };
+    visit(this.#root);
+    return nodes;
+  }
+
   /** The sparse object of the line, or null when it is not sure (the caller parses the line in full). */
   project(buf: Buffer, s: number, e: number): Record<string, unknown> | null {
     const i = skipWs(buf, s, e);
@@ -250,8 +267,8 @@ function skipArray(b: Buffer, i: number, e: number, d: number): number {
   }
 }
 
-/** The value at `b[s, e)` (already checked), as `JSON.parse` gives it. */
-function valueAt(b: Buffer, s: number, e: number, escaped: boolean): unknown {
+/** The value at `b[s, e)` (already checked), as `JSON.parse` gives it; `escaped`: it holds a backslash. */
+export function valueAt(b: Buffer, s: number, e: number, escaped: boolean): unknown {
   const c = b[s];
   if (c === QUOTE && !escaped) return utf8(b, s + 1, e - 1);
   if (c === OPEN_ARRAY && !escaped) {
