@@ -1,5 +1,5 @@
 /** What a benchmark reads about other processes from /proc: CPU ticks, memory, children. */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 
 /** USER_HZ: /proc/<pid>/stat counts CPU time in these. */
 export const TICKS_PER_S = 100;
@@ -19,6 +19,14 @@ export function cpuTicks(pid: number): number {
 export function statusKb(pid: number, key: 'VmRSS' | 'VmHWM'): number {
   const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : 0;
+}
+
+/**
+ * Resets a process's peak RSS (VmHWM) to its current RSS (`5` to /proc/<pid>/clear_refs, Linux >= 4.0; the
+ * caller must own the process or be root), so a later VmHWM reading is the peak of one phase.
+ */
+export function resetPeakRss(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
 /** kB -> MB with one decimal. */

@@ -3,6 +3,7 @@ import type { Platform, RawEventKind } from '../collectors/raw-event.js';
 import type { DocumentProbe } from '../normalize/normalizer.js';
 import { LITE_EVENT_FIELDS } from '../normalize/normalizer.js';
 import { PLATFORM_EVENT_SHAPES, type EventShape } from '../normalize/event-shapes.js';
+import { rememberedGate, type StageGate } from '../eql/stage-gate.js';
 import type { LoadedRule } from '../rules/loaded-rule.js';
 import type { RuleSet } from '../rules/rule-set.js';
 
@@ -24,6 +25,17 @@ export interface DocumentDemandOptions {
   readonly ruleBudgetMs?: number;
   /** Rules the engine disabled (over the budget): the probe skips them as the engine does. */
   readonly disabled?: (rule: LoadedRule) => boolean;
+}
+
+/**
+ * Whether any of the stages' gates is open, remembered per combination of the values of all the fields they
+ * read; null when a stage has no gate (it must always be asked).
+ */
+function combinedGate(gates: ReadonlyArray<StageGate | null>): ((e: EcsEvent) => boolean | undefined) | null {
+  if (gates.length === 0 || gates.some((g) => g === null)) return null;
+  const all = gates as readonly StageGate[];
+  const fields = [...new Set(all.flatMap((g) => g.fields))].sort();
+  return rememberedGate(fields, (e) => all.some((g) => g.test(e)));
 }
 
 /**
@@ -95,17 +107,31 @@ export class DocumentDemand {
         const rules = stages.map((s) => s.rule);
         const budget = this.#budgetMs;
         const disabled = this.#disabled;
-        probe = (lite: EcsEvent): boolean => {
-          const t0 = budget > 0 ? performance.now() : 0;
-          for (let i = 0; i < filters.length; i++) {
-            if (disabled(rules[i]!)) continue;
+        const anyGateOpen = combinedGate(stages.map((s) => s.stage.gate));
+        const overBudget = (t0: number): boolean => budget > 0 && performance.now() - t0 > budget;
+        probe = {
+          // one remembered verdict for all the stages' gates: most events open none
+          gateOpen: (view: EcsEvent): boolean => {
+            if (anyGateOpen === null) return true;
+            const t0 = budget > 0 ? performance.now() : 0;
             try {
-              if (filters[i]!(lite)) return true;
+              return anyGateOpen(view) !== false || overBudget(t0);
             } catch {
-              return true;
+              return true; // the stages' own filters decide (and meet the same error where it matters)
             }
-          }
-          return budget > 0 && performance.now() - t0 > budget;
+          },
+          accepts: (partial: EcsEvent): boolean => {
+            const t0 = budget > 0 ? performance.now() : 0;
+            for (let i = 0; i < filters.length; i++) {
+              if (disabled(rules[i]!)) continue;
+              try {
+                if (filters[i]!(partial)) return true;
+              } catch {
+                return true;
+              }
+            }
+            return overBudget(t0);
+          },
         };
       }
       memo[kind] = probe;

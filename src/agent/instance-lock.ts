@@ -9,7 +9,6 @@ import { closeSync, constants, lstatSync, mkdirSync, openSync, readFileSync, ren
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
-import psList from 'ps-list';
 
 /** Another process holds the lock; `pid` is null when it has not written its pid yet. */
 export class InstanceLockedError extends Error {
@@ -93,9 +92,13 @@ export function acquireInstanceLock(path: string): InstanceLock {
   };
 }
 
-/** The holder's command line from the process list (ps-list), to tell the user what to stop. */
+/**
+ * The holder's command line from the process list (ps-list), to tell the user what to stop. ps-list is
+ * imported here, on the rare conflict, not with this module (which every agent imports).
+ */
 export async function describeHolder(pid: number): Promise<string | null> {
   try {
+    const { default: psList } = await import('ps-list');
     const p = (await psList()).find((x) => x.pid === pid);
     return p === undefined ? null : (p.cmd ?? p.name);
   } catch {

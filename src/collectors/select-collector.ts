@@ -1,12 +1,12 @@
 import type { Collector, RawEventSink } from './collector.js';
-import { EsloggerCollector, type EsloggerCollectorOptions } from './darwin/eslogger-collector.js';
-import { PsLsofCollector, type PsLsofCollectorOptions } from './darwin/ps-lsof-collector.js';
+import type { EsloggerCollectorOptions } from './darwin/eslogger-collector.js';
+import type { PsLsofCollectorOptions } from './darwin/ps-lsof-collector.js';
 import type { HostIdentity } from './host-identity.js';
-import { EbpfCollector, type EbpfCollectorOptions } from './linux/ebpf-collector.js';
-import { ProcfsCollector, type ProcfsCollectorOptions } from './linux/procfs-collector.js';
+import type { EbpfCollectorOptions } from './linux/ebpf-collector.js';
+import type { ProcfsCollectorOptions } from './linux/procfs-collector.js';
 import { scanProcfsSnapshot } from './linux/procfs-snapshot.js';
 import type { Backend, Platform } from './raw-event.js';
-import { EtwCollector, type EtwCollectorOptions } from './win32/etw-collector.js';
+import type { EtwCollectorOptions } from './win32/etw-collector.js';
 
 /** What `--backend` accepts: `auto` walks the platform's chain; a backend name tries only that one. */
 export const BACKEND_CHOICES = ['auto', 'ebpf', 'procfs', 'eslogger', 'ps-lsof', 'etw'] as const;
@@ -22,12 +22,21 @@ export interface CollectorOptions {
   readonly log?: (level: 'info' | 'warn' | 'error', msg: string, data?: object) => void;
 }
 
-/** One link of a fallback chain. */
-interface Candidate {
-  readonly backend: Backend;
+/** What a chain link needs of its backend's collector class. */
+interface ChainLink {
   /** null when it can run here, else why not. */
   probe(options: CollectorOptions): Promise<string | null>;
   create(options: CollectorOptions): Collector;
+}
+
+/**
+ * One link of a fallback chain. Its collector module is imported when the chain reaches it, not with this
+ * file: an agent loads the code of the backends it tries, not the other platforms' (the macOS and Windows
+ * collectors are ~140 kB of modules a Linux agent would otherwise hold in memory for nothing).
+ */
+interface Candidate {
+  readonly backend: Backend;
+  load(): Promise<ChainLink>;
   /**
    * Live backends see only what happens after they attach: the processes already running come from one /proc
    * scan taken right after attaching. Polling backends report already-running processes themselves.
@@ -37,44 +46,69 @@ interface Candidate {
 
 const EBPF: Candidate = {
   backend: 'ebpf',
-  probe: (o) => EbpfCollector.probe(o.ebpf?.helperPath),
-  create: (o) =>
-    new EbpfCollector({
-      ...o.ebpf,
-      ...(o.log ? { log: o.log } : {}),
-      // After a helper restart: what started in the gap and still runs, from one /proc scan.
-      reconcile: (sinceTicks) => scanProcfsSnapshot(o.host).filter((e) => Number(e.process.startKey) >= sinceTicks),
-    }),
+  load: async () => {
+    const { EbpfCollector } = await import('./linux/ebpf-collector.js');
+    return {
+      probe: (o) => EbpfCollector.probe(o.ebpf?.helperPath),
+      create: (o) =>
+        new EbpfCollector({
+          ...o.ebpf,
+          ...(o.log ? { log: o.log } : {}),
+          // After a helper restart: what started in the gap and still runs, from one /proc scan.
+          reconcile: (sinceTicks) => scanProcfsSnapshot(o.host).filter((e) => Number(e.process.startKey) >= sinceTicks),
+        }),
+    };
+  },
   snapshotAfterAttach: (o) => scanProcfsSnapshot(o.host),
 };
 
 const PROCFS: Candidate = {
   backend: 'procfs',
-  probe: (o) => ProcfsCollector.probe(o.procfs?.procRoot),
-  create: (o) => new ProcfsCollector({ host: o.host, ...o.procfs, ...(o.log ? { log: o.log } : {}) }),
+  load: async () => {
+    const { ProcfsCollector } = await import('./linux/procfs-collector.js');
+    return {
+      probe: (o) => ProcfsCollector.probe(o.procfs?.procRoot),
+      create: (o) => new ProcfsCollector({ host: o.host, ...o.procfs, ...(o.log ? { log: o.log } : {}) }),
+    };
+  },
   snapshotAfterAttach: null,
 };
 
 const ETW: Candidate = {
   backend: 'etw',
-  probe: (o) => EtwCollector.probe(o.etw?.addonPath),
-  create: (o) => new EtwCollector({ ...o.etw, ...(o.log ? { log: o.log } : {}) }),
+  load: async () => {
+    const { EtwCollector } = await import('./win32/etw-collector.js');
+    return {
+      probe: (o) => EtwCollector.probe(o.etw?.addonPath),
+      create: (o) => new EtwCollector({ ...o.etw, ...(o.log ? { log: o.log } : {}) }),
+    };
+  },
   // the addon scans running processes itself once its session is live
   snapshotAfterAttach: null,
 };
 
 const ESLOGGER: Candidate = {
   backend: 'eslogger',
-  probe: (o) => EsloggerCollector.probe(o.eslogger?.esloggerPath !== undefined ? { esloggerPath: o.eslogger.esloggerPath } : {}),
-  create: (o) => new EsloggerCollector({ ...o.eslogger, ...(o.log ? { log: o.log } : {}) }),
+  load: async () => {
+    const { EsloggerCollector } = await import('./darwin/eslogger-collector.js');
+    return {
+      probe: (o) => EsloggerCollector.probe(o.eslogger?.esloggerPath !== undefined ? { esloggerPath: o.eslogger.esloggerPath } : {}),
+      create: (o) => new EsloggerCollector({ ...o.eslogger, ...(o.log ? { log: o.log } : {}) }),
+    };
+  },
   // the collector takes its own ps snapshot once eslogger is attached
   snapshotAfterAttach: null,
 };
 
 const PS_LSOF: Candidate = {
   backend: 'ps-lsof',
-  probe: (o) => PsLsofCollector.probe(o.psLsof ?? {}),
-  create: (o) => new PsLsofCollector({ host: o.host, platform: o.host.platform, ...o.psLsof, ...(o.log ? { log: o.log } : {}) }),
+  load: async () => {
+    const { PsLsofCollector } = await import('./darwin/ps-lsof-collector.js');
+    return {
+      probe: (o) => PsLsofCollector.probe(o.psLsof ?? {}),
+      create: (o) => new PsLsofCollector({ host: o.host, platform: o.host.platform, ...o.psLsof, ...(o.log ? { log: o.log } : {}) }),
+    };
+  },
   snapshotAfterAttach: null,
 };
 
@@ -135,13 +169,14 @@ export async function openCollector(choice: BackendChoice, platform: Platform, s
   const chain = CHAINS[platform].filter((c) => choice === 'auto' || c.backend === choice);
   const fallbacks: FallbackReason[] = [];
   for (const candidate of chain) {
-    const why = await candidate.probe(options);
+    const link = await candidate.load();
+    const why = await link.probe(options);
     if (why !== null) {
       fallbacks.push({ backend: candidate.backend, reason: why });
       options.log?.('warn', `collector ${candidate.backend} unavailable`, { reason: why });
       continue;
     }
-    const collector = candidate.create(options);
+    const collector = link.create(options);
     try {
       await collector.start(sink);
     } catch (err) {

@@ -16,7 +16,7 @@ import { hostFields } from './host-fields.js';
 import { assignNetworkFields } from './network-fields.js';
 import { ProcessCache, type ProcessCacheStats } from './process-cache.js';
 import type { ProcessEntry } from './process-entry.js';
-import { processFields, thinProcessFields, type ProcessEnd } from './process-fields.js';
+import { processFields, processGateView, thinProcessFields, type ProcessEnd } from './process-fields.js';
 import { ProcessTracker } from './process-tracker.js';
 import { isoTime } from './iso-time.js';
 import { assignUserFields } from './user-fields.js';
@@ -60,10 +60,18 @@ export interface NormalizerStats {
 }
 
 /**
- * A test of a process event's partial document (`ecs`, the shape's constant `event.*` fields, `process.*`,
- * `user.*`, `group.*`), run before the rest is built: false means no consumer wants the document.
+ * Tests of a process event run before its document is built (DocumentDemand.probe); false means no consumer
+ * wants the document.
  */
-export type DocumentProbe = (partial: EcsEvent) => boolean;
+export interface DocumentProbe {
+  /**
+   * On the gate view (`ecs` and the process's `name`, `executable`, `parent.{name,executable}` and
+   * `ai_agent.*`, each as the whole document has it: processGateView): false when no stage can take it.
+   */
+  readonly gateOpen: (view: EcsEvent) => boolean;
+  /** On the partial document (`ecs`, the shape's constant `event.*` fields, `process.*`, `user.*`, `group.*`). */
+  readonly accepts: (partial: EcsEvent) => boolean;
+}
 
 /** The `event.*` fields a probe's partial document holds, each with the value the whole document has. */
 export const LITE_EVENT_FIELDS: ReadonlySet<string> = new Set(['event.kind', 'event.category', 'event.type', 'event.action', 'event.module', 'event.dataset']);
@@ -208,13 +216,18 @@ export class Normalizer {
   /** @internal used by the handlers */
   processDoc(raw: RawEvent, e: ProcessEntry, end?: ProcessEnd): EcsEvent | null {
     if (!this.#builds(e)) return this.#skip();
-    const process = processFields(e, this.cache, this.#users, end);
     const probe = this.#probe;
-    if (probe !== null && !(this.#buildAiAgent && e.aiAgent !== undefined)) {
+    const probing = probe !== null && !(this.#buildAiAgent && e.aiAgent !== undefined);
+    if (probing && !probe.gateOpen({ ecs: NORMALIZED_ECS, process: processGateView(e, this.cache) })) {
+      this.#probedOut++;
+      return this.#skip();
+    }
+    const process = processFields(e, this.cache, this.#users, end);
+    if (probing) {
       const shape = PLATFORM_EVENT_SHAPES[raw.platform][raw.kind as Exclude<RawEventKind, 'file'>];
       const partial: EcsObject = { ecs: NORMALIZED_ECS, event: liteEvent(shape), process };
       assignUserFields(partial, e, this.#users);
-      if (!probe(partial)) {
+      if (!probe.accepts(partial)) {
         this.#probedOut++;
         return this.#skip();
       }

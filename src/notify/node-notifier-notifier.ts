@@ -1,4 +1,4 @@
-import nodeNotifier from 'node-notifier';
+import { createRequire } from 'node:module';
 import type { Notification } from './notification.js';
 import type { Notifier, NotifierStats, NotifyLog } from './notifier.js';
 
@@ -12,8 +12,13 @@ export interface NodeNotifierOptions {
 
 type Backend = { notify(n: object, cb: (err: Error | string | null) => void): unknown };
 
-/** The platform backend node-notifier provides: notify-send (libnotify-bin) on Linux. */
+/**
+ * The platform backend node-notifier provides: notify-send (libnotify-bin) on Linux. node-notifier (CommonJS)
+ * is loaded here, when a notifier is made, not when this module is imported: the agent imports this module
+ * in every mode, and most agents (the service, `--no-notify`) never notify (~10 MB of RSS not loaded).
+ */
 function platformBackend(): Backend {
+  const nodeNotifier = createRequire(import.meta.url)('node-notifier') as typeof import('node-notifier');
   if (process.platform === 'linux') return new nodeNotifier.NotifySend() as unknown as Backend;
   return nodeNotifier as unknown as Backend;
 }

@@ -9,7 +9,9 @@ import { eventTime } from '../../src/agent/agent.js';
 import type { HostIdentity } from '../../src/collectors/host-identity.js';
 import type { RawEvent, RawProcess } from '../../src/collectors/raw-event.js';
 import type { EcsEvent } from '../../src/ecs/ecs-event.js';
-import { Normalizer } from '../../src/normalize/normalizer.js';
+import { Normalizer, type DocumentProbe } from '../../src/normalize/normalizer.js';
+import { compileFieldGetter } from '../../src/ecs/field-getter.js';
+import { GATE_FIELDS } from '../../src/eql/stage-gate.js';
 import { RuleSet } from '../../src/rules/rule-set.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 import { bundledRulesDir } from '../rules/project-paths.js';
@@ -114,6 +116,34 @@ test('bundled rules: the same matches, event for event, with process documents p
   assert.equal(s.out + s.probedOut, plain.normalizer.stats().out, 'every document is either built or counted as probed out');
 });
 
+test('the gate view holds every gate field with the value the whole document gives it', () => {
+  const ruleSet = RuleSet.load([bundledRulesDir], { os: 'linux' });
+  const demand = new DocumentDemand(ruleSet, { logsEveryEvent: false });
+  const getters = [...GATE_FIELDS].map((f) => [f, compileFieldGetter(f)] as const);
+  const read = (e: EcsEvent): Record<string, unknown> => Object.fromEntries(getters.map(([f, g]) => [f, g(e)]));
+  let viewed: Record<string, unknown> | null = null;
+  let compared = 0;
+  let tagged = 0;
+  const spy: DocumentProbe = {
+    gateOpen: (view) => {
+      viewed = read(view);
+      return true;
+    },
+    accepts: (partial) => {
+      assert.deepEqual(read(partial), viewed);
+      compared++;
+      if (viewed!['process.ai_agent.name'] !== undefined && viewed!['process.parent.name'] !== undefined) tagged++;
+      return true;
+    },
+  };
+  const normalizer = new Normalizer({ host: HOST, agent: { id: 'probe', version: '0' }, nowMs: () => 0 });
+  for (const raw of stream(seededRandom(77), 20_000)) {
+    if (demand.wants(raw.platform, raw.kind)) normalizer.normalize(raw, raw.kind === 'connect' ? null : spy);
+  }
+  assert.ok(compared > 10_000, `only ${compared} documents compared`);
+  assert.ok(tagged > 100, `only ${tagged} views of AI-agent processes with a parent`);
+});
+
 function rulesFrom(queries: readonly string[]): RuleSet {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-probe-'));
   try {
@@ -138,17 +168,22 @@ test('no probe where a stage reads what the partial document lacks, or where eve
 });
 
 test('a probe skips rules the engine disabled, and lets a document through when its filters outrun the budget', () => {
-  const ruleSet = rulesFrom(['process where process.name == "nc"']);
-  const nc = { ecs: { version: '8' }, event: { category: ['process'], type: ['start'], action: 'exec' }, process: { name: 'nc' } } as unknown as EcsEvent;
-  const other = { ...nc, process: { name: 'ls' } } as EcsEvent;
+  const ruleSet = rulesFrom(['process where process.name : "nc*" and process.command_line : "*-e*"']);
+  const doc = (name: string, commandLine = 'nc -e /bin/sh'): EcsEvent =>
+    ({ ecs: { version: '8' }, event: { category: ['process'], type: ['start'], action: 'exec' }, process: { name, command_line: commandLine } }) as unknown as EcsEvent;
   let disabled = false;
   const d = new DocumentDemand(ruleSet, { logsEveryEvent: false, disabled: () => disabled });
-  const probe = d.probe('linux', 'exec')!;
-  assert.equal(probe(nc), true);
-  assert.equal(probe(other), false);
+  const p = d.probe('linux', 'exec')!;
+  const probe = (e: EcsEvent): boolean => p.gateOpen(e) && p.accepts(e);
+  assert.equal(probe(doc('nc')), true);
+  assert.equal(probe(doc('ls')), false);
+  assert.equal(p.gateOpen(doc('ls')), false, 'the gates alone reject it');
+  assert.equal(probe(doc('nc', 'nc -l')), false);
   disabled = true;
-  assert.equal(probe(nc), false, 'a disabled rule takes nothing');
-  // a budget no evaluation can meet: every document goes to the engine, which times the rule itself
-  const slow = new DocumentDemand(ruleSet, { logsEveryEvent: false, ruleBudgetMs: 1e-9 }).probe('linux', 'exec')!;
-  assert.equal(slow(other), true);
+  assert.equal(probe(doc('nc')), false, 'a disabled rule takes nothing');
+  // a hostile name that makes the case-folding wildcard slow (tens of ms), over a budget of 1 ms: the document
+  // goes to the engine, which then times the rule itself (a rejection by the gates alone must not hide the cost)
+  const slow = new DocumentDemand(ruleSet, { logsEveryEvent: false, ruleBudgetMs: 1 }).probe('linux', 'exec')!;
+  assert.equal(slow.gateOpen(doc(`X${'N'.repeat(30_000_000)}`)), true);
+  assert.equal(slow.gateOpen(doc('ls')), false, 'a quick rejection stays a rejection');
 });
