@@ -64,6 +64,8 @@ export interface NativeText {
 export const NativeOp = { Leaf: 0, And: 1, Or: 2, True: 3, False: 4 } as const;
 export const NATIVE_MAX_LEAVES = 1024;
 export const NATIVE_MAX_OPS = 8192;
+/** Bytes of one text at most (the C searcher refuses a longer one). */
+export const NATIVE_MAX_TEXT_BYTES = 1 << 20;
 
 /**
  * The searcher spec: the condition (op count, then the ops, u32 each); then per text a flags byte
