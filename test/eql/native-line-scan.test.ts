@@ -345,6 +345,10 @@ test('the C projector builds exactly what LineProjector#project builds, or gives
     for (let m = Math.floor(r() * 3); m > 0; m--) line = mutate(r, line);
     lines.push(line);
   }
+  // Many records: past the first room (retried with room for the line), past the bound (the JavaScript projector's).
+  lines.push(Buffer.from(JSON.stringify({ x: Array.from({ length: 3000 }, (_, i) => ({ y: { z: i } })), k: 'after' })));
+  const huge = Buffer.from(JSON.stringify({ x: new Array(600000).fill(0), k: 'after' }));
+  assert.equal(inC(huge, 0, huge.length), undefined);
   let built = 0;
   for (const line of lines) {
     const padded = Buffer.concat([Buffer.from('xx'), line, Buffer.from('\nyy')]);
