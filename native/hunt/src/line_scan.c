@@ -308,6 +308,8 @@ typedef struct {
   long s, e;
   int any;
   uint64_t held[MAX_LEAVES / 64];
+  /* The quoted scan saw no backslash and no byte >= 0x80 in the line: no short text can be there. */
+  int no_leads;
 } line_t;
 
 /* Whether text k stands at q; if so its leaf is held. Returns 1 when that alone marks the line. */
@@ -448,12 +450,18 @@ __attribute__((target("ssse3"))) static int fp_scan_quoted(line_t *l, const fing
   const __m128i lo0 = _mm_loadu_si128((const __m128i *)f->lo[0]), hi0 = _mm_loadu_si128((const __m128i *)f->hi[0]);
   const __m128i lo1 = _mm_loadu_si128((const __m128i *)f->lo[1]), hi1 = _mm_loadu_si128((const __m128i *)f->hi[1]);
   const __m128i lo2 = _mm_loadu_si128((const __m128i *)f->lo[2]), hi2 = _mm_loadu_si128((const __m128i *)f->hi[2]);
+  const __m128i slash = _mm_set1_epi8('\\');
+  /* On the way: whether the line holds a backslash or a byte >= 0x80 (the leads of the short texts). */
+  int leads = 0;
   for (; p + 16 + 3 <= e; p += 16) {
-    __m128i q = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(b + p)), quote);
-    __m128i r = _mm_and_si128(_mm_and_si128(q, fp_pass(b + p + 1, lo0, hi0)), _mm_and_si128(fp_pass(b + p + 2, lo1, hi1), fp_pass(b + p + 3, lo2, hi2)));
+    __m128i x = _mm_loadu_si128((const __m128i *)(b + p));
+    leads |= _mm_movemask_epi8(_mm_or_si128(x, _mm_cmpeq_epi8(x, slash)));
+    __m128i r = _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(x, quote), fp_pass(b + p + 1, lo0, hi0)), _mm_and_si128(fp_pass(b + p + 2, lo1, hi1), fp_pass(b + p + 3, lo2, hi2)));
     if (_mm_movemask_epi8(_mm_cmpeq_epi8(r, zero)) == 0xffff) continue;
     if (fp_block(l, f, r, p)) return 1;
   }
+  for (long i = p; i < e; i++) leads |= b[i] >= 0x80 || b[i] == '\\';
+  l->no_leads = leads == 0;
   return fp_tail(l, f, p);
 }
 
@@ -521,6 +529,7 @@ static int line_marked(const searcher_t *sr, const uint8_t *b, long s, long e) {
   l.s = s;
   l.e = e;
   l.any = 0;
+  l.no_leads = 0;
   memset(l.held, 0, sizeof(uint64_t) * (size_t)sr->leaf_words);
 #if defined(HAVE_TEDDY)
   if (sr->simd && sr->quoted.count > 0) {
@@ -544,7 +553,7 @@ static int line_marked(const searcher_t *sr, const uint8_t *b, long s, long e) {
   }
   if (sr->loose.count > 0) {
     if (!sr->any_marks) {
-      if (!(l.any ? may_hold(sr, &l, sr->later_than_quoted) : sr->may_hold_without_quoted)) return sr->short_count > 0 && scan_shorts(&l);
+      if (!(l.any ? may_hold(sr, &l, sr->later_than_quoted) : sr->may_hold_without_quoted)) return sr->short_count > 0 && !(l.no_leads && sr->short_simd) && scan_shorts(&l);
     }
 #if defined(HAVE_TEDDY)
     if (sr->simd) {
@@ -554,7 +563,8 @@ static int line_marked(const searcher_t *sr, const uint8_t *b, long s, long e) {
     for (long p = s; p + 4 <= e; p += sr->stride) if (probe(&l, &sr->loose, p)) return 1;
   }
   if (!sr->any_marks && (l.any ? condition_holds(sr, l.held) : sr->empty_holds)) return 1;
-  return sr->short_count > 0 && (scan_shorts(&l) || (l.any && condition_holds(sr, l.held)));
+  if (sr->short_count == 0 || (l.no_leads && sr->short_simd)) return 0;
+  return scan_shorts(&l) || (l.any && condition_holds(sr, l.held));
 }
 
 static void free_table(table_t *t) {
