@@ -94,6 +94,7 @@ const stage = (filter: (e: EcsEvent) => boolean, cat: string): CompiledStage => 
   category: cat,
   constraints: {},
     fields: [],
+    gate: null,
   keys: [entityId],
   keyNames: ['process.entity_id'],
   keyOptional: [false],

@@ -5,10 +5,10 @@ import { CompileContext } from './compile-context.js';
 import { compileValue } from './compile-expression.js';
 import { compileFilterFunction } from './compile-filter-source.js';
 import {
-  DEFAULT_COMPILE_OPTIONS, type CompiledQuery, type CompiledStage, type CompileOptions, type EventPredicate, type KeyGetter,
+  DEFAULT_COMPILE_OPTIONS, type CompiledQuery, type CompiledStage, type CompileOptions, type KeyGetter,
 } from './compiled-query.js';
 import { extractConstraints } from './constraints.js';
-import { gateFilter } from './stage-gate.js';
+import { deriveGate, gateFilter } from './stage-gate.js';
 import { parseExpression, parseQuery } from './parser.js';
 import { renderExpr } from './renderer.js';
 
@@ -55,8 +55,10 @@ export function compileAst(text: string, query: QueryNode, options: Partial<Comp
 function compileStage(ctx: CompileContext, stage: StageNode, commonKeys: readonly Expr[]): CompiledStage {
   const keyExprs = [...commonKeys, ...stage.by];
   const keys: KeyGetter[] = keyExprs.map((k) => compileValue(k, ctx));
+  const gate = deriveGate(ctx, stage.filter.condition);
   return {
-    filter: compileFilter(ctx, stage.filter),
+    filter: gateFilter(gate, compileFilterFunction(ctx, stage.filter.category, stage.filter.condition)),
+    gate,
     category: stage.filter.category,
     constraints: extractConstraints(stage.filter.condition),
     fields: filterFields(ctx, stage.filter),
@@ -77,6 +79,3 @@ function filterFields(ctx: CompileContext, filter: EventFilterNode): string[] {
   return [...out];
 }
 
-function compileFilter(ctx: CompileContext, filter: EventFilterNode): EventPredicate {
-  return gateFilter(ctx, filter.condition, compileFilterFunction(ctx, filter.category, filter.condition));
-}

@@ -1,4 +1,5 @@
 import type { EcsEvent } from '../ecs/ecs-event.js';
+import type { StageGate } from './stage-gate.js';
 
 /**
  * What the EQL compiler hands to everything downstream (the sequence matcher, `vigil hunt`, the rules index,
@@ -17,6 +18,11 @@ export type KeyGetter = (event: EcsEvent) => unknown;
 export interface CompiledStage {
   /** The whole stage condition, `<category> where <condition>`, category check included. */
   readonly filter: EventPredicate;
+  /**
+   * A necessary condition of `filter` on a few low-cardinality fields (stage-gate.ts), already applied inside
+   * `filter`; exposed so that several stages' gates can be checked at once (DocumentDemand). Null: none.
+   */
+  readonly gate: StageGate | null;
   /** Indexing hint: the event category the stage requires, or null for `any`. */
   readonly category: string | null;
   /**

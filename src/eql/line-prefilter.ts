@@ -1,6 +1,6 @@
 import type { LineRun } from '../line-splitter.js';
 import { queryLineNeed, type LineNeed, type LineNeedOptions } from './line-need.js';
-import { lineOffsets, packTexts, NATIVE_MAX_LEAVES, NATIVE_MAX_OPS, NativeOp, type NativeLineScan, type NativeText } from './native-line-scan.js';
+import { lineOffsets, packTexts, NATIVE_MAX_LEAVES, NATIVE_MAX_OPS, NATIVE_MAX_TEXT_BYTES, NativeOp, type NativeLineScan, type NativeText } from './native-line-scan.js';
 import { parseQuery } from './parser.js';
 
 /**
@@ -282,7 +282,8 @@ class NativePrefilter implements LinePrefilter {
       }
     };
     walk(need);
-    if (leaves.size > NATIVE_MAX_LEAVES || ops.length > NATIVE_MAX_OPS) return null;
+    // Past the C searcher's bounds (an empty text or one over 1 MiB included): the JavaScript prefilter.
+    if (leaves.size > NATIVE_MAX_LEAVES || ops.length > NATIVE_MAX_OPS || spec.some((t) => t.bytes.length === 0 || t.bytes.length > NATIVE_MAX_TEXT_BYTES)) return null;
     spec.push({ bytes: Buffer.from('\\u'), ci: false, notKey: false, leaf: 0, forcing: true });
     if (texts.some((t) => t.ci)) {
       for (const cp of ASCII_FOLDING_CODE_POINTS) spec.push({ bytes: Buffer.from(String.fromCodePoint(cp), 'utf8'), ci: false, notKey: false, leaf: 0, forcing: true });

@@ -64,6 +64,8 @@ export interface NativeText {
 export const NativeOp = { Leaf: 0, And: 1, Or: 2, True: 3, False: 4 } as const;
 export const NATIVE_MAX_LEAVES = 1024;
 export const NATIVE_MAX_OPS = 8192;
+/** Bytes of one text at most (the C searcher refuses a longer one). */
+export const NATIVE_MAX_TEXT_BYTES = 1 << 20;
 
 /**
  * The searcher spec: the condition (op count, then the ops, u32 each); then per text a flags byte
@@ -102,6 +104,8 @@ export function lineOffsets(run: LineRun): Int32Array {
   return o;
 }
 
+/** Room for records at most (ints): a line needing more is projected by `LineProjector#project`. */
+const MAX_RECORD_INTS = 1 << 20;
 const R_VALUE = 1;
 const R_OBJECT = 2;
 const R_ARRAY = 3;
@@ -141,9 +145,10 @@ export function nativeProjector(native: NativeLineScan, projector: LineProjector
   let records = new Int32Array(4096);
   return (buf, s, e) => {
     let n = native.projectLine(handle, buf, s, e, records);
-    // Out of room: try once more with room for any line (4 ints per byte is more than a line can need).
-    if (n < 0 && records.length < 4 * (e - s + 16)) {
-      records = new Int32Array(4 * (e - s + 16));
+    // Maybe out of room: once more with room for the line (a record per 2 bytes at most), bounded (4 MiB).
+    const room = Math.min(MAX_RECORD_INTS, 8 * (e - s + 8));
+    if (n < 0 && records.length < room) {
+      records = new Int32Array(room);
       n = native.projectLine(handle, buf, s, e, records);
     }
     if (n < 0) return undefined;

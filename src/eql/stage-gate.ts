@@ -85,33 +85,57 @@ function memoizable(v: unknown): boolean {
   return v === undefined || v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number';
 }
 
-/**
- * The stage's filter behind a gate: a necessary condition of the filter on a few low-cardinality fields
- * (GATE_FIELDS), whose verdict is remembered per combination of their values. An event whose gate is false
- * cannot match, so its filter is not run; otherwise the filter decides as before. Most events of a stream
- * repeat the program names the gate reads, so a failing stage costs a map lookup instead of its whole filter
- * (wildcards over command lines, `in` over arguments). Returns the filter unchanged when no gate can be
- * derived. The result is the filter's by construction: the gate is only ever a necessary condition.
- */
-export function gateFilter(ctx: CompileContext, condition: Expr, filter: EventPredicate): EventPredicate {
-  const gate = necessary(condition, true);
-  if (gate === true) return filter;
-  if (gate === false) return () => false;
-  const fields = gateFieldsOf(gate);
-  const test = compileFilterFunction(ctx, null, gate);
-  const getters: FieldGetter[] = fields.map((f) => compileFieldGetter(f));
-  if (getters.length === 1) return gateOne(getters[0]!, test, filter);
-  return gateMany(getters, test, filter);
+/** A necessary condition of a stage's filter on gate fields alone (CompiledStage.gate). */
+export interface StageGate {
+  /** The gate fields it reads (none for a stage that can never match). */
+  readonly fields: readonly string[];
+  readonly test: EventPredicate;
 }
 
-function gateOne(get: FieldGetter, test: EventPredicate, filter: EventPredicate): EventPredicate {
-  const memo = new BoundedMemo<unknown, boolean>(GATE_MEMO_SIZE);
+/** The gate of a filter's condition, or null when none can be derived (every field it reads is another). */
+export function deriveGate(ctx: CompileContext, condition: Expr): StageGate | null {
+  const gate = necessary(condition, true);
+  if (gate === true) return null;
+  if (gate === false) return { fields: [], test: () => false };
+  return { fields: gateFieldsOf(gate), test: compileFilterFunction(ctx, null, gate) };
+}
+
+/**
+ * `test` (reading only `fields`) with its verdict remembered per combination of their values: true or false,
+ * or undefined when a value cannot key the memo (an array, an object), which leaves the decision to the caller.
+ */
+export function rememberedGate(fields: readonly string[], test: EventPredicate): (e: EcsEvent) => boolean | undefined {
+  if (fields.length === 0) return test;
+  const getters: FieldGetter[] = fields.map((f) => compileFieldGetter(f));
+  return getters.length === 1 ? rememberOne(getters[0]!, test) : rememberMany(getters, test);
+}
+
+/**
+ * The stage's filter behind its gate: an event whose gate is false cannot match, so its filter is not run;
+ * otherwise the filter decides as before. Most events of a stream repeat the program names the gate reads,
+ * so a failing stage costs a map lookup instead of its whole filter (wildcards over command lines, `in` over
+ * arguments). The result is the filter's by construction: the gate is only ever a necessary condition.
+ */
+export function gateFilter(gate: StageGate | null, filter: EventPredicate): EventPredicate {
+  if (gate === null) return filter;
+  const check = rememberedGate(gate.fields, gate.test);
   return (e: EcsEvent): boolean => {
+    if (check(e) === false) {
+      stageGateStats.rejected++;
+      return false;
+    }
+    return filter(e);
+  };
+}
+
+function rememberOne(get: FieldGetter, test: EventPredicate): (e: EcsEvent) => boolean | undefined {
+  const memo = new BoundedMemo<unknown, boolean>(GATE_MEMO_SIZE);
+  return (e: EcsEvent): boolean | undefined => {
     stageGateStats.checks++;
     const v = get(e);
     if (!memoizable(v)) {
       stageGateStats.notMemoizable++;
-      return filter(e);
+      return undefined;
     }
     let pass = memo.get(v);
     if (pass === undefined) {
@@ -120,28 +144,24 @@ function gateOne(get: FieldGetter, test: EventPredicate, filter: EventPredicate)
       pass = memo.set(v, test(e));
       stageGateStats.memoClears += memo.clears - clears;
     }
-    if (!pass) {
-      stageGateStats.rejected++;
-      return false;
-    }
-    return filter(e);
+    return pass;
   };
 }
 
 /** Several gate fields: nested maps, one level per field (no key text built per event). */
-function gateMany(getters: readonly FieldGetter[], test: EventPredicate, filter: EventPredicate): EventPredicate {
+function rememberMany(getters: readonly FieldGetter[], test: EventPredicate): (e: EcsEvent) => boolean | undefined {
   type Level = Map<unknown, Level | boolean>;
   let root: Level = new Map();
   let size = 0;
   const last = getters.length - 1;
   const values: unknown[] = new Array<unknown>(getters.length);
-  return (e: EcsEvent): boolean => {
+  return (e: EcsEvent): boolean | undefined => {
     stageGateStats.checks++;
     for (let i = 0; i <= last; i++) {
       const v = getters[i]!(e);
       if (!memoizable(v)) {
         stageGateStats.notMemoizable++;
-        return filter(e);
+        return undefined;
       }
       values[i] = v;
     }
@@ -171,10 +191,6 @@ function gateMany(getters: readonly FieldGetter[], test: EventPredicate, filter:
       level.set(values[last], pass);
       size++;
     }
-    if (!pass) {
-      stageGateStats.rejected++;
-      return false;
-    }
-    return filter(e);
+    return pass;
   };
 }

@@ -16,7 +16,7 @@ import { hostFields } from './host-fields.js';
 import { assignNetworkFields } from './network-fields.js';
 import { ProcessCache, type ProcessCacheStats } from './process-cache.js';
 import type { ProcessEntry } from './process-entry.js';
-import { processFields, thinProcessFields, type ProcessEnd } from './process-fields.js';
+import { processFields, processGateView, thinGateView, thinProcessFields, type ProcessEnd } from './process-fields.js';
 import { ProcessTracker } from './process-tracker.js';
 import { isoTime } from './iso-time.js';
 import { assignUserFields } from './user-fields.js';
@@ -54,16 +54,24 @@ export interface NormalizerStats {
   readonly snapshotsMerged: number;
   /** Raw events that only updated the process cache: nothing downstream reads their document (`track`). */
   readonly cacheOnly: number;
-  /** Process events whose document was not built: the probe (DocumentDemand) found no stage that could take it. */
+  /** Documents not built: the probe (DocumentDemand) found no stage that could take them. */
   readonly probedOut: number;
   readonly cache: ProcessCacheStats;
 }
 
 /**
- * A test of a process event's partial document (`ecs`, the shape's constant `event.*` fields, `process.*`,
- * `user.*`, `group.*`), run before the rest is built: false means no consumer wants the document.
+ * Tests of a process event run before its document is built (DocumentDemand.probe); false means no consumer
+ * wants the document.
  */
-export type DocumentProbe = (partial: EcsEvent) => boolean;
+export interface DocumentProbe {
+  /**
+   * On the gate view (`ecs` and the process's `name`, `executable`, `parent.{name,executable}` and
+   * `ai_agent.*`, each as the whole document has it: processGateView): false when no stage can take it.
+   */
+  readonly gateOpen: (view: EcsEvent) => boolean;
+  /** On the partial document (`ecs`, the shape's constant `event.*` fields, `process.*`, `user.*`, `group.*`). */
+  readonly accepts: (partial: EcsEvent) => boolean;
+}
 
 /** The `event.*` fields a probe's partial document holds, each with the value the whole document has. */
 export const LITE_EVENT_FIELDS: ReadonlySet<string> = new Set(['event.kind', 'event.category', 'event.type', 'event.action', 'event.module', 'event.dataset']);
@@ -145,8 +153,8 @@ export class Normalizer {
   }
 
   /**
-   * Normalizes one raw event; null when it produces no document (a snapshot merged into a live entity, or a
-   * process event whose partial document fails `probe`: `event.sequence` still advances). With
+   * Normalizes one raw event; null when it produces no document (a snapshot merged into a live entity, or an
+   * event `probe` rejects: `event.sequence` still advances). With
    * `aiAgentDocuments`, the documents of AI-agent processes are built whatever the probe says.
    */
   normalize(raw: RawEvent, probe: DocumentProbe | null = null, aiAgentDocuments = false): EcsEvent | null {
@@ -208,13 +216,18 @@ export class Normalizer {
   /** @internal used by the handlers */
   processDoc(raw: RawEvent, e: ProcessEntry, end?: ProcessEnd): EcsEvent | null {
     if (!this.#builds(e)) return this.#skip();
-    const process = processFields(e, this.cache, this.#users, end);
     const probe = this.#probe;
-    if (probe !== null && !(this.#buildAiAgent && e.aiAgent !== undefined)) {
+    const probing = probe !== null && !(this.#buildAiAgent && e.aiAgent !== undefined);
+    if (probing && !probe.gateOpen({ ecs: NORMALIZED_ECS, process: processGateView(e, this.cache) })) {
+      this.#probedOut++;
+      return this.#skip();
+    }
+    const process = processFields(e, this.cache, this.#users, end);
+    if (probing) {
       const shape = PLATFORM_EVENT_SHAPES[raw.platform][raw.kind as Exclude<RawEventKind, 'file'>];
       const partial: EcsObject = { ecs: NORMALIZED_ECS, event: liteEvent(shape), process };
       assignUserFields(partial, e, this.#users);
-      if (!probe(partial)) {
+      if (!probe.accepts(partial)) {
         this.#probedOut++;
         return this.#skip();
       }
@@ -228,7 +241,7 @@ export class Normalizer {
   /** @internal used by the handlers */
   networkDoc(raw: RawConnect | RawAccept | RawDisconnect, outcome: EventOutcome | undefined): EcsEvent | null {
     const e = this.tracker.network(raw.process, raw.platform);
-    if (!this.#builds(e)) return this.#skip();
+    if (!this.#builds(e) || this.#gatedOutThin(e)) return this.#skip();
     const doc = this.#base(raw, outcome);
     assignNetworkFields(doc, raw);
     doc['process'] = thinProcessFields(e, this.cache);
@@ -239,7 +252,7 @@ export class Normalizer {
   /** @internal used by the handlers: file events carry the thin process set plus the leaders, as Defend's do. */
   fileDoc(raw: RawFile): EcsEvent | null {
     const e = this.tracker.network(raw.process, raw.platform);
-    if (!this.#builds(e)) return this.#skip();
+    if (!this.#builds(e) || this.#gatedOutThin(e)) return this.#skip();
     const doc = this.#base(raw, fileOutcome(raw.result));
     assignFileFields(doc, raw, this.#users);
     const p = thinProcessFields(e, this.cache);
@@ -247,6 +260,15 @@ export class Normalizer {
     doc['process'] = p;
     assignUserFields(doc, e, this.#users);
     return doc;
+  }
+
+  /** Whether the probe's gates reject a network or file event (they carry the thin process set), counted. */
+  #gatedOutThin(e: ProcessEntry): boolean {
+    const probe = this.#probe;
+    if (probe === null || (this.#buildAiAgent && e.aiAgent !== undefined)) return false;
+    if (probe.gateOpen({ ecs: NORMALIZED_ECS, process: thinGateView(e) })) return false;
+    this.#probedOut++;
+    return true;
   }
 
   /** A document not built (inside `track`): its sequence number is used all the same. */

@@ -37,13 +37,37 @@ export function processFields(e: ProcessEntry, cache: ProcessCache, users: UserD
     p['end'] = isoTime(end.endMs);
     if (end.exitCode !== undefined) p['exit_code'] = end.exitCode;
   }
-  const parent = e.ppid === undefined ? undefined : cache.peekPid(e.ppid);
-  const parentSet = parentFields(e, parent !== undefined && parent.entityId === e.parentEntityId ? parent : undefined);
+  const parentSet = parentSetOf(e, cache);
   if (parentSet !== undefined) p['parent'] = parentSet;
   if (e.ancestry.length > 0) p['Ext'] = { ancestry: e.ancestry };
   leaderFields(p, e, cache, true);
   assignAiAgent(p, e);
   processUserFields(p, e, users);
+  return p;
+}
+
+/** `process.parent.*` of a process event: the live parent's fields when it is still the recorded one. */
+function parentSetOf(e: ProcessEntry, cache: ProcessCache): EcsObject | undefined {
+  const parent = e.ppid === undefined ? undefined : cache.peekPid(e.ppid);
+  return parentFields(e, parent !== undefined && parent.entityId === e.parentEntityId ? parent : undefined);
+}
+
+/**
+ * The few `process.*` fields stage gates read (GATE_FIELDS in eql/stage-gate.ts: name, executable, the
+ * parent's, the AI-agent tag), each with the value processFields gives it, built without the rest.
+ */
+export function processGateView(e: ProcessEntry, cache: ProcessCache): EcsObject {
+  const p: EcsObject = { name: e.name, executable: e.executable };
+  const parentSet = parentSetOf(e, cache);
+  if (parentSet !== undefined) p['parent'] = parentSet;
+  assignAiAgent(p, e);
+  return p;
+}
+
+/** The gate fields of the thin set network and file events carry (no parent name or path there), as thinProcessFields has them. */
+export function thinGateView(e: ProcessEntry): EcsObject {
+  const p: EcsObject = { name: e.name, executable: e.executable };
+  assignAiAgent(p, e);
   return p;
 }
 

@@ -345,6 +345,10 @@ test('the C projector builds exactly what LineProjector#project builds, or gives
     for (let m = Math.floor(r() * 3); m > 0; m--) line = mutate(r, line);
     lines.push(line);
   }
+  // Many records: past the first room (retried with room for the line), past the bound (the JavaScript projector's).
+  lines.push(Buffer.from(JSON.stringify({ x: Array.from({ length: 3000 }, (_, i) => ({ y: { z: i } })), k: 'after' })));
+  const huge = Buffer.from(JSON.stringify({ x: new Array(600000).fill(0), k: 'after' }));
+  assert.equal(inC(huge, 0, huge.length), undefined);
   let built = 0;
   for (const line of lines) {
     const padded = Buffer.concat([Buffer.from('xx'), line, Buffer.from('\nyy')]);
@@ -357,4 +361,21 @@ test('the C projector builds exactly what LineProjector#project builds, or gives
     built++;
   }
   assert.ok(built > 8000, `only ${built} lines projected in C: the test proves little`);
+});
+
+test('a query the C searcher cannot hold (a text over 1 MiB) is searched in JavaScript, with the same result', async () => {
+  const { runHunt } = await import('../../src/cli/hunt.js');
+  const { Readable } = await import('node:stream');
+  // 400 000 characters (a query holds at most 1 000 000), 1.2 MB of UTF-8.
+  const long = '\u20ac'.repeat(400000);
+  const lines = [{ '@timestamp': 1, event: { category: 'process' }, process: { name: long } }, { '@timestamp': 2, event: { category: 'process' }, process: { name: 'y' } }];
+  const input = lines.map((l) => JSON.stringify(l)).join('\n') + '\n{"broken\n';
+  const run = async (prefilter: boolean): Promise<string> => {
+    let out = '';
+    const summary = await runHunt({ query: `process where process.name == "${long}"`, events: '-', prefilter }, { stdin: Readable.from([Buffer.from(input)]), stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (out += s), isTTY: false } });
+    return `${summary.exitCode} ${summary.hits} ${out.length} ${out.slice(-200)}`;
+  };
+  const on = await run(true);
+  assert.match(on, /^0 1 /);
+  assert.equal(on, await run(false));
 });

@@ -6,7 +6,7 @@ import { closureFilter } from '../../src/eql/compile-filter-source.js';
 import { checkQuery } from '../../src/eql/checker.js';
 import { compileQuery, EqlError } from '../../src/eql/index.js';
 import { parseQuery } from '../../src/eql/parser.js';
-import { gateFilter, stageGateStats } from '../../src/eql/stage-gate.js';
+import { deriveGate, gateFilter, stageGateStats } from '../../src/eql/stage-gate.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 type Rand = () => number;
@@ -81,7 +81,7 @@ test('a gated filter agrees with the filter on every event, verdicts remembered 
     queries++;
     const ctx = new CompileContext(text, 'event.category', '@timestamp');
     const reference = closureFilter(ctx, ast.filter.category, ast.filter.condition);
-    const filter = gateFilter(ctx, ast.filter.condition, reference);
+    const filter = gateFilter(deriveGate(ctx, ast.filter.condition), reference);
     if (filter !== reference) gated++;
     // twice over, the second time in another order: the remembered verdicts are read back
     for (const round of [docs, [...docs].reverse()]) {

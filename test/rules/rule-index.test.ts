@@ -7,7 +7,7 @@ import { RuleIndex } from '../../src/rules/rule-index.js';
 
 // Hand-built compiled stages: the index only reads category and constraints, so no parser is needed here.
 function stage(category: string | null, constraints: Record<string, string[]> = {}): CompiledStage {
-  return { filter: () => true, category, constraints, fields: [], keys: [], keyNames: [], keyOptional: [], missing: false, runs: 1 };
+  return { filter: () => true, category, constraints, fields: [], gate: null, keys: [], keyNames: [], keyOptional: [], missing: false, runs: 1 };
 }
 function rule(id: string, query: CompiledQuery): LoadedRule {
   return {

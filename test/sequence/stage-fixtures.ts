@@ -18,6 +18,7 @@ export function stage(spec: StageSpec): CompiledStage {
     category: null,
     constraints: {},
     fields: [],
+    gate: null,
     keys: keys.map((k) => compileFieldGetter(k)),
     keyNames: keys,
     keyOptional: keys.map((_, i) => spec.optional?.[i] ?? false),

@@ -203,6 +203,8 @@ typedef struct {
   int not_key;
   int forcing;
   int leaf;
+  /* The first 4 bytes | 0x20 (texts of 4 bytes or more): a cheap first test before the exact one. */
+  uint32_t head;
 } text_t;
 
 typedef struct {
@@ -255,6 +257,8 @@ typedef struct {
   /* Words of leaf bits in use; whether the condition holds on a line holding no leaf. */
   int leaf_words;
   int empty_holds;
+  /* Whether the condition may hold on a line where no quoted text was found. */
+  int may_hold_without_quoted;
   /* The leaves of texts not searched yet after the quoted texts, after the loose ones. */
   uint64_t later_than_quoted[MAX_LEAVES / 64];
   uint64_t later_than_loose[MAX_LEAVES / 64];
@@ -304,6 +308,8 @@ typedef struct {
   long s, e;
   int any;
   uint64_t held[MAX_LEAVES / 64];
+  /* The quoted scan saw no backslash and no byte >= 0x80 in the line: no short text can be there. */
+  int no_leads;
 } line_t;
 
 /* Whether text k stands at q; if so its leaf is held. Returns 1 when that alone marks the line. */
@@ -392,49 +398,88 @@ static inline unsigned fp_bits(const fingerprints_t *f, const uint8_t *b, long q
 static int try_text(line_t *l, int k, long q);
 
 static inline int fp_verify(line_t *l, const fingerprints_t *f, unsigned bits, long q) {
+  uint32_t head;
+  memcpy(&head, l->b + q, 4);
+  head |= 0x20202020u;
   while (bits != 0) {
     int j = __builtin_ctz(bits);
     bits &= bits - 1;
-    for (int k = 0; k < f->bucket_count[j]; k++) if (try_text(l, f->bucket[j][k], q)) return 1;
+    for (int k = 0; k < f->bucket_count[j]; k++) {
+      int t = f->bucket[j][k];
+      if (l->sr->texts[t].head == head && try_text(l, t, q)) return 1;
+    }
   }
   return 0;
 }
 
 #if defined(HAVE_TEDDY)
-__attribute__((target("ssse3"))) static int fp_scan(line_t *l, const fingerprints_t *f) {
-  const uint8_t *b = l->b;
-  long p = l->s, e = l->e;
-  const int first = f->quoted ? 1 : 0;
-  const int width = 4 - first;
-  const __m128i nib = _mm_set1_epi8(0x0f), fold = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
-  __m128i lo[4], hi[4];
-  for (int k = 0; k < width; k++) {
-    lo[k] = _mm_loadu_si128((const __m128i *)f->lo[k]);
-    hi[k] = _mm_loadu_si128((const __m128i *)f->hi[k]);
+/* The bucket bits of 16 positions for one fingerprint byte offset (the 16 bytes at that offset, folded). */
+__attribute__((target("ssse3"), always_inline)) static inline __m128i fp_pass(const uint8_t *at, __m128i lo, __m128i hi) {
+  const __m128i nib = _mm_set1_epi8(0x0f);
+  __m128i c = _mm_or_si128(_mm_loadu_si128((const __m128i *)at), _mm_set1_epi8(0x20));
+  return _mm_and_si128(_mm_shuffle_epi8(lo, _mm_and_si128(c, nib)), _mm_shuffle_epi8(hi, _mm_and_si128(_mm_srli_epi16(c, 4), nib)));
+}
+
+/* Verifies the candidates of one block; 1 when the line is marked. */
+__attribute__((target("ssse3"))) static int fp_block(line_t *l, const fingerprints_t *f, __m128i r, long p) {
+  unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(r, _mm_setzero_si128())) ^ 0xffffu;
+  uint8_t bits[16];
+  _mm_storeu_si128((__m128i *)bits, r);
+  while (mask != 0) {
+    int i = __builtin_ctz(mask);
+    mask &= mask - 1;
+    if (fp_verify(l, f, bits[i], p + i)) return 1;
   }
-  for (; p + 16 + 3 <= e; p += 16) {
-    __m128i r = _mm_set1_epi8((char)0xff);
-    for (int k = 0; k < width; k++) {
-      __m128i c = _mm_or_si128(_mm_loadu_si128((const __m128i *)(b + p + first + k)), fold);
-      __m128i pass = _mm_and_si128(_mm_shuffle_epi8(lo[k], _mm_and_si128(c, nib)), _mm_shuffle_epi8(hi[k], _mm_and_si128(_mm_srli_epi16(c, 4), nib)));
-      r = _mm_and_si128(r, pass);
-    }
-    if (f->quoted) r = _mm_and_si128(r, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(b + p)), quote));
-    unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(r, zero)) ^ 0xffffu;
-    if (mask == 0) continue;
-    uint8_t bits[16];
-    _mm_storeu_si128((__m128i *)bits, r);
-    while (mask != 0) {
-      int i = __builtin_ctz(mask);
-      mask &= mask - 1;
-      if (fp_verify(l, f, bits[i], p + i)) return 1;
-    }
-  }
-  for (; p + 4 <= e; p++) {
-    unsigned bits = fp_bits(f, b, p);
+  return 0;
+}
+
+/* The tail of a line, one position at a time. */
+static int fp_tail(line_t *l, const fingerprints_t *f, long p) {
+  for (; p + 4 <= l->e; p++) {
+    unsigned bits = fp_bits(f, l->b, p);
     if (bits != 0 && fp_verify(l, f, bits, p)) return 1;
   }
   return 0;
+}
+
+/* Quoted texts: a quote, then 3 fingerprint bytes. */
+__attribute__((target("ssse3"))) static int fp_scan_quoted(line_t *l, const fingerprints_t *f) {
+  const uint8_t *b = l->b;
+  long p = l->s, e = l->e;
+  const __m128i quote = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
+  const __m128i lo0 = _mm_loadu_si128((const __m128i *)f->lo[0]), hi0 = _mm_loadu_si128((const __m128i *)f->hi[0]);
+  const __m128i lo1 = _mm_loadu_si128((const __m128i *)f->lo[1]), hi1 = _mm_loadu_si128((const __m128i *)f->hi[1]);
+  const __m128i lo2 = _mm_loadu_si128((const __m128i *)f->lo[2]), hi2 = _mm_loadu_si128((const __m128i *)f->hi[2]);
+  const __m128i slash = _mm_set1_epi8('\\');
+  /* On the way: whether the line holds a backslash or a byte >= 0x80 (the leads of the short texts). */
+  int leads = 0;
+  for (; p + 16 + 3 <= e; p += 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(b + p));
+    leads |= _mm_movemask_epi8(_mm_or_si128(x, _mm_cmpeq_epi8(x, slash)));
+    __m128i r = _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(x, quote), fp_pass(b + p + 1, lo0, hi0)), _mm_and_si128(fp_pass(b + p + 2, lo1, hi1), fp_pass(b + p + 3, lo2, hi2)));
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(r, zero)) == 0xffff) continue;
+    if (fp_block(l, f, r, p)) return 1;
+  }
+  for (long i = p; i < e; i++) leads |= b[i] >= 0x80 || b[i] == '\\';
+  l->no_leads = leads == 0;
+  return fp_tail(l, f, p);
+}
+
+/* Other texts: 4 fingerprint bytes. */
+__attribute__((target("ssse3"))) static int fp_scan_loose(line_t *l, const fingerprints_t *f) {
+  const uint8_t *b = l->b;
+  long p = l->s, e = l->e;
+  const __m128i zero = _mm_setzero_si128();
+  const __m128i lo0 = _mm_loadu_si128((const __m128i *)f->lo[0]), hi0 = _mm_loadu_si128((const __m128i *)f->hi[0]);
+  const __m128i lo1 = _mm_loadu_si128((const __m128i *)f->lo[1]), hi1 = _mm_loadu_si128((const __m128i *)f->hi[1]);
+  const __m128i lo2 = _mm_loadu_si128((const __m128i *)f->lo[2]), hi2 = _mm_loadu_si128((const __m128i *)f->hi[2]);
+  const __m128i lo3 = _mm_loadu_si128((const __m128i *)f->lo[3]), hi3 = _mm_loadu_si128((const __m128i *)f->hi[3]);
+  for (; p + 16 + 3 <= e; p += 16) {
+    __m128i r = _mm_and_si128(_mm_and_si128(fp_pass(b + p, lo0, hi0), fp_pass(b + p + 1, lo1, hi1)), _mm_and_si128(fp_pass(b + p + 2, lo2, hi2), fp_pass(b + p + 3, lo3, hi3)));
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(r, zero)) == 0xffff) continue;
+    if (fp_block(l, f, r, p)) return 1;
+  }
+  return fp_tail(l, f, p);
 }
 #endif
 
@@ -484,10 +529,11 @@ static int line_marked(const searcher_t *sr, const uint8_t *b, long s, long e) {
   l.s = s;
   l.e = e;
   l.any = 0;
+  l.no_leads = 0;
   memset(l.held, 0, sizeof(uint64_t) * (size_t)sr->leaf_words);
 #if defined(HAVE_TEDDY)
   if (sr->simd && sr->quoted.count > 0) {
-    if (fp_scan(&l, &sr->quoted_fp)) return 1;
+    if (fp_scan_quoted(&l, &sr->quoted_fp)) return 1;
   } else
 #endif
   if (sr->quoted.count > 0) {
@@ -507,17 +553,18 @@ static int line_marked(const searcher_t *sr, const uint8_t *b, long s, long e) {
   }
   if (sr->loose.count > 0) {
     if (!sr->any_marks) {
-      if (!may_hold(sr, &l, sr->later_than_quoted)) return sr->short_count > 0 && scan_shorts(&l);
+      if (!(l.any ? may_hold(sr, &l, sr->later_than_quoted) : sr->may_hold_without_quoted)) return sr->short_count > 0 && !(l.no_leads && sr->short_simd) && scan_shorts(&l);
     }
 #if defined(HAVE_TEDDY)
     if (sr->simd) {
-      if (fp_scan(&l, &sr->loose_fp)) return 1;
+      if (fp_scan_loose(&l, &sr->loose_fp)) return 1;
     } else
 #endif
     for (long p = s; p + 4 <= e; p += sr->stride) if (probe(&l, &sr->loose, p)) return 1;
   }
   if (!sr->any_marks && (l.any ? condition_holds(sr, l.held) : sr->empty_holds)) return 1;
-  return sr->short_count > 0 && (scan_shorts(&l) || (l.any && condition_holds(sr, l.held)));
+  if (sr->short_count == 0 || (l.no_leads && sr->short_simd)) return 0;
+  return scan_shorts(&l) || (l.any && condition_holds(sr, l.held));
 }
 
 static void free_table(table_t *t) {
@@ -723,6 +770,11 @@ static searcher_t *compile_texts(const uint8_t *spec, size_t size) {
     t->forcing = (flags >> 2) & 1;
     t->leaf = (int)leaf;
     for (uint32_t k = 0; k < len; k++) t->bytes[k] = t->ci ? lower(spec[at + k]) : spec[at + k];
+    t->head = 0;
+    if (len >= 4) {
+      memcpy(&t->head, t->bytes, 4);
+      t->head |= 0x20202020u;
+    }
     at += len;
   }
   sr->shorts = malloc(sizeof(int) * (size_t)(sr->count + 1));
@@ -761,6 +813,7 @@ static searcher_t *compile_texts(const uint8_t *spec, size_t size) {
     if (kind != QUOTED) sr->later_than_quoted[t->leaf >> 6] |= bit;
     if (kind == SHORT) sr->later_than_loose[t->leaf >> 6] |= bit;
   }
+  sr->may_hold_without_quoted = condition_holds(sr, sr->later_than_quoted);
   return sr;
 fail:
   free_searcher(sr);

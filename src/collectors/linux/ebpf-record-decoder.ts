@@ -47,6 +47,8 @@ export class EbpfRecordDecoder {
   #bootToEpochMs: number | undefined;
   /** Joins file events' directories and names (resolving multi-component names). */
   readonly paths = new FilePathResolver();
+  readonly #lastExe = new LastPath();
+  readonly #lastCwd = new LastPath();
 
   decode(kindCode: number, p: Buffer): DecodedFrame {
     const kind = KIND_BY_CODE.get(kindCode);
@@ -153,8 +155,8 @@ export class EbpfRecordDecoder {
 
     const args = argvLen === 0 ? [] : p.toString('utf8', argvAt, cwdAt).split('\0');
     if (args.length > 0 && p[cwdAt - 1] === 0) args.pop(); // the NUL that ends the last argument
-    const cwd = (flags & EXEC.flagCwdTruncated) !== 0 ? undefined : decodePath(p, cwdAt, cwdLen);
-    const executable = (flags & EXEC.flagExeTruncated) === 0 ? decodePath(p, EXEC.dataStart, exeLen) : fromFilename(p, filenameAt, filenameLen, cwd);
+    const cwd = (flags & EXEC.flagCwdTruncated) !== 0 ? undefined : this.#lastCwd.decode(p, cwdAt, cwdLen);
+    const executable = (flags & EXEC.flagExeTruncated) === 0 ? this.#lastExe.decode(p, EXEC.dataStart, exeLen) : fromFilename(p, filenameAt, filenameLen, cwd);
     const truncated = argvLen < argvTrueLen || (flags & EXEC.flagArgvFault) !== 0;
     return this.#event(
       p,
@@ -235,6 +237,19 @@ function fileRecord(this: void, decoder: EbpfRecordDecoder, p: Buffer): DecodedF
   return decoder.eventOf(p, (timeMs, process): RawFile => ({
     kind: 'file', action, timeMs, backend: 'ebpf', platform: 'linux', process, path, result, threadId, ...extra,
   }));
+}
+
+/** The last walked path decoded, per field (executable, cwd): a storm execs one image from one directory. */
+class LastPath {
+  #bytes = Buffer.alloc(0);
+  #text = '/';
+
+  decode(p: Buffer, at: number, len: number): string {
+    if (len === this.#bytes.length && p.compare(this.#bytes, 0, len, at, at + len) === 0) return this.#text;
+    this.#text = decodePath(p, at, len);
+    this.#bytes = Buffer.from(p.subarray(at, at + len));
+    return this.#text;
+  }
 }
 
 /** The helper writes a walked path (cwd, executable) as components leaf first, each NUL-terminated; none is the root. */

@@ -46,6 +46,18 @@ test('exec: identity, times, terminal, argv, cwd and the executable walked in th
   });
 });
 
+test('exec: one decoder over execs that repeat, change and return to an executable and cwd (each decoded right)', () => {
+  const d = ready();
+  const paths = ['/usr/bin/true', '/usr/bin/true', '/usr/bin/tru', '/bin/true', '/', '/usr/bin/true', '/usr/bin/trux', '/usr/bin/true'];
+  const cwds = ['/home/u', '/home/u', '/home/v', '/', '/', '/home/u', '/home/u', '/tmp'];
+  for (let i = 0; i < paths.length; i++) {
+    const e = event(d.decode(FRAME_KIND_CODES.exec, record('exec', execBody(paths[i] === '/' ? '' : leafFirst(paths[i]!), 'x\0', cwds[i] === '/' ? '' : leafFirst(cwds[i]!)))));
+    const got = e.process as unknown as Record<string, unknown>;
+    assert.equal(got['executable'], paths[i], `exec ${i}`);
+    assert.equal(got['cwd'], cwds[i], `exec ${i}`);
+  }
+});
+
 const execRows: Array<[string, Buffer, Partial<Record<'args' | 'cwd' | 'argsTruncated' | 'argsBytes' | 'executable', unknown>>]> = [
   ['cwd at the root', execBody(leafFirst('/usr/bin/true'), 'true\0', ''), { cwd: '/', executable: '/usr/bin/true' }],
   ['truncated argv keeps the partial last arg and the true length', execBody(leafFirst('/bin/x'), 'x\0aaa', 'tmp\0', 70000), { args: ['x', 'aaa'], argsTruncated: true, argsBytes: 70000 }],
