@@ -62,7 +62,7 @@ try {
           normalizer.track(raw);
           continue;
         }
-        const doc = normalizer.normalize(raw, demand.probe(raw.platform, raw.kind));
+        const doc = normalizer.normalize(raw, demand.probe(raw));
         if (doc !== null) pipeline.ingest(doc, clock.now);
       }
       const used = process.cpuUsage(before);

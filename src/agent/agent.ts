@@ -263,7 +263,7 @@ export class Agent {
         return;
       }
       // the journal reads every document of an AI-agent process, whether a rule could match it or not
-      doc = this.#normalizer.normalize(raw, this.#demand.probe(raw.platform, raw.kind), this.journal !== null);
+      doc = this.#normalizer.normalize(raw, this.#demand.probe(raw), this.journal !== null);
     } catch (err) {
       if (this.#normalizeErrors++ === 0) this.#o.log('error', 'normalization failed (further failures counted)', { kind: raw.kind, error: String(err) });
       return;

@@ -16,7 +16,7 @@ import { hostFields } from './host-fields.js';
 import { assignNetworkFields } from './network-fields.js';
 import { ProcessCache, type ProcessCacheStats } from './process-cache.js';
 import type { ProcessEntry } from './process-entry.js';
-import { processFields, processGateView, thinProcessFields, type ProcessEnd } from './process-fields.js';
+import { processFields, processGateView, thinGateView, thinProcessFields, type ProcessEnd } from './process-fields.js';
 import { ProcessTracker } from './process-tracker.js';
 import { isoTime } from './iso-time.js';
 import { assignUserFields } from './user-fields.js';
@@ -54,7 +54,7 @@ export interface NormalizerStats {
   readonly snapshotsMerged: number;
   /** Raw events that only updated the process cache: nothing downstream reads their document (`track`). */
   readonly cacheOnly: number;
-  /** Process events whose document was not built: the probe (DocumentDemand) found no stage that could take it. */
+  /** Documents not built: the probe (DocumentDemand) found no stage that could take them. */
   readonly probedOut: number;
   readonly cache: ProcessCacheStats;
 }
@@ -153,8 +153,8 @@ export class Normalizer {
   }
 
   /**
-   * Normalizes one raw event; null when it produces no document (a snapshot merged into a live entity, or a
-   * process event whose partial document fails `probe`: `event.sequence` still advances). With
+   * Normalizes one raw event; null when it produces no document (a snapshot merged into a live entity, or an
+   * event `probe` rejects: `event.sequence` still advances). With
    * `aiAgentDocuments`, the documents of AI-agent processes are built whatever the probe says.
    */
   normalize(raw: RawEvent, probe: DocumentProbe | null = null, aiAgentDocuments = false): EcsEvent | null {
@@ -241,7 +241,7 @@ export class Normalizer {
   /** @internal used by the handlers */
   networkDoc(raw: RawConnect | RawAccept | RawDisconnect, outcome: EventOutcome | undefined): EcsEvent | null {
     const e = this.tracker.network(raw.process, raw.platform);
-    if (!this.#builds(e)) return this.#skip();
+    if (!this.#builds(e) || this.#gatedOutThin(e)) return this.#skip();
     const doc = this.#base(raw, outcome);
     assignNetworkFields(doc, raw);
     doc['process'] = thinProcessFields(e, this.cache);
@@ -252,7 +252,7 @@ export class Normalizer {
   /** @internal used by the handlers: file events carry the thin process set plus the leaders, as Defend's do. */
   fileDoc(raw: RawFile): EcsEvent | null {
     const e = this.tracker.network(raw.process, raw.platform);
-    if (!this.#builds(e)) return this.#skip();
+    if (!this.#builds(e) || this.#gatedOutThin(e)) return this.#skip();
     const doc = this.#base(raw, fileOutcome(raw.result));
     assignFileFields(doc, raw, this.#users);
     const p = thinProcessFields(e, this.cache);
@@ -260,6 +260,15 @@ export class Normalizer {
     doc['process'] = p;
     assignUserFields(doc, e, this.#users);
     return doc;
+  }
+
+  /** Whether the probe's gates reject a network or file event (they carry the thin process set), counted. */
+  #gatedOutThin(e: ProcessEntry): boolean {
+    const probe = this.#probe;
+    if (probe === null || (this.#buildAiAgent && e.aiAgent !== undefined)) return false;
+    if (probe.gateOpen({ ecs: NORMALIZED_ECS, process: thinGateView(e) })) return false;
+    this.#probedOut++;
+    return true;
   }
 
   /** A document not built (inside `track`): its sequence number is used all the same. */

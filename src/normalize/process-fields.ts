@@ -64,6 +64,13 @@ export function processGateView(e: ProcessEntry, cache: ProcessCache): EcsObject
   return p;
 }
 
+/** The gate fields of the thin set network and file events carry (no parent name or path there), as thinProcessFields has them. */
+export function thinGateView(e: ProcessEntry): EcsObject {
+  const p: EcsObject = { name: e.name, executable: e.executable };
+  assignAiAgent(p, e);
+  return p;
+}
+
 /** The thin `process.*` set network events carry, as Defend's network documents do. */
 export function thinProcessFields(e: ProcessEntry, cache: ProcessCache): EcsObject {
   const p: EcsObject = { entity_id: e.entityId, pid: e.pid };

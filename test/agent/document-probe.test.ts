@@ -32,6 +32,10 @@ const ARGS = [
   '/x/@anthropic-ai/claude-code/cli.js', '-s', 'echo aGk= | base64 -d | sh', 'echo x > /root/.bashrc', '/root/.claude/settings.json', 'sed -i s/a/b/ /root/.codex/config.toml', 'plain',
 ];
 const DIRS = ['/usr/bin/', '/tmp/', '/home/u/.local/share/claude/versions/'];
+const FILE_PATHS = [
+  '/home/u/.ssh/id_rsa', '/home/u/.aws/credentials', '/home/u/.bashrc', '/home/u/.claude/settings.json', '/home/u/.codex/config.toml',
+  '/etc/cron.d/job', '/home/u/.config/systemd/user/x.service', '/tmp/a.txt', '/home/u/notes.md',
+];
 
 interface Proc { readonly pid: number; readonly startKey: string; readonly ppid: number; readonly parentStartKey: string; startTimeMs: number; comm: string; image?: Partial<RawProcess> }
 
@@ -65,6 +69,13 @@ function stream(r: Rand, n: number): RawEvent[] {
         ...base, kind: 'connect', timeMs: t, transport: 'tcp', family: 'ipv4', result: -115,
         source: { ip: '10.0.0.2', port: 40000 }, destination: { ip: pick(r, ['8.8.8.8', '127.0.0.1', '1.2.3.4']), port: 443 }, process: raw(p),
       });
+    } else if (x < 0.93) {
+      const action = pick(r, ['open', 'creation', 'modification', 'rename', 'deletion'] as const);
+      const path = pick(r, FILE_PATHS);
+      out.push({
+        ...base, kind: 'file', action, timeMs: t, process: raw(p), path, result: 0, threadId: p.pid,
+        ...(action === 'rename' ? { originalPath: `${path}.tmp` } : {}),
+      });
     } else if (live.length > 3) {
       live.splice(live.indexOf(p), 1);
       out.push({ ...base, kind: 'exit', timeMs: t, exitCode: 0, process: raw(p) });
@@ -95,7 +106,7 @@ function run(ruleSet: RuleSet, events: readonly RawEvent[], probing: boolean): {
       normalizer.track(raw);
       continue;
     }
-    const doc = normalizer.normalize(raw, probing ? demand.probe(raw.platform, raw.kind) : null);
+    const doc = normalizer.normalize(raw, probing ? demand.probe(raw) : null);
     if (doc !== null) matches.push(...engine.process(doc));
   }
   matches.push(...engine.flush());
@@ -110,7 +121,7 @@ test('bundled rules: the same matches, event for event, with process documents p
   assert.deepEqual(probed.matches, plain.matches);
   const rules = new Set(plain.matches.map((m) => (m as { rule: string }).rule));
   assert.ok(plain.matches.length >= 50, `only ${plain.matches.length} matches: the stream must exercise the rules`);
-  assert.ok(rules.size >= 8, `only ${rules.size} rules matched: ${[...rules].join(', ')}`);
+  assert.ok(rules.size >= 16, `only ${rules.size} rules matched: ${[...rules].join(', ')}`);
   const s = probed.normalizer.stats();
   assert.ok(s.probedOut > 5000, `only ${s.probedOut} documents left unbuilt`);
   assert.equal(s.out + s.probedOut, plain.normalizer.stats().out, 'every document is either built or counted as probed out');
@@ -124,22 +135,26 @@ test('the gate view holds every gate field with the value the whole document giv
   let viewed: Record<string, unknown> | null = null;
   let compared = 0;
   let tagged = 0;
+  const kinds = new Set<string>();
   const spy: DocumentProbe = {
     gateOpen: (view) => {
       viewed = read(view);
       return true;
     },
-    accepts: (partial) => {
-      assert.deepEqual(read(partial), viewed);
-      compared++;
-      if (viewed!['process.ai_agent.name'] !== undefined && viewed!['process.parent.name'] !== undefined) tagged++;
-      return true;
-    },
+    accepts: () => true,
   };
   const normalizer = new Normalizer({ host: HOST, agent: { id: 'probe', version: '0' }, nowMs: () => 0 });
   for (const raw of stream(seededRandom(77), 20_000)) {
-    if (demand.wants(raw.platform, raw.kind)) normalizer.normalize(raw, raw.kind === 'connect' ? null : spy);
+    if (!demand.wants(raw.platform, raw.kind)) continue;
+    viewed = null;
+    const doc = normalizer.normalize(raw, spy);
+    if (doc === null || viewed === null) continue;
+    assert.deepEqual(read(doc), viewed, `${raw.kind}: the view and the document disagree`);
+    compared++;
+    kinds.add(raw.kind);
+    if (read(doc)['process.ai_agent.name'] !== undefined && read(doc)['process.parent.name'] !== undefined) tagged++;
   }
+  assert.deepEqual([...kinds].sort(), ['connect', 'exec', 'exit', 'file', 'fork']);
   assert.ok(compared > 10_000, `only ${compared} documents compared`);
   assert.ok(tagged > 100, `only ${tagged} views of AI-agent processes with a parent`);
 });
@@ -154,17 +169,35 @@ function rulesFrom(queries: readonly string[]): RuleSet {
   }
 }
 
-test('no probe where a stage reads what the partial document lacks, or where every event is logged', () => {
-  const probes = (queries: string[], logsEveryEvent = false): boolean =>
-    new DocumentDemand(rulesFrom(queries), { logsEveryEvent }).probe('linux', 'exec') !== null;
-  assert.equal(probes(['process where process.name == "nc"']), true);
-  assert.equal(probes(['process where process.name == "nc" and user.name == "root" and event.action == "exec"']), true);
-  assert.equal(probes(['process where process.name == "nc"'], true), false, 'an events log wants every document');
-  assert.equal(probes(['process where process.name == "nc" and host.name == "h"']), false, 'host.* is not in the partial document');
-  assert.equal(probes(['process where process.name == "nc" and @timestamp > 0']), false);
-  assert.equal(probes(['process where event.id != null']), false, 'event.id differs per event');
-  assert.equal(probes(['process where process.name == "nc"', 'any where agent.id == "x"']), false, 'one such stage is enough');
-  assert.equal(new DocumentDemand(rulesFrom(['network where destination.port == 4']), { logsEveryEvent: false }).probe('linux', 'connect'), null, 'network documents are not probed');
+const EXEC = { kind: 'exec', platform: 'linux' } as RawEvent;
+const CONNECT = { kind: 'connect', platform: 'linux' } as RawEvent;
+const view = (name: string, category = 'process'): EcsEvent =>
+  ({ ecs: { version: '8' }, event: { category: [category], type: ['start'], action: 'exec' }, process: { name } }) as unknown as EcsEvent;
+
+test('what a probe may decide: gates where every stage has one, the partial document where every stage reads only what it holds', () => {
+  const probe = (queries: string[], raw = EXEC, logsEveryEvent = false): DocumentProbe | null =>
+    new DocumentDemand(rulesFrom(queries), { logsEveryEvent }).probe(raw);
+  const both = probe(['process where process.name == "nc" and user.name == "root" and event.action == "exec"'])!;
+  assert.equal(both.gateOpen(view('ls')), false);
+  assert.equal(both.accepts({ ...view('nc'), user: { name: 'bob' } } as EcsEvent), false, 'decided on the partial document');
+  assert.equal(probe(['process where process.name == "nc"'], EXEC, true), null, 'an events log wants every document');
+  // host.* is not in the partial document: only the gate decides
+  const gateOnly = probe(['process where process.name == "nc" and host.name == "h"'])!;
+  assert.equal(gateOnly.gateOpen(view('ls')), false);
+  assert.equal(gateOnly.accepts(view('nc')), true, 'the engine decides on the whole document');
+  assert.equal(probe(['process where process.name == "nc" and @timestamp > 0'])!.accepts(view('nc')), true);
+  assert.equal(probe(['process where event.id != null']), null, 'no gate, and event.id differs per event');
+  assert.equal(probe(['process where process.name == "nc"', 'any where agent.id == "x"']), null, 'one stage without a gate or partial verdict is enough');
+  assert.equal(probe(['network where destination.port == 4'], CONNECT), null, 'no gate on a network stage');
+  const net = probe(['network where process.name == "nc" and destination.port == 4'], CONNECT)!;
+  assert.equal(net.gateOpen(view('ls', 'network')), false, 'network and file events are gated too');
+  assert.equal(net.gateOpen(view('nc', 'network')), true);
+  // file events are one kind with a shape per action: an action no stage can see builds nothing
+  const deletion = { kind: 'file', platform: 'linux', action: 'deletion' } as RawEvent;
+  const creation = { kind: 'file', platform: 'linux', action: 'creation' } as RawEvent;
+  const fileRules = ['file where event.action == "creation" and file.path == "/x"'];
+  assert.equal(probe(fileRules, deletion)!.gateOpen(view('nc', 'file')), false);
+  assert.equal(probe(fileRules, creation), null, 'no gate on the creation stage: always built');
 });
 
 test('a probe skips rules the engine disabled, and lets a document through when its filters outrun the budget', () => {
@@ -173,7 +206,7 @@ test('a probe skips rules the engine disabled, and lets a document through when 
     ({ ecs: { version: '8' }, event: { category: ['process'], type: ['start'], action: 'exec' }, process: { name, command_line: commandLine } }) as unknown as EcsEvent;
   let disabled = false;
   const d = new DocumentDemand(ruleSet, { logsEveryEvent: false, disabled: () => disabled });
-  const p = d.probe('linux', 'exec')!;
+  const p = d.probe(EXEC)!;
   const probe = (e: EcsEvent): boolean => p.gateOpen(e) && p.accepts(e);
   assert.equal(probe(doc('nc')), true);
   assert.equal(probe(doc('ls')), false);
@@ -183,7 +216,7 @@ test('a probe skips rules the engine disabled, and lets a document through when 
   assert.equal(probe(doc('nc')), false, 'a disabled rule takes nothing');
   // a hostile name that makes the case-folding wildcard slow (tens of ms), over a budget of 1 ms: the document
   // goes to the engine, which then times the rule itself (a rejection by the gates alone must not hide the cost)
-  const slow = new DocumentDemand(ruleSet, { logsEveryEvent: false, ruleBudgetMs: 1 }).probe('linux', 'exec')!;
+  const slow = new DocumentDemand(ruleSet, { logsEveryEvent: false, ruleBudgetMs: 1 }).probe(EXEC)!;
   assert.equal(slow.gateOpen(doc(`X${'N'.repeat(30_000_000)}`)), true);
   assert.equal(slow.gateOpen(doc('ls')), false, 'a quick rejection stays a rejection');
 });
