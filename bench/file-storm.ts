@@ -4,8 +4,9 @@
  * program adds to one open()+close().
  *
  * Storm: native/linux/bench/file-storm drives the files on a 1 ms schedule; the collector runs in this process
- * with the bundled rules' sensitive-open policy and normalizes every RawEvent into ECS (as the agent does;
- * the rule engine and the store are not in this loop). CPU = the helper + this Node process, % of one core over
+ * with the bundled rules' sensitive-open policy and normalizes its RawEvents as the agent does (DocumentDemand:
+ * documents no bundled rule can take are left unbuilt; BENCH_ALL_DOCS=1 builds them all; the rule engine and
+ * the store are not in this loop). CPU = the helper + this Node process, % of one core over
  * the storm. Lost: creations and deletions of the storm's files the collector did not deliver (exact, by
  * path), and the kernel's file_lost counter.
  *
@@ -22,6 +23,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DocumentDemand } from '../src/agent/document-demand.js';
 import { buildFilePolicy } from '../src/agent/file-policy.js';
 import { DEFAULT_CONFIG } from '../src/agent/agent-config.js';
 import { readHostIdentity } from '../src/collectors/host-identity.js';
@@ -73,8 +75,13 @@ interface StormRow {
 }
 
 const host = readHostIdentity('linux');
-const rules = RuleSet.load([join(projectRoot, 'config', 'rules')], { os: 'linux' }).rules;
+const ruleSet = RuleSet.load([join(projectRoot, 'config', 'rules')], { os: 'linux' });
+const rules = ruleSet.rules;
 const policy = buildFilePolicy(rules, DEFAULT_CONFIG.collector.files).policy;
+
+/** BENCH_ALL_DOCS=1: build every document, as when [outputs] events_ndjson is set. */
+const ALL_DOCS = process.env['BENCH_ALL_DOCS'] === '1';
+const demand = new DocumentDemand(ruleSet, { logsEveryEvent: ALL_DOCS, ruleBudgetMs: DEFAULT_CONFIG.engine.rule_budget_ms });
 
 async function storm(files: boolean, dir: string): Promise<StormRow> {
   const n = new Normalizer({ host, agent: { id: 'bench', version: '0' } });
@@ -82,7 +89,9 @@ async function storm(files: boolean, dir: string): Promise<StormRow> {
   let deletionsSeen = 0;
   const c = new EbpfCollector(files ? { files: { policy } } : {});
   await c.start((raw) => {
-    n.normalize(raw);
+    // as the agent's #onRaw: kinds no rule reads only keep the cache in step; the others are probed first
+    if (demand.wants(raw.platform, raw.kind)) n.normalize(raw, demand.probe(raw));
+    else n.track(raw);
     if (raw.kind === 'file' && raw.path.startsWith(`${dir}/new-`)) {
       if (raw.action === 'creation') creationsSeen++;
       else if (raw.action === 'deletion') deletionsSeen++;

@@ -2,6 +2,7 @@ import type { CollectorStats } from '../collectors/collector.js';
 import type { Backend } from '../collectors/raw-event.js';
 import type { ReorderBufferStats } from '../normalize/reorder-buffer.js';
 import type { NormalizerStats } from '../normalize/normalizer.js';
+import { stageGateStats } from '../eql/stage-gate.js';
 import type { RateLimiterStats } from '../notify/rule-rate-limiter.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import type { DetectionEngineStats, SequenceRuleHealth } from './detection-engine.js';
@@ -95,6 +96,7 @@ export function agentStatus(s: StatusSources): AgentStatus {
       ...(s.writer.lastError !== null ? { lastError: s.writer.lastError } : {}),
     },
     db: s.db,
+    documents: { built: s.normalizer.out, tracked: s.normalizer.cacheOnly, probedOut: s.normalizer.probedOut, gateMemoClears: stageGateStats.memoClears },
     memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
   };
 }

@@ -27,6 +27,8 @@ export interface DocumentDemandOptions {
   readonly disabled?: (rule: LoadedRule) => boolean;
 }
 
+const NOTHING_WANTED: DocumentProbe = { gateOpen: () => false, accepts: () => false };
+
 /**
  * Whether any of the stages' gates is open, remembered per combination of the values of all the fields they
  * read; null when a stage has no gate (it must always be asked).
@@ -113,6 +115,8 @@ export class DocumentDemand {
 
   #build(shape: EventShape, processKind: boolean): DocumentProbe | null {
     const stages = this.#stages(shape);
+    // a file action no stage can see (its kind is wanted for the others): nothing to build
+    if (stages.length === 0) return NOTHING_WANTED;
     const budget = this.#budgetMs;
     const disabled = this.#disabled;
     const overBudget = (t0: number): boolean => budget > 0 && performance.now() - t0 > budget;

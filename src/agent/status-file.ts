@@ -77,6 +77,12 @@ export interface AgentStatus {
   /** The alert store's health: writes that failed (apart from duplicates), the spool, what was lost. */
   readonly alertStore?: AlertStoreHealth;
   readonly db: string;
+  /**
+   * What became of the raw events' documents: built (handed to the rules), only tracked (no loaded rule reads
+   * their kind), left unbuilt because no stage could take them (DocumentDemand's probe); and how often the
+   * stage gates' remembered verdicts were emptied for being full.
+   */
+  readonly documents?: { readonly built: number; readonly tracked: number; readonly probedOut: number; readonly gateMemoClears: number };
   /** The agent process's memory (resident set and V8 heap in use), bytes. */
   readonly memory?: { readonly rssBytes: number; readonly heapUsedBytes: number };
   /** Set in the last write of a clean shutdown. */

@@ -1,4 +1,4 @@
-import type { EventReaderOptions } from '../ecs/event-reader.js';
+import type { EventReaderOptions, LineScan } from '../ecs/event-reader.js';
 import type { CompiledQuery } from '../eql/index.js';
 import { compileLinePrefilter } from '../eql/line-prefilter.js';
 import { LineProjector } from '../eql/line-projector.js';
@@ -30,6 +30,13 @@ export function huntLineReading(query: CompiledQuery, o: LineReadingOptions): Pi
     ...(prefilter === null ? {} : { select: (run, out) => prefilter.select(run, out) }),
     ...(projector === null ? {} : { scan: sparseScan(projector, native) }),
   };
+}
+
+/** A scan projecting only `fields` (a first, cheaper read of a line), or null without a prefilter or a projector. */
+export function fieldsLineScan(fields: readonly string[] | null, o: LineReadingOptions): LineScan | null {
+  if (!o.prefilter || fields === null) return null;
+  const projector = LineProjector.forFields(fields);
+  return projector === null ? null : sparseScan(projector, o.nativeScan === false ? null : nativeLineScan());
 }
 
 /** Every field a projected event must hold: what the query reads, time, tiebreaker, and the matcher's owner. */

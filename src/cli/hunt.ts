@@ -14,7 +14,8 @@ import { queryFilters } from './hunt-filters.js';
 import { ParsePool } from './hunt-parse-pool.js';
 import { HuntProgress, type ProgressSink } from './hunt-progress.js';
 import { KeptLines } from './hunt-sparse-events.js';
-import { huntLineReading } from './hunt-line-reading.js';
+import { fieldsLineScan, huntLineReading } from './hunt-line-reading.js';
+import { LaterStageLines } from './hunt-later-stages.js';
 import { choiceOption, integerArg } from './cli-options.js';
 import { terminalText } from './terminal-text.js';
 import { huntWindow, TimedEventWindow } from './hunt-window.js';
@@ -61,6 +62,8 @@ export interface HuntSummary {
   readonly withoutTimestamp: number;
   /** Lines the prefilter passed over without parsing. */
   readonly skipped: number;
+  /** Later-stage lines of a sequence held on their key (LaterStageLines), and those of them dropped. */
+  readonly laterStages?: { readonly held: number; readonly dropped: number };
 }
 
 
@@ -99,12 +102,16 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   // a parse; events are parsed in full only when printed. Worker threads do the same on big files.
   const reading = { query: options.query, categoryField, timestampField, tiebreakerField: options.tiebreakerField, prefilter: options.prefilter !== false, nativeScan: options.nativeScan !== false };
   const lineReading = huntLineReading(query, reading);
+  // A sequence's later-stage lines are read on their key first; those no first-stage event joins are dropped.
+  const fields = { categoryField, timestampField };
+  const later = LaterStageLines.create(query, fields, fieldsLineScan(LaterStageLines.keyFields(query, fields), reading), lineReading.scan, options.keptLineBytes);
   const workers = parseWorkers(options);
   // Started now, so that the workers load while this thread opens the input.
   const pool = workers === 0 ? null : new ParsePool(workers, reading);
   const reader = new EventReader({
     onMalformed: (m) => io.stderr.write(terminalText(`vigil hunt: line ${m.line}: skipped malformed input: ${m.reason}`) + '\n'),
     ...lineReading,
+    ...(later === null ? {} : { scan: later.scan() }),
     ...(pool === null ? {} : { remote: { parse: (run) => pool.parse(run), idle: () => pool.idle(), maxRunsInFlight: 2 * workers + 4 } }),
   });
   const progress = new HuntProgress(io.stderr);
@@ -117,36 +124,35 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
   let index = 0;
   let input: AsyncIterable<Buffer | string>;
   if (options.events === undefined || options.events === '-') input = io.stdin;
-  else input = fileChunks(options.events, pool === null ? 'reused' : 'shared');
+  else {
+    // Where each chunk lies in the file: a held later-stage line is read again from there if it joins.
+    const chunkAt = new WeakMap<ArrayBufferLike, number>();
+    input = fileChunks(options.events, pool === null ? 'reused' : 'shared', chunkAt);
+    if (later !== null) {
+      const path = options.events;
+      later.fileOffset = (buf, s) => {
+        const at = chunkAt.get(buf.buffer);
+        return at === undefined ? -1 : at + buf.byteOffset + s;
+      };
+      later.readFile = (at, length) => readAt(path, at, length);
+    }
+  }
   try {
     for await (const batch of reader.batches(input)) {
       for (const event of batch) {
         index++;
-        if (!candidate(event)) continue;
-        // A hostile nesting depth would overflow whatever prints or hashes the event: counted, skipped. A
-        // projected event's line was checked to nest at most MAX_EVENT_DEPTH levels by its projection.
-        if (!keptLines.projected(event) && nestsDeeperThan(event)) {
-          tooDeep++;
-          continue;
-        }
-        let timestamp = readTime(event);
-        if (timestamp === null) {
-          // Samples are not ordered by time (as in Elasticsearch): an event without one is sampled, after
-          // the timed ones. Event queries and sequences need the time.
-          if (query.kind !== 'sample') {
-            withoutTimestamp++;
-            continue;
-          }
-          timestamp = Number.POSITIVE_INFINITY;
-        }
-        // An event query's hit is only printed from here on: its line is all it keeps.
-        kept.push({ tiebreaker: readTiebreaker(event), event: keptLines.retain(event, query.kind !== 'event'), timestamp, index });
+        if (later !== null && later.isDeferred(event)) {
+          const full = later.hold(event, index, readTime);
+          if (full !== null) take(full, index);
+        } else take(event, index);
       }
       progress.tick(reader.stats.events); // skipped lines included
     }
+    if (later !== null) for (const h of later.joining()) take(h.event, h.index);
   } catch (err) {
     progress.done();
     keptLines.close();
+    later?.close();
     return fail(1, `cannot read ${options.events ?? 'stdin'}: ${(err as Error).message}`);
   } finally {
     await pool?.close();
@@ -156,6 +162,32 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
     return await matchAndPrint();
   } finally {
     keptLines.close();
+    later?.close();
+  }
+
+  /** One event read at `index`: kept when a filter of the query matches it and its time is readable. */
+  function take(event: EcsEvent, index: number): void {
+    if (!candidate(event)) return;
+    // A hostile nesting depth would overflow whatever prints or hashes the event: counted, skipped. A
+    // projected event's line was checked to nest at most MAX_EVENT_DEPTH levels by its projection.
+    if (!keptLines.projected(event) && nestsDeeperThan(event)) {
+      tooDeep++;
+      return;
+    }
+    let timestamp = readTime(event);
+    if (timestamp === null) {
+      // Samples are not ordered by time (as in Elasticsearch): an event without one is sampled, after
+      // the timed ones. Event queries and sequences need the time.
+      if (query.kind !== 'sample') {
+        withoutTimestamp++;
+        return;
+      }
+      timestamp = Number.POSITIVE_INFINITY;
+    }
+    // An event query's hit is only printed from here on: its line is all it keeps.
+    const retained = keptLines.retain(event, query.kind !== 'event');
+    kept.push({ tiebreaker: readTiebreaker(event), event: retained, timestamp, index });
+    later?.noteKept(retained);
   }
 
   async function matchAndPrint(): Promise<HuntSummary> {
@@ -184,7 +216,8 @@ export async function runHunt(options: HuntOptions, io: HuntIO): Promise<HuntSum
     if (stats.malformed > 0) io.stderr.write(`vigil hunt: skipped ${stats.malformed} malformed line(s)\n`);
     if (withoutTimestamp > 0) io.stderr.write(terminalText(`vigil hunt: skipped ${withoutTimestamp} event(s) without a readable ${timestampField}`) + '\n');
     if (tooDeep > 0) io.stderr.write(`vigil hunt: skipped ${tooDeep} event(s) nested deeper than ${MAX_EVENT_DEPTH} levels\n`);
-    return { exitCode: 0, hits: hits.length, events: stats.events, malformed: stats.malformed, withoutTimestamp, skipped: stats.skipped };
+    const laterStages = later === null ? {} : { laterStages: { held: later.deferred, dropped: later.dropped } };
+    return { exitCode: 0, hits: hits.length, events: stats.events, malformed: stats.malformed, withoutTimestamp, skipped: stats.skipped, ...laterStages };
   }
 }
 
@@ -213,17 +246,37 @@ function parseWorkers(options: HuntOptions): number {
  * again only after the next one was handed out, by which time the reader and the hunt are done with it (the
  * line splitter copies the partial line it carries; kept lines are copied by `KeptLines`).
  */
-async function* fileChunks(path: string, mode: 'shared' | 'reused', size = 1 << 20): AsyncGenerator<Buffer> {
+async function* fileChunks(path: string, mode: 'shared' | 'reused', chunkAt: WeakMap<ArrayBufferLike, number>, size = 1 << 20): AsyncGenerator<Buffer> {
   // Plain blocking reads: a recording comes from a disk or the page cache, and the hunt has nothing else to do.
   const fd = openSync(path, 'r');
   const buffers = mode === 'reused' ? [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)] : [];
   try {
-    for (let n = 0; ; n++) {
+    for (let n = 0, at = 0; ; n++) {
       const chunk = mode === 'shared' ? Buffer.from(new SharedArrayBuffer(size)) : buffers[n % 2]!;
       const bytesRead = readSync(fd, chunk, 0, size, null);
       if (bytesRead === 0) return;
+      // The chunk starts its memory (byteOffset 0): a view of it at b holds the file's byte at + b.
+      chunkAt.set(chunk.buffer, at);
+      at += bytesRead;
       yield bytesRead < size ? chunk.subarray(0, bytesRead) : chunk;
     }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `length` bytes of the file at `at`. */
+function readAt(path: string, at: number, length: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(length);
+    let read = 0;
+    while (read < length) {
+      const n = readSync(fd, buf, read, length - read, at + read);
+      if (n === 0) throw new Error('the input changed while it was read');
+      read += n;
+    }
+    return buf;
   } finally {
     closeSync(fd);
   }

@@ -70,7 +70,7 @@ function stream(r: Rand, n: number): RawEvent[] {
         source: { ip: '10.0.0.2', port: 40000 }, destination: { ip: pick(r, ['8.8.8.8', '127.0.0.1', '1.2.3.4']), port: 443 }, process: raw(p),
       });
     } else if (x < 0.93) {
-      const action = pick(r, ['open', 'creation', 'modification', 'rename'] as const);
+      const action = pick(r, ['open', 'creation', 'modification', 'rename', 'deletion'] as const);
       const path = pick(r, FILE_PATHS);
       out.push({
         ...base, kind: 'file', action, timeMs: t, process: raw(p), path, result: 0, threadId: p.pid,
@@ -192,6 +192,12 @@ test('what a probe may decide: gates where every stage has one, the partial docu
   const net = probe(['network where process.name == "nc" and destination.port == 4'], CONNECT)!;
   assert.equal(net.gateOpen(view('ls', 'network')), false, 'network and file events are gated too');
   assert.equal(net.gateOpen(view('nc', 'network')), true);
+  // file events are one kind with a shape per action: an action no stage can see builds nothing
+  const deletion = { kind: 'file', platform: 'linux', action: 'deletion' } as RawEvent;
+  const creation = { kind: 'file', platform: 'linux', action: 'creation' } as RawEvent;
+  const fileRules = ['file where event.action == "creation" and file.path == "/x"'];
+  assert.equal(probe(fileRules, deletion)!.gateOpen(view('nc', 'file')), false);
+  assert.equal(probe(fileRules, creation), null, 'no gate on the creation stage: always built');
 });
 
 test('a probe skips rules the engine disabled, and lets a document through when its filters outrun the budget', () => {

@@ -11,7 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const cli = join(root, 'dist', 'src', 'cli', 'main.js');
 
 interface Reading {
-  agent: { state: string; status: { pid: number; mode: string; backend: string; stages: { collector: { in: number } }; rules: { loaded: number } } | null };
+  agent: { state: string; status: { pid: number; mode: string; backend: string; stages: { collector: { in: number } }; rules: { loaded: number }; documents?: { probedOut: number; gateMemoClears: number } } | null };
 }
 
 function status(dir: string): { code: number | null; reading: Reading; err: string } {
@@ -58,6 +58,12 @@ test('vigil status against a running foreground `vigil run` shows live counters,
       return s.agent.status!.stages.collector.in > st.stages.collector.in ? s : null;
     });
     assert.equal(later.agent.state, 'running');
+    // /bin/true is no program a bundled rule is about: its documents are left unbuilt, and counted
+    const docs = (await until('probed-out documents counted', 30_000, () => {
+      const d = status(dir).reading.agent.status!.documents;
+      return d !== undefined && d.probedOut > 0 ? d : null;
+    }));
+    assert.equal(docs.gateMemoClears, 0);
   } finally {
     agent.kill('SIGTERM');
     await once(agent, 'exit');

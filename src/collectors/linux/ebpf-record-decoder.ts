@@ -49,6 +49,8 @@ export class EbpfRecordDecoder {
   readonly paths = new FilePathResolver();
   readonly #lastExe = new LastPath();
   readonly #lastCwd = new LastPath();
+  /** @internal the last directory of a file event decoded (fileRecord): files come in bursts per directory. */
+  readonly lastFileDir = new LastPath();
 
   decode(kindCode: number, p: Buffer): DecodedFrame {
     const kind = KIND_BY_CODE.get(kindCode);
@@ -220,7 +222,7 @@ function fileRecord(this: void, decoder: EbpfRecordDecoder, p: Buffer): DecodedF
   const onameAt = odirAt + odirLen;
   if (onameAt + onameLen > p.length) return { type: 'malformed', reason: `file lengths exceed the ${p.length}-byte record` };
   const requested = (flags & FILE.flagRequested) !== 0;
-  const path = decoder.paths.join(decodePath(p, FILE.dataStart, dirLen), p.toString('utf8', nameAt, odirAt), !requested);
+  const path = decoder.paths.join(decoder.lastFileDir.decode(p, FILE.dataStart, dirLen), p.toString('utf8', nameAt, odirAt), !requested);
   const stat = (flags & FILE.flagStat) !== 0;
   const extra: Partial<RawFile> = {
     ...(action === 'rename'

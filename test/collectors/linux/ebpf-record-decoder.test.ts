@@ -198,6 +198,16 @@ test('file: a walked file (creation with inode facts), a name joined to its walk
   assert.equal(cut.kind === 'file' && cut.pathTruncated && cut.truncated, true);
 });
 
+test('file: one decoder over directories that repeat, change and return (each joined right)', () => {
+  const d = ready();
+  const dirs = ['tmp\0', 'tmp\0', 'tmq\0', 'x\0tmp\0', '', 'tmp\0', 'tmp\0'];
+  const want = ['/tmp/f', '/tmp/f', '/tmq/f', '/tmp/x/f', '/f', '/tmp/f', '/tmp/f'];
+  dirs.forEach((dir, i) => {
+    const e = event(d.decode(FRAME_KIND_CODES.file, record('file', fileBody({ action: 1, dir, name: 'f' }))));
+    assert.equal(e.kind === 'file' && e.path, want[i], `file ${i}`);
+  });
+});
+
 test('file: an unknown action or lengths past the record are malformed', () => {
   const d = ready();
   assert.equal(d.decode(FRAME_KIND_CODES.file, record('file', fileBody({ action: 9 }))).type, 'malformed');
