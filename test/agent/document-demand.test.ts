@@ -1,23 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DocumentDemand } from '../../src/agent/document-demand.js';
 import type { RawEventKind } from '../../src/collectors/raw-event.js';
 import { EVENT_SHAPES } from '../../src/normalize/event-shapes.js';
 import { RuleSet } from '../../src/rules/rule-set.js';
 import { bundledRulesDir } from '../rules/project-paths.js';
-
-function rulesFrom(queries: readonly string[]): RuleSet {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-demand-'));
-  try {
-    queries.forEach((q, i) => writeFileSync(join(dir, `r${i}.eql`), `${q}\n`));
-    return RuleSet.load([dir], { os: 'linux' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+import { rulesFrom } from '../helpers/rules-from.js';
 
 const RAW_EVENT_KINDS = Object.keys(EVENT_SHAPES) as RawEventKind[];
 const wanted = (d: DocumentDemand, platform: 'linux' | 'windows' = 'linux'): string[] => RAW_EVENT_KINDS.filter((k) => d.wants(platform, k));

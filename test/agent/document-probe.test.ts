@@ -1,8 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DetectionEngine, type EngineMatch } from '../../src/agent/detection-engine.js';
 import { DocumentDemand } from '../../src/agent/document-demand.js';
 import { eventTime } from '../../src/agent/agent.js';
@@ -15,6 +12,7 @@ import { GATE_FIELDS } from '../../src/eql/stage-gate.js';
 import { RuleSet } from '../../src/rules/rule-set.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 import { bundledRulesDir } from '../rules/project-paths.js';
+import { rulesFrom } from '../helpers/rules-from.js';
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -158,16 +156,6 @@ test('the gate view holds every gate field with the value the whole document giv
   assert.ok(compared > 10_000, `only ${compared} documents compared`);
   assert.ok(tagged > 100, `only ${tagged} views of AI-agent processes with a parent`);
 });
-
-function rulesFrom(queries: readonly string[]): RuleSet {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-probe-'));
-  try {
-    queries.forEach((q, i) => writeFileSync(join(dir, `r${i}.eql`), `${q}\n`));
-    return RuleSet.load([dir], { os: 'linux' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const EXEC = { kind: 'exec', platform: 'linux' } as RawEvent;
 const CONNECT = { kind: 'connect', platform: 'linux' } as RawEvent;
