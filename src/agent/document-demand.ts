@@ -34,7 +34,7 @@ const NOTHING_WANTED: DocumentProbe = { gateOpen: () => false, accepts: () => fa
  * read; null when a stage has no gate (it must always be asked).
  */
 function combinedGate(gates: ReadonlyArray<StageGate | null>): ((e: EcsEvent) => boolean | undefined) | null {
-  if (gates.length === 0 || gates.some((g) => g === null)) return null;
+  if (gates.some((g) => g === null)) return null;
   const all = gates as readonly StageGate[];
   const fields = [...new Set(all.flatMap((g) => g.fields))].sort();
   return rememberedGate(fields, (e) => all.some((g) => g.test(e)));

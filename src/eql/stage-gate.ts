@@ -23,8 +23,11 @@ export const GATE_FIELDS: ReadonlySet<string> = new Set([
 /** Distinct value combinations remembered per stage (emptied when full, counted). */
 const GATE_MEMO_SIZE = 4096;
 
-/** Verdicts of every stage gate in this process, for status and benchmarks. */
-export const stageGateStats = { checks: 0, memoMisses: 0, rejected: 0, notMemoizable: 0, memoClears: 0 };
+/**
+ * Stage gates in this process: events a gate rejected, values that could not key a memo (left to the filter),
+ * and memo emptyings (status.json).
+ */
+export const stageGateStats = { rejected: 0, notMemoizable: 0, memoClears: 0 };
 
 /** A plain field path read by `e` (names only, no `[n]` index), else null. */
 function plainPath(e: Expr): string | null {
@@ -131,7 +134,6 @@ export function gateFilter(gate: StageGate | null, filter: EventPredicate): Even
 function rememberOne(get: FieldGetter, test: EventPredicate): (e: EcsEvent) => boolean | undefined {
   const memo = new BoundedMemo<unknown, boolean>(GATE_MEMO_SIZE);
   return (e: EcsEvent): boolean | undefined => {
-    stageGateStats.checks++;
     const v = get(e);
     if (!memoizable(v)) {
       stageGateStats.notMemoizable++;
@@ -139,7 +141,6 @@ function rememberOne(get: FieldGetter, test: EventPredicate): (e: EcsEvent) => b
     }
     let pass = memo.get(v);
     if (pass === undefined) {
-      stageGateStats.memoMisses++;
       const clears = memo.clears;
       pass = memo.set(v, test(e));
       stageGateStats.memoClears += memo.clears - clears;
@@ -156,7 +157,6 @@ function rememberMany(getters: readonly FieldGetter[], test: EventPredicate): (e
   const last = getters.length - 1;
   const values: unknown[] = new Array<unknown>(getters.length);
   return (e: EcsEvent): boolean | undefined => {
-    stageGateStats.checks++;
     for (let i = 0; i <= last; i++) {
       const v = getters[i]!(e);
       if (!memoizable(v)) {
@@ -174,7 +174,6 @@ function rememberMany(getters: readonly FieldGetter[], test: EventPredicate): (e
     }
     let pass = i === last ? (level.get(values[last]) as boolean | undefined) : undefined;
     if (pass === undefined) {
-      stageGateStats.memoMisses++;
       pass = test(e);
       if (size >= GATE_MEMO_SIZE) {
         root = new Map();

@@ -60,16 +60,20 @@ export interface NormalizerStats {
 }
 
 /**
- * Tests of a process event run before its document is built (DocumentDemand.probe); false means no consumer
- * wants the document.
+ * Tests of an event run before its document is built (DocumentDemand.probe); false means no consumer wants
+ * the document.
  */
 export interface DocumentProbe {
   /**
-   * On the gate view (`ecs` and the process's `name`, `executable`, `parent.{name,executable}` and
-   * `ai_agent.*`, each as the whole document has it: processGateView): false when no stage can take it.
+   * On the gate view: `ecs` and the gate fields of the process set the document carries, each as the whole
+   * document has it (processGateView for process events, thinGateView for network and file events). False
+   * when no stage can take the event.
    */
   readonly gateOpen: (view: EcsEvent) => boolean;
-  /** On the partial document (`ecs`, the shape's constant `event.*` fields, `process.*`, `user.*`, `group.*`). */
+  /**
+   * Process events only, once a gate is open: on the partial document (`ecs`, the shape's constant `event.*`
+   * fields, `process.*`, `user.*`, `group.*`).
+   */
   readonly accepts: (partial: EcsEvent) => boolean;
 }
 
@@ -132,7 +136,7 @@ export class Normalizer {
   #build = true;
   /** Inside `track`: build the document all the same for a process of an AI-agent session (the journal's). */
   #buildAiAgent = false;
-  /** Inside `normalize` with a probe: a process document is built only when it passes. */
+  /** Inside `normalize` with a probe: a document is built only when it passes. */
   #probe: DocumentProbe | null = null;
   #probedOut = 0;
   readonly #in: Record<RawEventKind, number> = { exec: 0, fork: 0, exit: 0, snapshot: 0, connect: 0, accept: 0, disconnect: 0, file: 0 };
@@ -216,21 +220,14 @@ export class Normalizer {
   /** @internal used by the handlers */
   processDoc(raw: RawEvent, e: ProcessEntry, end?: ProcessEnd): EcsEvent | null {
     if (!this.#builds(e)) return this.#skip();
-    const probe = this.#probe;
-    const probing = probe !== null && !(this.#buildAiAgent && e.aiAgent !== undefined);
-    if (probing && !probe.gateOpen({ ecs: NORMALIZED_ECS, process: processGateView(e, this.cache) })) {
-      this.#probedOut++;
-      return this.#skip();
-    }
+    const probe = this.#probeFor(e);
+    if (probe !== null && !probe.gateOpen({ ecs: NORMALIZED_ECS, process: processGateView(e, this.cache) })) return this.#probedOutSkip();
     const process = processFields(e, this.cache, this.#users, end);
-    if (probing) {
+    if (probe !== null) {
       const shape = PLATFORM_EVENT_SHAPES[raw.platform][raw.kind as Exclude<RawEventKind, 'file'>];
       const partial: EcsObject = { ecs: NORMALIZED_ECS, event: liteEvent(shape), process };
       assignUserFields(partial, e, this.#users);
-      if (!probe.accepts(partial)) {
-        this.#probedOut++;
-        return this.#skip();
-      }
+      if (!probe.accepts(partial)) return this.#probedOutSkip();
     }
     const doc = this.#base(raw, undefined);
     doc['process'] = process;
@@ -241,7 +238,8 @@ export class Normalizer {
   /** @internal used by the handlers */
   networkDoc(raw: RawConnect | RawAccept | RawDisconnect, outcome: EventOutcome | undefined): EcsEvent | null {
     const e = this.tracker.network(raw.process, raw.platform);
-    if (!this.#builds(e) || this.#gatedOutThin(e)) return this.#skip();
+    if (!this.#builds(e)) return this.#skip();
+    if (this.#gatedOutThin(e)) return this.#probedOutSkip();
     const doc = this.#base(raw, outcome);
     assignNetworkFields(doc, raw);
     doc['process'] = thinProcessFields(e, this.cache);
@@ -252,7 +250,8 @@ export class Normalizer {
   /** @internal used by the handlers: file events carry the thin process set plus the leaders, as Defend's do. */
   fileDoc(raw: RawFile): EcsEvent | null {
     const e = this.tracker.network(raw.process, raw.platform);
-    if (!this.#builds(e) || this.#gatedOutThin(e)) return this.#skip();
+    if (!this.#builds(e)) return this.#skip();
+    if (this.#gatedOutThin(e)) return this.#probedOutSkip();
     const doc = this.#base(raw, fileOutcome(raw.result));
     assignFileFields(doc, raw, this.#users);
     const p = thinProcessFields(e, this.cache);
@@ -262,13 +261,21 @@ export class Normalizer {
     return doc;
   }
 
-  /** Whether the probe's gates reject a network or file event (they carry the thin process set), counted. */
+  /** The probe this process's event must pass: none outside `normalize`, nor for an AI-agent process the journal reads. */
+  #probeFor(e: ProcessEntry): DocumentProbe | null {
+    return this.#buildAiAgent && e.aiAgent !== undefined ? null : this.#probe;
+  }
+
+  /** Whether the probe's gates reject a network or file event (they carry the thin process set). */
   #gatedOutThin(e: ProcessEntry): boolean {
-    const probe = this.#probe;
-    if (probe === null || (this.#buildAiAgent && e.aiAgent !== undefined)) return false;
-    if (probe.gateOpen({ ecs: NORMALIZED_ECS, process: thinGateView(e) })) return false;
+    const probe = this.#probeFor(e);
+    return probe !== null && !probe.gateOpen({ ecs: NORMALIZED_ECS, process: thinGateView(e) });
+  }
+
+  /** A document the probe rejected: counted, and its sequence number used all the same. */
+  #probedOutSkip(): null {
     this.#probedOut++;
-    return true;
+    return this.#skip();
   }
 
   /** A document not built (inside `track`): its sequence number is used all the same. */

@@ -4,6 +4,7 @@ import type { EcsEvent } from '../../src/ecs/ecs-event.js';
 import { compileFieldGetter } from '../../src/ecs/field-getter.js';
 import { nestsDeeperThan } from '../../src/ecs/event-depth.js';
 import { LineProjector } from '../../src/eql/line-projector.js';
+import { mutateBytes } from '../helpers/mutate-bytes.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 /** What the reader does without a projector: JSON.parse of the decoded line; an object nested <= 64 levels, or not. */
@@ -48,16 +49,9 @@ test('valid / project accept exactly the lines JSON.parse reads as an object (ta
   check(Buffer.from('{"a":' + '['.repeat(70) + ']'.repeat(70) + '}'));
 });
 
-/** Mutations of valid lines: a byte replaced, inserted or removed, at random. */
-function mutate(r: () => number, s: Buffer): Buffer {
-  const pool = [0x22, 0x5c, 0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a, 0x20, 0x09, 0x30, 0x31, 0x2d, 0x2e, 0x65, 0x75, 0x6e, 0x74, 0x66, 0x01, 0xe2, 0x0d];
-  const at = Math.floor(r() * (s.length + 1));
-  const b = pool[Math.floor(r() * pool.length)]!;
-  const x = r();
-  if (x < 0.4) return Buffer.concat([s.subarray(0, at), Buffer.from([b]), s.subarray(at + 1)]);
-  if (x < 0.7) return Buffer.concat([s.subarray(0, at), Buffer.from([b]), s.subarray(at)]);
-  return Buffer.concat([s.subarray(0, at), s.subarray(at + 1)]);
-}
+/** Bytes a mutation writes into a valid line (mutateBytes). */
+const MUTATION_BYTES = [0x22, 0x5c, 0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a, 0x20, 0x09, 0x30, 0x31, 0x2d, 0x2e, 0x65, 0x75, 0x6e, 0x74, 0x66, 0x01, 0xe2, 0x0d];
+const mutate = (r: () => number, s: Buffer): Buffer => mutateBytes(r, s, MUTATION_BYTES);
 
 const SAMPLES = [
   { a: { b: 'x' }, 'a.b': [1, 'y'], process: { name: 'curl', args: ['-s', 'h'] }, event: { category: ['process'] }, n: -1.5e-3, t: true, f: false, z: null },

@@ -6,6 +6,7 @@ import { ASCII_FOLDING_CODE_POINTS, linePrefilterFromNeed } from '../../src/eql/
 import { LineProjector } from '../../src/eql/line-projector.js';
 import { lineOffsets, nativeLineScan, nativeProjector, type NativeLineScan } from '../../src/eql/native-line-scan.js';
 import type { LineRun } from '../../src/line-splitter.js';
+import { mutateBytes } from '../helpers/mutate-bytes.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 /**
@@ -109,16 +110,9 @@ test('validLines agrees on every string length and stop byte around its 16-byte 
   assert.ok(checkValid(native, lines) > 100);
 });
 
-/** A byte replaced, inserted or removed, at random. */
-function mutate(r: () => number, s: Buffer): Buffer {
-  const pool = [0x22, 0x5c, 0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a, 0x20, 0x09, 0x30, 0x31, 0x2d, 0x2e, 0x65, 0x45, 0x2b, 0x75, 0x6e, 0x74, 0x66, 0x01, 0xe2, 0x0d, 0x61];
-  const at = Math.floor(r() * (s.length + 1));
-  const b = pool[Math.floor(r() * pool.length)]!;
-  const x = r();
-  if (x < 0.4) return Buffer.concat([s.subarray(0, at), Buffer.from([b]), s.subarray(at + 1)]);
-  if (x < 0.7) return Buffer.concat([s.subarray(0, at), Buffer.from([b]), s.subarray(at)]);
-  return Buffer.concat([s.subarray(0, at), s.subarray(at + 1)]);
-}
+/** Bytes a mutation writes into a valid line (mutateBytes). */
+const MUTATION_BYTES = [0x22, 0x5c, 0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a, 0x20, 0x09, 0x30, 0x31, 0x2d, 0x2e, 0x65, 0x45, 0x2b, 0x75, 0x6e, 0x74, 0x66, 0x01, 0xe2, 0x0d, 0x61];
+const mutate = (r: () => number, s: Buffer): Buffer => mutateBytes(r, s, MUTATION_BYTES);
 
 const SAMPLES = [
   { a: { b: 'x' }, 'a.b': [1, 'y'], process: { name: 'curl', args: ['-s', 'h'], command_line: 'curl -s https://example.invalid/some/long/path?q=1' }, event: { category: ['process'] }, n: -1.5e-3, t: true, f: false, z: null },
